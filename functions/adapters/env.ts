@@ -1,0 +1,59 @@
+/**
+ * The Lambda environment, read once at cold start through zod so that a missing variable
+ * fails with a message naming it. CDK constructs set these through their bind/grant methods;
+ * the local runtime sets the same names before it imports a handler.
+ */
+import { z } from 'zod';
+import { storeConfigSchema } from '../domain/store-config.js';
+
+const json = <T extends z.ZodType>(schema: T) =>
+  z.string().transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+      return z.NEVER;
+    }
+  }).pipe(schema);
+
+/** Names of every variable the functions read, so constructs and the local runtime agree. */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  queueUrl: 'QUEUE_URL',
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  configurationSet: 'SES_CONFIGURATION_SET',
+  sender: 'SENDER_ADDRESS',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  stores: 'STORES',
+  linkSecretArn: 'LINK_SIGNING_SECRET_ARN',
+  linkSecret: 'LINK_SIGNING_SECRET',
+  localWebhookSecrets: 'LOCAL_WEBHOOK_SECRETS',
+  retentionDays: 'RETENTION_DAYS',
+  timeScale: 'TIME_SCALE',
+  timeOrigin: 'TIME_ORIGIN',
+  nonEssentialPaused: 'NON_ESSENTIAL_PAUSE_PARAMETER',
+} as const;
+
+/** Per-store settings as the functions receive them: config plus the name of its webhook secret. */
+export const storesEnvSchema = z.array(
+  storeConfigSchema.extend({
+    /** Secrets Manager secret name or ARN holding this store's webhook secret(s). */
+    webhookSecretName: z.string().optional(),
+  }),
+);
+export type StoresEnv = z.infer<typeof storesEnvSchema>;
+
+export const baseEnvSchema = z.object({
+  [ENV.tableName]: z.string().min(1),
+  [ENV.stores]: json(storesEnvSchema),
+  [ENV.retentionDays]: z.coerce.number().int().positive().default(400),
+});
+
+export function readEnv<T extends z.ZodObject>(schema: T, env: NodeJS.ProcessEnv = process.env): z.infer<T> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`Invalid environment: ${detail}`);
+  }
+  return parsed.data;
+}

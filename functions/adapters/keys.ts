@@ -1,0 +1,41 @@
+/**
+ * The single-table key design. Everything about one order lives under one partition key, so
+ * one Query reads the order's events, email ledger, awaited callback and feedback together.
+ *
+ * | item                | pk                          | sk                                   |
+ * |---------------------|-----------------------------|--------------------------------------|
+ * | domain event        | ORDER#<store>#<orderId>     | EVENT#<occurredAt>#<eventId>         |
+ * | order lookup        | ORDER#<store>#<orderId>     | META  (gsi1: LOOKUP#<store>#<name>)  |
+ * | email ledger        | ORDER#<store>#<orderId>     | MAIL#<kind>#<ref>                    |
+ * | awaited callback    | ORDER#<store>#<orderId>     | AWAIT                                |
+ * | feedback            | ORDER#<store>#<orderId>     | FEEDBACK                             |
+ * | webhook dedupe      | WEBHOOK#<store>#<eventId>   | WEBHOOK                              |
+ * | suppression         | SUPPRESS#<store>#<email>    | SUPPRESS   (store "*" = every store)  |
+ * | feedback summary    | STORE#<store>               | FEEDBACK_SUMMARY                     |
+ * | SES message index   | MESSAGE#<sesMessageId>      | MESSAGE                              |
+ * | sending pause flag  | CONFIG#sending              | NON_ESSENTIAL_PAUSE                  |
+ *
+ * Every item carries `expiresAt` (epoch seconds) for DynamoDB TTL.
+ */
+export const keys = {
+  order: (store: string, orderId: string) => `ORDER#${store}#${orderId}`,
+  eventSk: (occurredAt: string, eventId: string) => `EVENT#${occurredAt}#${eventId}`,
+  meta: 'META',
+  mailSk: (kind: string, ref: string) => `MAIL#${kind}#${ref}`,
+  await: 'AWAIT',
+  feedback: 'FEEDBACK',
+  lookup: (store: string, orderName: string) => `LOOKUP#${store}#${orderName.trim().replace(/^#/, '').toLowerCase()}`,
+  webhook: (store: string, eventId: string) => `WEBHOOK#${store}#${eventId}`,
+  webhookSk: 'WEBHOOK',
+  suppression: (store: string, email: string) => `SUPPRESS#${store}#${email.trim().toLowerCase()}`,
+  suppressionSk: 'SUPPRESS',
+  storeSummary: (store: string) => `STORE#${store}`,
+  feedbackSummarySk: 'FEEDBACK_SUMMARY',
+  message: (messageId: string) => `MESSAGE#${messageId}`,
+  messageSk: 'MESSAGE',
+  sendingConfig: 'CONFIG#sending',
+  nonEssentialPauseSk: 'NON_ESSENTIAL_PAUSE',
+} as const;
+
+/** Name of the one global secondary index (order lookup by store and order number). */
+export const LOOKUP_INDEX = 'gsi1';

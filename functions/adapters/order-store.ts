@@ -1,0 +1,373 @@
+/**
+ * DynamoDB access for an order's partition: its events, email ledger, awaited callback and
+ * feedback. Every write that guards a side effect is conditional, so retries and concurrent
+ * invocations cannot send twice or lose an event.
+ */
+import {
+  ConditionalCheckFailedException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { domainEventSchema, type DomainEvent } from '../domain/events.js';
+import type { AwaitPhase, EmailKind, LedgerEntry, OrderView } from '../domain/lifecycle.js';
+import { foldOrder } from '../domain/order-state.js';
+import type { Clock } from './clock.js';
+import { keys } from './keys.js';
+
+export interface AwaitItem {
+  token: string;
+  phase: AwaitPhase;
+  execution?: string;
+  registeredAt: string;
+  /** Loop count of the execution, carried so any signaller can hand it on. */
+  steps?: number;
+}
+
+export interface LoadedOrder extends OrderView {
+  events: DomainEvent[];
+  awaiting?: AwaitItem;
+}
+
+export interface OrderStoreOptions {
+  clock: Clock;
+  /** Days until personal data expires (DynamoDB TTL). */
+  retentionDays: number;
+}
+
+export type ClaimResult = { claimed: true } | { claimed: false; existing: LedgerEntry & { claimedAtMs?: number } };
+
+const isConditionFailure = (e: unknown): e is ConditionalCheckFailedException =>
+  e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
+
+export class OrderStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly options: OrderStoreOptions,
+  ) {}
+
+  private expiresAt(): number {
+    return Math.floor(this.options.clock.now().getTime() / 1000) + this.options.retentionDays * 86_400;
+  }
+
+  /**
+   * Stores an event once. Returns 'new', or 'duplicate' with whether the first copy was
+   * already routed (an unrouted duplicate is enqueued again: the first enqueue may have failed).
+   */
+  async putEvent(event: DomainEvent, orderId: string): Promise<{ result: 'new' } | { result: 'duplicate'; routed: boolean }> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: keys.order(event.store, orderId),
+            sk: keys.eventSk(event.occurredAt, event.eventId),
+            itemType: 'event',
+            event,
+            receivedAt: this.options.clock.now().toISOString(),
+            expiresAt: this.expiresAt(),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { result: 'new' };
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      const old = (e as { Item?: Record<string, unknown> }).Item;
+      if (old) return { result: 'duplicate', routed: 'routedAt' in old };
+      // Some servers do not return the old item: read it.
+      const got = await this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId) }, ConsistentRead: true }),
+      );
+      return { result: 'duplicate', routed: !!got.Item && 'routedAt' in got.Item };
+    }
+  }
+
+  async markRouted(event: DomainEvent, orderId: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId) },
+        UpdateExpression: 'SET routedAt = :now',
+        ExpressionAttributeValues: { ':now': this.options.clock.now().toISOString() },
+      }),
+    );
+  }
+
+  /** The lookup item behind "find my order by number and email" on the tracking page. */
+  async putLookup(store: string, orderId: string, orderName: string, email: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: keys.order(store, orderId),
+          sk: keys.meta,
+          itemType: 'meta',
+          gsi1pk: keys.lookup(store, orderName),
+          gsi1sk: orderId,
+          store,
+          orderId,
+          orderName,
+          email: email.trim().toLowerCase(),
+          expiresAt: this.expiresAt(),
+        },
+      }),
+    );
+  }
+
+  /** Everything about one order, in one strongly consistent Query (plus the suppression look-up). */
+  async load(store: string, orderId: string): Promise<LoadedOrder> {
+    const pk = keys.order(store, orderId);
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+
+    const events: DomainEvent[] = [];
+    const ledger: LedgerEntry[] = [];
+    let awaiting: AwaitItem | undefined;
+    let feedback: OrderView['feedback'];
+    for (const item of items) {
+      const sk = String(item.sk);
+      if (sk.startsWith('EVENT#')) {
+        const parsed = domainEventSchema.safeParse(item.event);
+        if (parsed.success) events.push(parsed.data);
+      } else if (sk.startsWith('MAIL#')) ledger.push(item as unknown as LedgerEntry);
+      else if (sk === keys.await) awaiting = item as unknown as AwaitItem;
+      else if (sk === keys.feedback && typeof item.rating === 'number') feedback = { rating: item.rating, at: String(item.at ?? item.ratedAt ?? '') };
+    }
+    const state = foldOrder(store, orderId, events);
+    const email = state.order?.customer.email;
+    const { unsubscribed, suppressed } = email ? await this.suppressionOf(store, email) : { unsubscribed: false, suppressed: false };
+    return { events, state, ledger, awaiting, feedback, unsubscribed, suppressed };
+  }
+
+  /** Store-level unsubscribes and address-level suppressions (bounces, complaints: store "*"). */
+  async suppressionOf(store: string, email: string): Promise<{ unsubscribed: boolean; suppressed: boolean }> {
+    const res = await this.doc.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.tableName]: {
+            Keys: [
+              { pk: keys.suppression(store, email), sk: keys.suppressionSk },
+              { pk: keys.suppression('*', email), sk: keys.suppressionSk },
+            ],
+            ProjectionExpression: 'pk, reason',
+          },
+        },
+      }),
+    );
+    const found = res.Responses?.[this.tableName] ?? [];
+    return {
+      unsubscribed: found.some((i) => i.pk === keys.suppression(store, email)),
+      suppressed: found.some((i) => i.pk === keys.suppression('*', email)),
+    };
+  }
+
+  /** Writes an address-level suppression (bounce or complaint). */
+  async suppress(email: string, reason: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: keys.suppression('*', email), sk: keys.suppressionSk, reason, at: this.options.clock.now().toISOString(), expiresAt: this.expiresAt() },
+      }),
+    );
+  }
+
+  /** Claims an email in the ledger before sending it; only one claimant ever wins. */
+  async claim(store: string, orderId: string, entry: Omit<LedgerEntry, 'claimedAt' | 'status'> & { status?: 'claimed' | 'skipped' }): Promise<ClaimResult> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: keys.order(store, orderId),
+            sk: keys.mailSk(entry.kind, entry.ref),
+            itemType: 'mail',
+            ...entry,
+            status: entry.status ?? 'claimed',
+            claimedAt: this.options.clock.now().toISOString(),
+            // Real time, not the (possibly scaled) clock: the settle window waits for SES's events.
+            claimedAtMs: Date.now(),
+            expiresAt: this.expiresAt(),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { claimed: true };
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      const old = (e as { Item?: Record<string, unknown> }).Item;
+      const existing =
+        old ??
+        (
+          await this.doc.send(
+            new GetCommand({ TableName: this.tableName, Key: { pk: keys.order(store, orderId), sk: keys.mailSk(entry.kind, entry.ref) }, ConsistentRead: true }),
+          )
+        ).Item;
+      return { claimed: false, existing: existing as LedgerEntry & { claimedAtMs?: number } };
+    }
+  }
+
+  async getLedger(store: string, orderId: string, kind: EmailKind, ref: string): Promise<(LedgerEntry & { claimedAtMs?: number }) | undefined> {
+    const res = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) }, ConsistentRead: true }),
+    );
+    return res.Item as (LedgerEntry & { claimedAtMs?: number }) | undefined;
+  }
+
+  /** Takes over a claim whose send never settled; fails if anyone else moved it meanwhile. */
+  async takeOver(store: string, orderId: string, kind: EmailKind, ref: string, oldClaimId: string, newClaimId: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) },
+          UpdateExpression: 'SET claimId = :new, claimedAt = :now, claimedAtMs = :ms',
+          ConditionExpression: 'claimId = :old AND #s = :claimed',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':new': newClaimId, ':old': oldClaimId, ':claimed': 'claimed', ':now': this.options.clock.now().toISOString(), ':ms': Date.now() },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  /** Releases a claim when the send is known not to have happened (e.g. SES throttled it). */
+  async release(store: string, orderId: string, kind: EmailKind, ref: string, claimId: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) },
+          ConditionExpression: 'claimId = :c AND #s = :claimed',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':c': claimId, ':claimed': 'claimed' },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+
+  /** Records SES's message id on the claim (from the send call, or from SES's own Send event). */
+  async markSent(store: string, orderId: string, kind: EmailKind, ref: string, messageId: string, at = this.options.clock.now().toISOString()): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) },
+          UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND #s = :claimed',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':sent': 'sent', ':claimed': 'claimed', ':m': messageId, ':at': at },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      return false;
+    }
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: keys.message(messageId), sk: keys.messageSk, store, orderId, kind, ref, expiresAt: this.expiresAt() },
+      }),
+    );
+    return true;
+  }
+
+  async markSkipped(store: string, orderId: string, kind: EmailKind, ref: string, reason: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) },
+        UpdateExpression: 'SET #s = :skipped, reason = :r',
+        ConditionExpression: 'attribute_exists(pk) AND #s = :claimed',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':skipped': 'skipped', ':claimed': 'claimed', ':r': reason },
+      }),
+    ).catch((e) => {
+      if (!isConditionFailure(e)) throw e;
+    });
+  }
+
+  /** Notes a delivery outcome reported by SES on the ledger line (it shows on the timeline). */
+  async noteDelivery(messageId: string, outcome: 'delivered' | 'bounced' | 'complained' | 'delayed', at: string): Promise<void> {
+    const index = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.message(messageId), sk: keys.messageSk } }));
+    const i = index.Item;
+    if (!i) return;
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.order(String(i.store), String(i.orderId)), sk: keys.mailSk(i.kind as EmailKind, String(i.ref)) },
+        UpdateExpression: 'SET deliveryStatus = :o, deliveryAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':o': outcome, ':at': at },
+      }),
+    ).catch((e) => {
+      if (!isConditionFailure(e)) throw e;
+    });
+  }
+
+  async putAwait(store: string, orderId: string, item: AwaitItem): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: keys.order(store, orderId), sk: keys.await, itemType: 'await', ...item, expiresAt: this.expiresAt() },
+      }),
+    );
+  }
+
+  /** Removes the awaited callback if it still holds this token. */
+  async clearAwait(store: string, orderId: string, token: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.order(store, orderId), sk: keys.await },
+        ConditionExpression: '#t = :t',
+        ExpressionAttributeNames: { '#t': 'token' },
+        ExpressionAttributeValues: { ':t': token },
+      }),
+    ).catch((e) => {
+      if (!isConditionFailure(e)) throw e;
+    });
+  }
+
+  /** Whether non-essential mail is paused (SES reputation near its review thresholds). */
+  async nonEssentialPaused(): Promise<boolean> {
+    const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.sendingConfig, sk: keys.nonEssentialPauseSk } }));
+    return res.Item?.paused === true;
+  }
+
+  async setNonEssentialPaused(paused: boolean, reason: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: keys.sendingConfig, sk: keys.nonEssentialPauseSk, paused, reason, at: this.options.clock.now().toISOString() },
+      }),
+    );
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Domain events: what a platform told us, normalized. Every adapter (Shopify, the generic
+ * Standard Webhooks format) maps its payloads to these; everything downstream reads only these.
+ * The generic webhook format is exactly `{ type, timestamp, data }` with `data` one of the
+ * payloads below, so this file is also the published contract (see docs/).
+ */
+import { z } from 'zod';
+import { orderSchema, timestampSchema, lineItemSchema } from './order.js';
+
+export const shipmentStatusSchema = z.enum([
+  'label_printed',
+  'in_transit',
+  'out_for_delivery',
+  'attempted_delivery',
+  'delivered',
+  'failure',
+]);
+export type ShipmentStatus = z.infer<typeof shipmentStatusSchema>;
+
+const trackingUrlSchema = z.url({ protocol: /^https?$/ });
+
+export const shipmentSchema = z.object({
+  shipmentId: z.string().min(1).max(100),
+  /** Which line items (by line item id) and how many of each are in this shipment. */
+  lineItems: z
+    .array(z.object({ lineItemId: lineItemSchema.shape.id, quantity: z.number().int().positive() }))
+    .max(500)
+    .default([]),
+  carrier: z.string().max(100).optional(),
+  trackingNumber: z.string().max(100).optional(),
+  trackingUrl: trackingUrlSchema.optional(),
+  estimatedDelivery: timestampSchema.optional(),
+});
+export type Shipment = z.infer<typeof shipmentSchema>;
+
+export const delayReasonSchema = z.enum(['backorder', 'carrier_exception', 'weather', 'other']);
+
+/** Payloads by event type. */
+export const eventPayloads = {
+  'order.placed': z.object({ order: orderSchema }),
+  'order.updated': z.object({ order: orderSchema }),
+  'order.cancelled': z.object({
+    orderId: z.string().min(1).max(100),
+    reason: z.string().max(300).optional(),
+  }),
+  'order.refunded': z.object({
+    orderId: z.string().min(1).max(100),
+    /** True when the whole order was refunded: no feedback request goes out for it. */
+    full: z.boolean(),
+  }),
+  'order.delayed': z.object({
+    orderId: z.string().min(1).max(100),
+    reason: delayReasonSchema.default('other'),
+    /** Shown to the shopper as the reason, if given. */
+    message: z.string().max(500).optional(),
+    shipmentId: z.string().min(1).max(100).optional(),
+    newShipBy: timestampSchema.optional(),
+    newDeliverBy: timestampSchema.optional(),
+  }),
+  'shipment.created': z.object({
+    orderId: z.string().min(1).max(100),
+    shipment: shipmentSchema,
+  }),
+  'shipment.updated': z.object({
+    orderId: z.string().min(1).max(100),
+    shipmentId: z.string().min(1).max(100),
+    status: shipmentStatusSchema,
+    carrier: z.string().max(100).optional(),
+    trackingNumber: z.string().max(100).optional(),
+    trackingUrl: trackingUrlSchema.optional(),
+    estimatedDelivery: timestampSchema.optional(),
+    message: z.string().max(500).optional(),
+  }),
+} as const;
+
+export type EventType = keyof typeof eventPayloads;
+export const eventTypes = Object.keys(eventPayloads) as EventType[];
+export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;
+
+const envelope = {
+  /** Unique per business event; duplicates with the same id change nothing. */
+  eventId: z.string().min(1).max(200),
+  /** Store id: the Shopify shop domain, or the generic source id. */
+  store: z.string().min(1).max(200),
+  source: z.enum(['shopify', 'generic']),
+  /** When it happened at the platform: events are ordered by this, not by arrival. */
+  occurredAt: timestampSchema,
+};
+
+export const domainEventSchema = z.discriminatedUnion('type', [
+  z.object({ ...envelope, type: z.literal('order.placed'), data: eventPayloads['order.placed'] }),
+  z.object({ ...envelope, type: z.literal('order.updated'), data: eventPayloads['order.updated'] }),
+  z.object({ ...envelope, type: z.literal('order.cancelled'), data: eventPayloads['order.cancelled'] }),
+  z.object({ ...envelope, type: z.literal('order.refunded'), data: eventPayloads['order.refunded'] }),
+  z.object({ ...envelope, type: z.literal('order.delayed'), data: eventPayloads['order.delayed'] }),
+  z.object({ ...envelope, type: z.literal('shipment.created'), data: eventPayloads['shipment.created'] }),
+  z.object({ ...envelope, type: z.literal('shipment.updated'), data: eventPayloads['shipment.updated'] }),
+]);
+export type DomainEvent = z.infer<typeof domainEventSchema>;
+
+/** The order id an event belongs to, whatever its type. */
+export function orderIdOf(event: DomainEvent): string {
+  return 'order' in event.data ? event.data.order.orderId : event.data.orderId;
+}

@@ -1,0 +1,118 @@
+import type { Messages } from './messages.js';
+
+// French typography puts a no-break space before ":", "?" and "!" so they never start a line.
+const NB = '\u00a0';
+
+export const fr: Messages = {
+  common: {
+    colon: `${NB}: `,
+    greeting: (firstName) => (firstName ? `Bonjour ${firstName},` : 'Bonjour,'),
+    orderLabel: (orderName) => `Commande ${orderName}`,
+    trackOrder: 'Suivre ma commande',
+    viewOrder: 'Voir ma commande',
+    quantity: (n) => `Qté${NB}: ${n}`,
+    each: (price) => `${price} l’unité`,
+    itemFallback: (id) => `Article ${id}`,
+    questions: (email) => `Une question${NB}? Écrivez-nous à ${email}.`,
+    footerWhy: (store) => `Vous recevez cet e-mail parce que vous avez passé commande chez ${store}.`,
+    unsubscribe: 'Se désabonner des demandes d’avis',
+    unsubscribeByMail: (email) => `Pour ne plus recevoir de demandes d’avis, écrivez à ${email} avec l’objet «${NB}unsubscribe${NB}».`,
+  },
+  receipt: {
+    subject: (order) => `Votre commande ${order} est confirmée`,
+    preheader: (total) => `Merci pour votre commande. Total${NB}: ${total}.`,
+    heading: `Merci pour votre commande${NB}!`,
+    intro: (order) =>
+      `Nous avons bien reçu votre commande ${order} et nous la préparons. Nous vous écrirons dès qu’elle sera expédiée.`,
+    itemsTitle: 'Récapitulatif de commande',
+    subtotal: 'Sous-total',
+    discount: 'Remise',
+    shipping: 'Livraison',
+    free: 'Gratuite',
+    tax: 'Taxes',
+    taxIncluded: (label) => `dont ${label}`,
+    total: 'Total',
+    payment: 'Paiement',
+    paymentStatus: {
+      paid: 'Payé',
+      pending: 'En attente',
+      authorized: 'Autorisé',
+      partially_paid: 'Partiellement payé',
+      partially_refunded: 'Partiellement remboursé',
+      refunded: 'Remboursé',
+      voided: 'Annulé',
+    },
+    shipTo: 'Adresse de livraison',
+    nextTitle: 'Prochaines étapes',
+    shipBy: 'Expédition prévue',
+    deliverBy: 'Livraison prévue',
+  },
+  shipping: {
+    subjectFinal: (order) => `Votre commande ${order} a été expédiée`,
+    subjectPartial: (order) => `Une partie de votre commande ${order} a été expédiée`,
+    preheader: (delivery) =>
+      delivery ? `Votre colis est en route. Livraison estimée${NB}: ${delivery}.` : 'Votre colis est en route.',
+    headingFinal: `Votre commande est en route${NB}!`,
+    headingPartial: 'Une partie de votre commande est en route',
+    intro: (order) => `Bonne nouvelle${NB}: un colis de votre commande ${order} a quitté notre entrepôt.`,
+    complete: `Avec ce colis, votre commande est complète${NB}: tout ce que vous avez commandé est en route.`,
+    moreToFollow: 'D’autres articles suivront dans un envoi séparé. Nous vous préviendrons dès leur expédition.',
+    inThisShipment: 'Dans ce colis',
+    carrier: 'Transporteur',
+    trackingNumber: 'Numéro de suivi',
+    trackWithCarrier: (carrier) => (carrier ? `Suivre sur le site de ${carrier}` : 'Suivre chez le transporteur'),
+    estimatedDelivery: 'Livraison estimée',
+  },
+  delay: {
+    subjectShipment: (order) => `Votre commande ${order} sera expédiée plus tard que prévu`,
+    subjectDelivery: (order) => `Votre commande ${order} arrivera plus tard que prévu`,
+    preheader: (date) => `Nouvelle estimation${NB}: ${date}.`,
+    heading: 'Votre commande a du retard',
+    missedShipment: (date) => `Nous pensions expédier votre commande d’ici le ${date}, mais cela va prendre un peu plus de temps.`,
+    missedDelivery: (date) => `Votre commande devait arriver d’ici le ${date}, mais cela va prendre un peu plus de temps.`,
+    reasons: {
+      backorder: 'Un ou plusieurs articles sont en cours de réapprovisionnement.',
+      carrier_exception: 'Le transporteur a signalé un problème avec l’envoi.',
+      weather: 'Les intempéries ralentissent les livraisons.',
+    },
+    details: 'Précisions',
+    newShipBy: 'Nouvelle date d’expédition estimée',
+    newDeliverBy: 'Nouvelle date de livraison estimée',
+    apology: 'Nous vous prions de nous excuser pour ce retard et vous remercions de votre patience.',
+  },
+  feedback: {
+    subject: (order) => `Qu’avez-vous pensé de votre commande ${order}${NB}?`,
+    reminderSubject: (order) => `Petit rappel${NB}: qu’avez-vous pensé de votre commande ${order}${NB}?`,
+    preheader: `Un clic suffit${NB}: notez votre commande.`,
+    reminderPreheader: 'Il est encore temps de nous dire comment s’est passée votre commande.',
+    heading: 'Votre avis compte',
+    reminderHeading: 'Votre avis nous intéresse toujours',
+    ask: (order) =>
+      `Nous espérons que votre commande ${order} vous plaît. Pouvez-vous nous dire ce que vous en avez pensé${NB}? Un clic suffit.`,
+    reminderAsk: (order) =>
+      `Petit rappel${NB}: nous aimerions toujours savoir ce que vous avez pensé de votre commande ${order}. Un clic suffit, et cela nous aide beaucoup.`,
+    prompt: `Quelle note donneriez-vous à votre commande${NB}?`,
+    stars: (n) => (n === 1 ? '1 étoile' : `${n} étoiles`),
+    low: 'Décevant',
+    high: 'Excellent',
+    thanks: (store) => `Merci d’avoir choisi ${store}.`,
+  },
+  cancellation: {
+    subject: (order) => `Votre commande ${order} a été annulée`,
+    preheader: 'Votre commande a été annulée. Voici ce qu’il advient de votre paiement.',
+    heading: 'Votre commande a été annulée',
+    intro: (order, placedOn) => `Nous avons annulé votre commande ${order} du ${placedOn}.`,
+    reason: 'Motif',
+    knownReasons: {
+      customer: 'Annulée à votre demande',
+      inventory: 'Articles en rupture de stock',
+      declined: 'Le paiement a été refusé',
+    },
+    refunded:
+      'Votre paiement a été remboursé sur votre moyen de paiement d’origine. Il peut s’écouler quelques jours ouvrés avant qu’il n’apparaisse sur votre relevé.',
+    notCharged: 'Cette commande ne vous a pas été facturée.',
+    willRefund:
+      'Si vous avez déjà payé, vous serez remboursé sur votre moyen de paiement d’origine. Il peut s’écouler quelques jours ouvrés avant que le remboursement n’apparaisse sur votre relevé.',
+    support: (email) => `Une question, ou s’agit-il d’une erreur${NB}? Écrivez-nous à ${email}.`,
+  },
+};

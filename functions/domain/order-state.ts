@@ -1,0 +1,213 @@
+/**
+ * The order as the product knows it: a fold of every domain event stored for the order,
+ * ordered by the platform's own timestamps. Recomputing it from the events (a handful per
+ * order) on every read makes reordering, duplicates and concurrent writers harmless: there is
+ * no projection that a late or racing writer could corrupt.
+ */
+import type { DomainEvent, Shipment, ShipmentStatus } from './events.js';
+import type { Order } from './order.js';
+
+export type OrderStatus = 'awaiting_order' | 'placed' | 'partially_shipped' | 'shipped' | 'delivered' | 'cancelled';
+
+export interface ShipmentState extends Shipment {
+  shippedAt: string;
+  status: ShipmentStatus | 'created';
+  statusAt: string;
+  deliveredAt?: string;
+}
+
+export interface ReportedDelay {
+  /** Event id of the report: one delay notice per report at most. */
+  id: string;
+  at: string;
+  reason: 'backorder' | 'carrier_exception' | 'weather' | 'other';
+  message?: string;
+  shipmentId?: string;
+  newShipBy?: string;
+  newDeliverBy?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  type:
+    | 'placed'
+    | 'updated'
+    | 'shipped'
+    | 'in_transit'
+    | 'out_for_delivery'
+    | 'attempted_delivery'
+    | 'delivered'
+    | 'delivery_failure'
+    | 'label_printed'
+    | 'delayed'
+    | 'cancelled'
+    | 'refunded';
+  shipmentId?: string;
+  message?: string;
+}
+
+export interface OrderState {
+  store: string;
+  orderId: string;
+  /** Undefined while only events that arrived before the order are known. */
+  order?: Order;
+  status: OrderStatus;
+  shipments: ShipmentState[];
+  cancelled?: { at: string; reason?: string };
+  refunded: 'none' | 'partial' | 'full';
+  delays: ReportedDelay[];
+  timeline: TimelineEntry[];
+}
+
+/** Status only moves forward, whatever order events are applied in. */
+const statusRank: Record<OrderStatus, number> = {
+  awaiting_order: 0,
+  placed: 1,
+  partially_shipped: 2,
+  shipped: 3,
+  delivered: 4,
+  cancelled: 5,
+};
+
+const shipmentRank: Record<ShipmentState['status'], number> = {
+  created: 0,
+  label_printed: 1,
+  in_transit: 2,
+  failure: 2,
+  attempted_delivery: 3,
+  out_for_delivery: 3,
+  delivered: 5,
+};
+
+export function emptyState(store: string, orderId: string): OrderState {
+  return { store, orderId, status: 'awaiting_order', shipments: [], refunded: 'none', delays: [], timeline: [] };
+}
+
+/** Stable order: platform time, then event id, so every reader folds the same way. */
+export function sortEvents(events: readonly DomainEvent[]): DomainEvent[] {
+  const seen = new Set<string>();
+  return [...events]
+    .filter((e) => (seen.has(e.eventId) ? false : (seen.add(e.eventId), true)))
+    .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
+}
+
+export function foldOrder(store: string, orderId: string, events: readonly DomainEvent[]): OrderState {
+  let state = emptyState(store, orderId);
+  for (const event of sortEvents(events)) state = applyEvent(state, event);
+  return { ...state, status: deriveStatus(state) };
+}
+
+function applyEvent(state: OrderState, event: DomainEvent): OrderState {
+  const at = event.occurredAt;
+  switch (event.type) {
+    case 'order.placed':
+      return {
+        ...state,
+        // An update that arrived first carries the newer order: keep it.
+        order: state.order ?? event.data.order,
+        timeline: [...state.timeline, { at: event.data.order.placedAt, type: 'placed' }],
+      };
+    case 'order.updated':
+      return { ...state, order: event.data.order, timeline: state.order ? state.timeline : state.timeline };
+    case 'order.cancelled':
+      if (state.cancelled || isDelivered(state)) return state;
+      return {
+        ...state,
+        cancelled: { at, reason: event.data.reason },
+        timeline: [...state.timeline, { at, type: 'cancelled', message: event.data.reason }],
+      };
+    case 'order.refunded': {
+      const refunded = event.data.full || state.refunded === 'full' ? 'full' : 'partial';
+      return { ...state, refunded, timeline: [...state.timeline, { at, type: 'refunded' }] };
+    }
+    case 'order.delayed': {
+      const { orderId: _o, ...delay } = event.data;
+      return {
+        ...state,
+        delays: [...state.delays, { id: event.eventId, at, ...delay }],
+        timeline: [...state.timeline, { at, type: 'delayed', shipmentId: delay.shipmentId, message: delay.message }],
+      };
+    }
+    case 'shipment.created': {
+      const existing = state.shipments.find((s) => s.shipmentId === event.data.shipment.shipmentId);
+      if (existing) {
+        // A status update may have arrived first and created a bare shipment: fill it in.
+        return {
+          ...state,
+          shipments: state.shipments.map((s) =>
+            s === existing ? ({ ...event.data.shipment, ...definedOnly(s), lineItems: event.data.shipment.lineItems, shippedAt: at } as ShipmentState) : s,
+          ),
+        };
+      }
+      return {
+        ...state,
+        shipments: [...state.shipments, { ...event.data.shipment, shippedAt: at, status: 'created', statusAt: at }],
+        timeline: [...state.timeline, { at, type: 'shipped', shipmentId: event.data.shipment.shipmentId }],
+      };
+    }
+    case 'shipment.updated': {
+      const d = event.data;
+      let shipments = state.shipments;
+      let timeline = state.timeline;
+      if (!shipments.some((s) => s.shipmentId === d.shipmentId)) {
+        shipments = [...shipments, { shipmentId: d.shipmentId, lineItems: [], shippedAt: at, status: 'created', statusAt: at }];
+        timeline = [...timeline, { at, type: 'shipped', shipmentId: d.shipmentId }];
+      }
+      shipments = shipments.map((s) => {
+        if (s.shipmentId !== d.shipmentId) return s;
+        const merged = {
+          ...s,
+          carrier: d.carrier ?? s.carrier,
+          trackingNumber: d.trackingNumber ?? s.trackingNumber,
+          trackingUrl: d.trackingUrl ?? s.trackingUrl,
+          estimatedDelivery: d.estimatedDelivery ?? s.estimatedDelivery,
+        };
+        // Status only moves forward: a late "in transit" after "delivered" changes nothing.
+        if (shipmentRank[d.status] < shipmentRank[s.status]) return merged;
+        return { ...merged, status: d.status, statusAt: at, deliveredAt: d.status === 'delivered' ? at : s.deliveredAt };
+      });
+      const current = state.shipments.find((s) => s.shipmentId === d.shipmentId);
+      const moved = !current || shipmentRank[d.status] >= shipmentRank[current.status];
+      const type = d.status === 'failure' ? 'delivery_failure' : d.status;
+      if (moved && !(current?.status === d.status)) timeline = [...timeline, { at, type, shipmentId: d.shipmentId, message: d.message }];
+      return { ...state, shipments, timeline };
+    }
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Quantity of each line item that has shipped so far. */
+export function shippedQuantities(state: OrderState): Map<string, number> {
+  const shipped = new Map<string, number>();
+  for (const s of state.shipments) for (const li of s.lineItems) shipped.set(li.lineItemId, (shipped.get(li.lineItemId) ?? 0) + li.quantity);
+  return shipped;
+}
+
+/**
+ * Everything has shipped when every line item's quantity is covered. A shipment that lists no
+ * line items (some platforms report tracking only) counts as shipping the whole order.
+ */
+export function isFullyShipped(state: OrderState): boolean {
+  if (state.shipments.length === 0) return false;
+  if (!state.order || state.shipments.some((s) => s.lineItems.length === 0)) return true;
+  const shipped = shippedQuantities(state);
+  return state.order.lineItems.every((li) => (shipped.get(li.id) ?? 0) >= li.quantity);
+}
+
+export function isDelivered(state: OrderState): boolean {
+  return isFullyShipped(state) && state.shipments.every((s) => s.status === 'delivered');
+}
+
+function deriveStatus(state: OrderState): OrderStatus {
+  if (state.cancelled) return 'cancelled';
+  if (!state.order) return 'awaiting_order';
+  if (isDelivered(state)) return 'delivered';
+  if (isFullyShipped(state)) return 'shipped';
+  if (state.shipments.length > 0) return 'partially_shipped';
+  return 'placed';
+}
+
+export { statusRank };

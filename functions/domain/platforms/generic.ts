@@ -1,0 +1,58 @@
+/**
+ * The generic webhook format: any platform that can sign a request per Standard Webhooks can
+ * send `{ type, timestamp, store, eventId?, data }` to POST /webhooks, with `data` exactly the
+ * domain payload for `type`. The schema below is the published contract (docs/ is generated
+ * from it), so it lives next to nothing but its mapping.
+ */
+import { z } from 'zod';
+import { domainEventSchema, eventPayloads, type DomainEvent, type EventType } from '../events.js';
+import { timestampSchema } from '../order.js';
+
+const envelope = {
+  timestamp: timestampSchema.describe('When it happened at the platform (ISO 8601 with offset). Events are ordered by it, not by arrival.'),
+  store: z.string().min(1).max(200).describe('Source id the store is configured under; selects the signing secret.'),
+  eventId: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Business id of the event: the same id twice is one event. Defaults to the webhook-id header.'),
+};
+
+function variant<T extends EventType>(type: T) {
+  return z.object({ type: z.literal(type), ...envelope, data: eventPayloads[type] });
+}
+
+/** The body of POST /webhooks: one domain event, discriminated by `type`. */
+export const genericWebhookSchema = z
+  .discriminatedUnion('type', [
+    variant('order.placed'),
+    variant('order.updated'),
+    variant('order.cancelled'),
+    variant('order.refunded'),
+    variant('order.delayed'),
+    variant('shipment.created'),
+    variant('shipment.updated'),
+  ])
+  .describe('A domain event sent to POST /webhooks, signed per Standard Webhooks.');
+export type GenericWebhook = z.infer<typeof genericWebhookSchema>;
+export type GenericWebhookInput = z.input<typeof genericWebhookSchema>;
+
+/** Just enough of the body to choose the secret; nothing else is trusted before verification. */
+export const genericStoreProbeSchema = z.object({ store: z.string().min(1).max(200) });
+
+/**
+ * The domain event a verified generic webhook stands for. The webhook-id is the fallback
+ * event id, so a sender that never sets `eventId` still gets retries deduplicated.
+ */
+export function genericToDomainEvent(body: GenericWebhook, webhookId: string): z.ZodSafeParseResult<DomainEvent> {
+  return domainEventSchema.safeParse({
+    eventId: body.eventId ?? webhookId,
+    store: body.store,
+    source: 'generic',
+    // UTC, so that events sort the same as strings and as instants.
+    occurredAt: new Date(body.timestamp).toISOString(),
+    type: body.type,
+    data: body.data,
+  });
+}

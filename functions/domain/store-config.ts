@@ -1,0 +1,62 @@
+/**
+ * Per-store configuration: branding for the emails and pages, and the defaults used to
+ * promise ship and delivery dates when the platform gives none. One schema serves CDK context
+ * (validated at synth), the Lambda environment (validated at cold start) and local runs.
+ */
+import { z } from 'zod';
+import { localeSchema } from './order.js';
+
+export const brandingSchema = z.object({
+  name: z.string().min(1).max(100),
+  logoUrl: z.url({ protocol: /^https$/ }).optional(),
+  accentColor: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a hex colour such as "#1a73e8"')
+    .default('#1a73e8'),
+  supportEmail: z.email(),
+  /** Postal address shown in the email footer (CAN-SPAM and similar laws want one). */
+  postalAddress: z.string().min(1).max(300),
+});
+export type Branding = z.infer<typeof brandingSchema>;
+
+export const weekdaySchema = z.number().int().min(1).max(7); // ISO: 1 = Monday … 7 = Sunday
+
+export const promiseDefaultsSchema = z.object({
+  /** Business days from order to ship-by. */
+  handlingDays: z.number().int().min(0).max(60).default(2),
+  /** Business days in transit, by shipping method code, with a default. */
+  transitDays: z
+    .object({ default: z.number().int().min(0).max(90), byMethod: z.record(z.string(), z.number().int().min(0).max(90)).default({}) })
+    .default({ default: 3, byMethod: {} }),
+  businessDays: z.array(weekdaySchema).min(1).default([1, 2, 3, 4, 5]),
+  /** Dates (YYYY-MM-DD, in the store's time zone) that are not business days. */
+  holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
+  /** IANA time zone the business days are counted in. */
+  timeZone: z.string().default('UTC'),
+  /** Ship-by and deliver-by are end of business day at this hour in the store's time zone. */
+  cutoffHour: z.number().int().min(0).max(23).default(17),
+});
+export type PromiseDefaults = z.infer<typeof promiseDefaultsSchema>;
+
+export const lifecycleSchema = z.object({
+  /** Days after delivery before the feedback request. */
+  feedbackDelayDays: z.number().min(0).max(90).default(7),
+  /** Days after the feedback request before the one reminder. */
+  feedbackReminderDays: z.number().min(0.01).max(90).default(4),
+  /** If the platform never reports delivery, days after the last shipment to assume it. */
+  deliveryFallbackDays: z.number().min(1).max(90).default(14),
+  /** Extra days added to a missed promise when the platform gives no new estimate. */
+  delayGraceDays: z.number().int().min(1).max(30).default(2),
+});
+export type Lifecycle = z.infer<typeof lifecycleSchema>;
+
+export const storeConfigSchema = z.object({
+  /** Shopify shop domain (e.g. "acme.myshopify.com") or the generic source id. */
+  storeId: z.string().min(1).max(200),
+  branding: brandingSchema,
+  defaultLocale: localeSchema.default('en'),
+  promises: promiseDefaultsSchema.default(promiseDefaultsSchema.parse({})),
+  lifecycle: lifecycleSchema.default(lifecycleSchema.parse({})),
+});
+export type StoreConfig = z.infer<typeof storeConfigSchema>;
+export type StoreConfigInput = z.input<typeof storeConfigSchema>;

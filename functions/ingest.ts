@@ -1,0 +1,53 @@
+/** Lambda entry: the webhook endpoints (`POST /webhooks/shopify`, `POST /webhooks`) behind the HTTP API. */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { ENV, readEnv } from './adapters/env.js';
+import { OrderStore } from './adapters/order-store.js';
+import { clock, storesFromEnv, webhookSecrets } from './adapters/runtime-config.js';
+import { logger, metrics, MetricUnit } from './adapters/observability.js';
+import type { DomainEvent } from './domain/events.js';
+import { ingestWebhook } from './services/ingest-webhook.js';
+
+const env = readEnv(
+  z.object({
+    [ENV.tableName]: z.string().min(1),
+    [ENV.queueUrl]: z.string().min(1),
+    [ENV.retentionDays]: z.coerce.number().int().positive().default(400),
+  }),
+);
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const sqs = new SQSClient({});
+const orders = new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS });
+const secretsFor = webhookSecrets(storesFromEnv());
+
+async function enqueue(events: DomainEvent[]): Promise<void> {
+  for (let i = 0; i < events.length; i += 10) {
+    const batch = events.slice(i, i + 10);
+    const res = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: env.QUEUE_URL,
+        Entries: batch.map((e, j) => ({ Id: String(j), MessageBody: JSON.stringify(e) })),
+      }),
+    );
+    if (res.Failed?.length) throw new Error(`${res.Failed.length} events not queued`);
+  }
+}
+
+async function ingestHandler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const rawBody = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  const source = event.rawPath.endsWith('/shopify') ? 'shopify' : 'generic';
+  const answer = await ingestWebhook({ source, headers, rawBody }, { orders, enqueue, secretsFor, now: () => clock.now() });
+  metrics.addDimension('source', source);
+  metrics.addMetric(answer.statusCode < 300 ? 'WebhooksAccepted' : 'WebhooksRejected', MetricUnit.Count, 1);
+  logger.info('webhook', { source, status: answer.statusCode, code: (answer.body.error as { code?: string } | undefined)?.code });
+  return { statusCode: answer.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body) };
+}
+
+export const handler = middy(ingestHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));

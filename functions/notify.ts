@@ -1,0 +1,48 @@
+/** Lambda entry: sends the due emails of one kind for an order (invoked by the state machine). */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { z } from 'zod';
+import { ENV, readEnv } from './adapters/env.js';
+import { OrderStore } from './adapters/order-store.js';
+import { Mailer } from './adapters/mailer.js';
+import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
+import { countEmail, logger, metrics } from './adapters/observability.js';
+import { notify, type NotifyInput, type NotifyResult } from './services/notify.js';
+
+const env = readEnv(
+  z.object({
+    [ENV.tableName]: z.string().min(1),
+    [ENV.sender]: z.string().min(3),
+    [ENV.configurationSet]: z.string().optional(),
+    [ENV.publicBaseUrl]: z.url(),
+    [ENV.retentionDays]: z.coerce.number().int().positive().default(400),
+    CLAIM_SETTLE_SECONDS: z.coerce.number().positive().default(900),
+    IN_PROCESS_SETTLE_SECONDS: z.coerce.number().min(0).default(10),
+  }),
+);
+const stores = storesFromEnv();
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const deps = {
+  orders: new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS }),
+  mailer: new Mailer(new SESv2Client({}), env.SES_CONFIGURATION_SET),
+  clock,
+  configFor: storeLookup(stores),
+  sender: env.SENDER_ADDRESS,
+  publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, ''),
+  linkSecret: secretValue(ENV.linkSecret, ENV.linkSecretArn),
+  settleWindowMs: env.CLAIM_SETTLE_SECONDS * 1000,
+  inProcessSettleMs: env.IN_PROCESS_SETTLE_SECONDS * 1000,
+  onSent: countEmail,
+};
+
+async function notifyHandler(input: NotifyInput): Promise<NotifyResult> {
+  const result = await notify(input, deps);
+  logger.info('notified', { store: result.order.store, orderId: result.order.orderId, kind: input.kind, sent: result.sent });
+  return result;
+}
+
+export const handler = middy(notifyHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -1,0 +1,44 @@
+/** Lambda entry: routes queued domain events to order workflows (SQS, partial batch failures). */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { SQSEvent, SQSRecord, SQSBatchResponse, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { ENV, readEnv } from './adapters/env.js';
+import { OrderStore } from './adapters/order-store.js';
+import { WorkflowClient } from './adapters/workflow-client.js';
+import { clock, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
+import { logger } from './adapters/observability.js';
+import { domainEventSchema } from './domain/events.js';
+import { routeEvent } from './services/route-event.js';
+
+const env = readEnv(
+  z.object({
+    [ENV.tableName]: z.string().min(1),
+    [ENV.stateMachineArn]: z.string().min(1),
+    [ENV.retentionDays]: z.coerce.number().int().positive().default(400),
+  }),
+);
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const deps = {
+  orders: new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS }),
+  workflow: new WorkflowClient(new SFNClient({}), env.STATE_MACHINE_ARN),
+  clock,
+  configFor: storeLookup(storesFromEnv()),
+};
+const processor = new BatchProcessor(EventType.SQS);
+
+async function routeRecord(record: SQSRecord): Promise<void> {
+  const event = domainEventSchema.parse(JSON.parse(record.body));
+  const result = await routeEvent(event, deps);
+  logger.info('routed', { store: event.store, eventId: event.eventId, type: event.type, ...result });
+}
+
+async function routerHandler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  return processPartialResponse(event, routeRecord, processor, { context });
+}
+
+export const handler = middy(routerHandler).use(injectLambdaContext(logger));

@@ -1,0 +1,46 @@
+/**
+ * Registers a waiting state's task token and settles it at once if what it waits for has
+ * already happened (a shipment reported before the workflow got here moves it on at once).
+ * Register first, then read: together with the router's "write event, then read the
+ * registration", at least one of the two always sees the other.
+ */
+import { z } from 'zod';
+import { awaitPhaseSchema } from '../domain/lifecycle.js';
+import { generationOf, type WorkflowClient } from '../adapters/workflow-client.js';
+import { settleIfDue, type SignalDeps, type SignalOutcome } from './signal.js';
+
+export const awaitInputSchema = z.object({
+  phase: awaitPhaseSchema,
+  taskToken: z.string().min(1),
+  order: z.object({ store: z.string().min(1), orderId: z.string().min(1) }),
+  steps: z.number().int().min(0).default(0),
+  execution: z.string().optional(),
+});
+export type AwaitInput = z.input<typeof awaitInputSchema>;
+
+export interface AwaitDeps extends SignalDeps {
+  workflow: WorkflowClient;
+  /** Loops through delay notices and shipments after which a fresh execution takes over. */
+  maxStepsPerExecution: number;
+}
+
+export async function awaitPhase(rawInput: AwaitInput, deps: AwaitDeps): Promise<SignalOutcome | 'continued'> {
+  const input = awaitInputSchema.parse(rawInput);
+  const { store, orderId } = input.order;
+  if (input.steps >= deps.maxStepsPerExecution) {
+    // Far below the 25,000-event history limit: hand over to a new execution. The ledger
+    // makes it skip everything already sent and wait where this one waited.
+    await deps.workflow.start(store, orderId, generationOf(input.execution) + 1);
+    await deps.workflow.fail(input.taskToken, 'ContinuedAsNew', `after ${input.steps} steps`);
+    return 'continued';
+  }
+  await deps.orders.putAwait(store, orderId, {
+    token: input.taskToken,
+    phase: input.phase,
+    execution: input.execution,
+    registeredAt: deps.clock.now().toISOString(),
+    steps: input.steps,
+  });
+  const loaded = await deps.orders.load(store, orderId);
+  return settleIfDue(deps, loaded);
+}

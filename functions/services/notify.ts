@@ -1,0 +1,164 @@
+/**
+ * Sends the emails of one kind that are due for an order, each exactly once per
+ * (order, kind, ref): claim in the ledger, render, send, record SES's message id.
+ *
+ * The guarantee, precisely: a claim is written before SES is called. If SES answers, the claim
+ * becomes `sent` with the message id (or `skipped` with SES's rejection). If the answer is lost
+ * (crash, timeout), the claim stays `claimed`; SES's own Send event, tagged with the claim,
+ * settles it as `sent`. A retry that finds an unsettled claim waits (ClaimPending) for the
+ * settle window; only when SES has published no Send event for it by then is it sent again.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  NON_ESSENTIAL,
+  emailKindSchema,
+  plannedEmails,
+  waitSeconds,
+  awaitPhaseSchema,
+  type DecisionContext,
+  type LedgerEntry,
+  type PlannedEmail,
+} from '../domain/lifecycle.js';
+import { currentDeliverBy, currentShipBy } from '../domain/lifecycle.js';
+import { renderEmail } from '../domain/email/render.js';
+import { resolveLocale } from '../domain/i18n/index.js';
+import { buildLinks } from '../domain/links.js';
+import type { StoreConfig } from '../domain/store-config.js';
+import type { Clock } from '../adapters/clock.js';
+import type { OrderStore } from '../adapters/order-store.js';
+import { ledgerTag, type Mailer } from '../adapters/mailer.js';
+import { z } from 'zod';
+
+export const notifyInputSchema = z.object({
+  kind: emailKindSchema,
+  next: z.union([awaitPhaseSchema, z.literal('none')]).default('none'),
+  order: z.object({ store: z.string().min(1), orderId: z.string().min(1) }),
+  steps: z.number().int().min(0).default(0),
+});
+export type NotifyInput = z.input<typeof notifyInputSchema>;
+
+export interface NotifyResult {
+  order: { store: string; orderId: string };
+  steps: number;
+  wait: { seconds: number };
+  sent: number;
+}
+
+export interface NotifyDeps {
+  orders: OrderStore;
+  mailer: Mailer;
+  clock: Clock;
+  configFor: (store: string) => StoreConfig | undefined;
+  sender: string;
+  publicBaseUrl: string;
+  linkSecret: () => Promise<string>;
+  /** Real-time window in which an unsettled claim waits for SES's Send event. */
+  settleWindowMs: number;
+  /** How long one invocation polls for that settlement before handing the wait to a retry. */
+  inProcessSettleMs: number;
+  onSent?: (kind: string) => void;
+}
+
+/** Error names the state machine retries on (see lib/order-workflow.ts). */
+export class ClaimPending extends Error {
+  override name = 'ClaimPending';
+}
+export class TransientFailure extends Error {
+  override name = 'TransientFailure';
+}
+
+export async function notify(rawInput: NotifyInput, deps: NotifyDeps): Promise<NotifyResult> {
+  const input = notifyInputSchema.parse(rawInput);
+  const { store, orderId } = input.order;
+  const config = deps.configFor(store);
+  if (!config) throw new Error(`Unknown store "${store}": add it to the STORES configuration`);
+  const loaded = await deps.orders.load(store, orderId);
+  const ledger: LedgerEntry[] = [...loaded.ledger];
+  const ctx = (): DecisionContext => ({ ...loaded, ledger, config, now: deps.clock.now() });
+
+  let sent = 0;
+  const paused = NON_ESSENTIAL.has(input.kind) && (await deps.orders.nonEssentialPaused());
+  for (const planned of plannedEmails(input.kind, ctx())) {
+    const entry = await sendOnce(planned, ctx(), deps, paused);
+    if (entry) {
+      ledger.push(entry);
+      if (entry.status === 'sent') sent++;
+    }
+  }
+  return { order: input.order, steps: input.steps + 1, wait: { seconds: waitSeconds(input.next, ctx()) }, sent };
+}
+
+async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: NotifyDeps, paused: boolean): Promise<LedgerEntry | undefined> {
+  const { store, orderId } = ctx.state;
+  const claimId = randomUUID();
+  const base = {
+    kind: planned.kind,
+    ref: planned.ref,
+    claimId,
+    ...(planned.delay ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate } : {}),
+  };
+  const now = deps.clock.now().toISOString();
+  if (paused) {
+    // Non-essential mail is dropped, not queued, while SES reputation is at risk.
+    const claim = await deps.orders.claim(store, orderId, { ...base, status: 'skipped', reason: 'non-essential mail paused' });
+    return claim.claimed ? { ...base, status: 'skipped', claimedAt: now, reason: 'paused' } : claim.existing;
+  }
+  const claim = await deps.orders.claim(store, orderId, base);
+  if (!claim.claimed) {
+    let existing = claim.existing;
+    // An earlier attempt's outcome is unknown: give SES's Send event a moment to settle it
+    // here, then hand the wait to the state machine's ClaimPending retry.
+    let waited = 0;
+    for (let pause = 50; existing.status === 'claimed' && Date.now() - (existing.claimedAtMs ?? 0) < deps.settleWindowMs; pause = Math.min(pause * 2, 2000)) {
+      if (waited >= deps.inProcessSettleMs) throw new ClaimPending(`${planned.kind}/${planned.ref}: waiting for SES to settle an earlier attempt`);
+      await new Promise((r) => setTimeout(r, pause));
+      waited += pause;
+      existing = (await deps.orders.getLedger(store, orderId, planned.kind, planned.ref)) ?? existing;
+    }
+    if (existing.status !== 'claimed') return existing;
+    // SES published no Send event for the earlier attempt within the window: it was never accepted.
+    if (!(await deps.orders.takeOver(store, orderId, planned.kind, planned.ref, existing.claimId, claimId))) {
+      throw new ClaimPending(`${planned.kind}/${planned.ref}: claim moved by another attempt`);
+    }
+  }
+
+  const order = ctx.state.order!;
+  const links = buildLinks(deps.publicBaseUrl, await deps.linkSecret(), { store, orderId, email: order.customer.email });
+  const rendered = renderEmail({
+    kind: planned.kind,
+    state: ctx.state,
+    branding: ctx.config.branding,
+    locale: resolveLocale(order.customer.locale, ctx.config.defaultLocale),
+    timeZone: order.customer.timeZone ?? ctx.config.promises.timeZone,
+    links,
+    shipment: planned.shipment,
+    isFinalShipment: planned.isFinalShipment,
+    estimates: { shipBy: currentShipBy(ctx), deliverBy: currentDeliverBy(ctx) },
+    delay: planned.delay,
+  });
+  const outcome = await deps.mailer.send({
+    from: `${ctx.config.branding.name.replace(/["\r\n]/g, '')} <${deps.sender}>`,
+    to: order.customer.email,
+    replyTo: ctx.config.branding.supportEmail,
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    headers: rendered.headers,
+    tags: { kind: planned.kind, ledger: ledgerTag(store, orderId, planned.kind, planned.ref) },
+  });
+  switch (outcome.status) {
+    case 'sent':
+      await deps.orders.markSent(store, orderId, planned.kind, planned.ref, outcome.messageId);
+      deps.onSent?.(planned.kind);
+      return { ...base, status: 'sent', claimedAt: now, messageId: outcome.messageId, sentAt: deps.clock.now().toISOString() };
+    case 'rejected':
+      await deps.orders.markSkipped(store, orderId, planned.kind, planned.ref, `rejected by SES: ${outcome.reason}`);
+      return { ...base, status: 'skipped', claimedAt: now, reason: outcome.reason };
+    case 'not_sent':
+      await deps.orders.release(store, orderId, planned.kind, planned.ref, claimId);
+      throw new TransientFailure(`SES did not accept ${planned.kind}: ${outcome.reason}`);
+    case 'unknown':
+      // The claim stays: SES's Send event will settle it if the mail was accepted.
+      throw new TransientFailure(`SES outcome unknown for ${planned.kind}: ${outcome.reason}`);
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * Routes one stored domain event: an order that was placed gets its execution (started by a
+ * name derived from store and order id, so a repeat is a no-op); any other event wakes the
+ * order's waiting state if it is now due. Events that arrive before their order are kept in
+ * the order's partition; the execution reads them when it starts.
+ */
+import { orderIdOf, type DomainEvent } from '../domain/events.js';
+import type { WorkflowClient } from '../adapters/workflow-client.js';
+import { wakeOrder, type SignalDeps, type SignalOutcome } from './signal.js';
+
+export interface RouteDeps extends SignalDeps {
+  workflow: WorkflowClient;
+}
+
+export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{ started?: 'started' | 'exists'; signal: SignalOutcome }> {
+  const orderId = orderIdOf(event);
+  let started: 'started' | 'exists' | undefined;
+  if (event.type === 'order.placed' || event.type === 'order.updated') {
+    const order = event.data.order;
+    await deps.orders.putLookup(event.store, orderId, order.orderName, order.customer.email);
+  }
+  if (event.type === 'order.placed') started = await deps.workflow.start(event.store, orderId);
+  const signal = await wakeOrder(deps, event.store, orderId);
+  await deps.orders.markRouted(event, orderId);
+  return { started, signal };
+}

@@ -1,0 +1,69 @@
+/**
+ * SES's own events for our configuration set: Send settles a ledger claim whose send outcome
+ * was lost; Delivery, Bounce, Complaint and DeliveryDelay land on the order's timeline;
+ * permanent bounces and complaints suppress the address for all stores. CloudWatch alarm state
+ * changes of the reputation alarms pause or resume non-essential mail.
+ */
+import { z } from 'zod';
+import type { OrderStore } from '../adapters/order-store.js';
+import { parseLedgerTag } from '../adapters/mailer.js';
+import { emailKindSchema } from '../domain/lifecycle.js';
+
+export const sesEventSchema = z.object({
+  eventType: z.string(),
+  mail: z.object({
+    messageId: z.string(),
+    timestamp: z.string().optional(),
+    destination: z.array(z.string()).default([]),
+    tags: z.record(z.string(), z.array(z.string())).default({}),
+  }),
+  bounce: z.object({ bounceType: z.string(), bouncedRecipients: z.array(z.object({ emailAddress: z.string() })).default([]), timestamp: z.string().optional() }).optional(),
+  complaint: z.object({ complainedRecipients: z.array(z.object({ emailAddress: z.string() })).default([]), timestamp: z.string().optional() }).optional(),
+  delivery: z.object({ timestamp: z.string().optional() }).optional(),
+});
+export type SesEvent = z.infer<typeof sesEventSchema>;
+
+export async function handleSesEvent(event: SesEvent, orders: OrderStore): Promise<string> {
+  const at = event.delivery?.timestamp ?? event.bounce?.timestamp ?? event.complaint?.timestamp ?? event.mail.timestamp ?? new Date().toISOString();
+  switch (event.eventType) {
+    case 'Send': {
+      const tag = event.mail.tags.ledger?.[0];
+      const ledger = tag ? parseLedgerTag(tag) : undefined;
+      const kind = emailKindSchema.safeParse(ledger?.kind);
+      if (!ledger || !kind.success) return 'untagged';
+      const settled = await orders.markSent(ledger.store, ledger.orderId, kind.data, ledger.ref, event.mail.messageId, event.mail.timestamp);
+      return settled ? 'settled' : 'already-settled';
+    }
+    case 'Delivery':
+      await orders.noteDelivery(event.mail.messageId, 'delivered', at);
+      return 'delivered';
+    case 'DeliveryDelay':
+      await orders.noteDelivery(event.mail.messageId, 'delayed', at);
+      return 'delayed';
+    case 'Bounce':
+      await orders.noteDelivery(event.mail.messageId, 'bounced', at);
+      if (event.bounce?.bounceType === 'Permanent') {
+        for (const r of event.bounce.bouncedRecipients) await orders.suppress(r.emailAddress, 'bounce');
+      }
+      return 'bounced';
+    case 'Complaint':
+      await orders.noteDelivery(event.mail.messageId, 'complained', at);
+      for (const r of event.complaint?.complainedRecipients ?? []) await orders.suppress(r.emailAddress, 'complaint');
+      return 'complained';
+    default:
+      return 'ignored';
+  }
+}
+
+export const alarmChangeSchema = z.object({
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  detail: z.object({ alarmName: z.string(), state: z.object({ value: z.string() }) }),
+});
+
+/** The reputation alarm's state drives the pause: ALARM pauses, OK resumes. */
+export async function handleAlarmChange(change: z.infer<typeof alarmChangeSchema>, orders: OrderStore): Promise<string> {
+  const value = change.detail.state.value;
+  if (value === 'INSUFFICIENT_DATA') return 'ignored';
+  await orders.setNonEssentialPaused(value === 'ALARM', `${change.detail.alarmName} is ${value}`);
+  return value === 'ALARM' ? 'paused' : 'resumed';
+}

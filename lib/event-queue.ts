@@ -1,0 +1,84 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../functions/adapters/env.js';
+
+export interface EventQueueProps {
+  /**
+   * The longest timeout a consumer may have. The visibility timeout is six times this, as
+   * Lambda recommends for SQS event sources, so a batch is not redelivered while its retries run.
+   * @default Duration.seconds(30)
+   */
+  readonly maxConsumerTimeout?: Duration;
+  /** Receives before a message moves to the dead-letter queue. @default 5 */
+  readonly maxReceiveCount?: number;
+  /** @default Duration.days(4) */
+  readonly retentionPeriod?: Duration;
+}
+
+export interface EventConsumerOptions {
+  /** @default 10 */
+  readonly batchSize?: number;
+  /** @default Duration.seconds(1) */
+  readonly maxBatchingWindow?: Duration;
+  /** Caps concurrent consumers, e.g. to stay under the Step Functions StartExecution quota. @default - no cap */
+  readonly maxConcurrency?: number;
+}
+
+/**
+ * Accepted webhook events between ingest (which answers the platform quickly) and the router.
+ * SQS-managed encryption, TLS-only access, and a dead-letter queue kept for 14 days.
+ */
+export class EventQueue extends Construct {
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly maxConsumerTimeout: Duration;
+  readonly maxReceiveCount: number;
+
+  constructor(scope: Construct, id: string, props: EventQueueProps = {}) {
+    super(scope, id);
+    this.maxConsumerTimeout = props.maxConsumerTimeout ?? Duration.seconds(30);
+    this.maxReceiveCount = props.maxReceiveCount ?? 5;
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: props.retentionPeriod ?? Duration.days(4),
+      visibilityTimeout: Duration.seconds(this.maxConsumerTimeout.toSeconds() * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
+    });
+  }
+
+  /** Grants a function permission to send events and sets QUEUE_URL. */
+  bindProducer(fn: lambda.Function): iam.Grant {
+    fn.addEnvironment(ENV.queueUrl, this.queue.queueUrl);
+    return this.queue.grantSendMessages(fn);
+  }
+
+  /** Subscribes a function to the queue with partial batch responses. */
+  addConsumer(fn: lambda.Function, options: EventConsumerOptions = {}): SqsEventSource {
+    const timeout = fn.timeout ?? Duration.seconds(3);
+    if (timeout.toSeconds() > this.maxConsumerTimeout.toSeconds()) {
+      throw new Error(
+        `${fn.node.path}: its timeout (${timeout.toSeconds()} s) exceeds the queue's maxConsumerTimeout ` +
+          `(${this.maxConsumerTimeout.toSeconds()} s); raise maxConsumerTimeout so the visibility timeout stays at least six times the function timeout`,
+      );
+    }
+    const source = new SqsEventSource(this.queue, {
+      batchSize: options.batchSize ?? 10,
+      maxBatchingWindow: options.maxBatchingWindow ?? Duration.seconds(1),
+      reportBatchItemFailures: true,
+      maxConcurrency: options.maxConcurrency,
+    });
+    fn.addEventSource(source);
+    return source;
+  }
+}

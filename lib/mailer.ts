@@ -1,0 +1,127 @@
+import { Stack, ArnFormat } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { ENV } from '../functions/adapters/env.js';
+
+/** The SES events the ses-events function settles the email ledger and suppressions from. */
+export const MAIL_EVENT_TYPES: readonly ses.EmailSendingEvent[] = [
+  ses.EmailSendingEvent.SEND,
+  ses.EmailSendingEvent.DELIVERY,
+  ses.EmailSendingEvent.BOUNCE,
+  ses.EmailSendingEvent.COMPLAINT,
+  ses.EmailSendingEvent.REJECT,
+  ses.EmailSendingEvent.RENDERING_FAILURE,
+  ses.EmailSendingEvent.DELIVERY_DELAY,
+];
+
+export interface MailerProps {
+  /** The From address of every email. */
+  readonly senderAddress: string;
+  /**
+   * The verified domain identity that authorises the address.
+   * @default - the address itself is the (email) identity
+   */
+  readonly domain?: string;
+  /**
+   * Create the domain identity here (Easy DKIM) instead of using one already verified.
+   * @default false
+   */
+  readonly createIdentity?: boolean;
+  /** Key for the events topic; SES must be allowed to use it (granted here). */
+  readonly encryptionKey: kms.IKey;
+  /**
+   * Deliver only over TLS. Receipts carry names, addresses and order contents.
+   * @default true
+   */
+  readonly requireTls?: boolean;
+}
+
+/**
+ * Everything about sending: the SES configuration set (reputation metrics on, account
+ * suppression list for bounces and complaints), its event destination (an encrypted SNS topic),
+ * the sender identity, and `bindSender` to let a function send as that identity through that
+ * configuration set and nothing else.
+ */
+export class Mailer extends Construct {
+  readonly configurationSet: ses.ConfigurationSet;
+  readonly eventsTopic: sns.Topic;
+  readonly identity: ses.IEmailIdentity;
+  /** Set when the stack creates the domain identity: the CNAME records to publish. */
+  readonly dkimRecords?: ses.DkimRecord[];
+  readonly senderAddress: string;
+
+  constructor(scope: Construct, id: string, props: MailerProps) {
+    super(scope, id);
+    this.senderAddress = props.senderAddress;
+
+    this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      tlsPolicy: (props.requireTls ?? true) ? ses.ConfigurationSetTlsPolicy.REQUIRE : ses.ConfigurationSetTlsPolicy.OPTIONAL,
+    });
+
+    this.eventsTopic = new sns.Topic(this, 'EventsTopic', {
+      displayName: 'postpurchase SES sending events',
+      masterKey: props.encryptionKey,
+      enforceSSL: true,
+    });
+    // SES publishes as its service principal: it needs sns:Publish and the topic key.
+    this.eventsTopic.grantPublish(
+      new iam.ServicePrincipal('ses.amazonaws.com', {
+        conditions: { StringEquals: { 'AWS:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    this.configurationSet.addEventDestination('ToTopic', {
+      destination: ses.EventDestination.snsTopic(this.eventsTopic),
+      events: [...MAIL_EVENT_TYPES],
+    });
+
+    const identityName = props.domain ?? props.senderAddress;
+    if (props.createIdentity) {
+      if (!props.domain) throw new Error('Mailer: createIdentity needs a domain');
+      const identity = new ses.EmailIdentity(this, 'Identity', {
+        identity: ses.Identity.domain(props.domain),
+        configurationSet: this.configurationSet,
+      });
+      this.identity = identity;
+      this.dkimRecords = identity.dkimRecords;
+    } else {
+      this.identity = ses.EmailIdentity.fromEmailIdentityName(this, 'Identity', identityName);
+    }
+  }
+
+  /** ARN of the configuration set (SES authorises SendEmail against it as well as the identity). */
+  get configurationSetArn(): string {
+    return Stack.of(this).formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  /**
+   * Lets a function send email as the sender identity through this configuration set only, and
+   * sets SENDER_ADDRESS and SES_CONFIGURATION_SET.
+   */
+  bindSender(fn: lambda.Function): iam.Grant {
+    fn.addEnvironment(ENV.sender, this.senderAddress);
+    fn.addEnvironment(ENV.configurationSet, this.configurationSet.configurationSetName);
+    return iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+      resourceArns: [this.identity.emailIdentityArn, this.configurationSetArn],
+    });
+  }
+
+  /** Delivers every sending event to a function (through the encrypted topic). */
+  addEventHandler(fn: lambda.IFunction): void {
+    this.eventsTopic.addSubscription(new subscriptions.LambdaSubscription(fn));
+  }
+}

@@ -1,0 +1,59 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { ENV } from '../functions/adapters/env.js';
+import { LOOKUP_INDEX } from '../functions/adapters/keys.js';
+
+/** Attribute every item carries (epoch seconds) so DynamoDB deletes it after the retention period. */
+export const TTL_ATTRIBUTE = 'expiresAt';
+
+export interface OrderTableProps {
+  /**
+   * What happens to the table (and its personal data) when the stack is deleted.
+   * @default RemovalPolicy.RETAIN — the data outlives the stack; delete it deliberately
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /** @default true — guards against deleting the table by hand in the console */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * The single table (see functions/adapters/keys.ts): pk/sk strings, one GSI for the order
+ * lookup, on-demand billing, point-in-time recovery and TTL on `expiresAt`.
+ *
+ * Encryption uses the AWS managed key (aws/dynamodb) rather than a customer-managed one: every
+ * use of the key is still logged in CloudTrail, nothing outside this account reads the table,
+ * and it avoids a key policy to maintain and a per-key monthly charge. Switch to
+ * `TableEncryption.CUSTOMER_MANAGED` if the data must be made unreadable by disabling a key.
+ */
+export class OrderTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: OrderTableProps = {}) {
+    super(scope, id);
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      deletionProtection: props.deletionProtection ?? true,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: LOOKUP_INDEX,
+      partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+  }
+
+  /** Grants a function read or read/write access to the table and its index, and sets TABLE_NAME. */
+  bindTo(fn: lambda.Function, access: 'read' | 'readWrite'): iam.Grant {
+    fn.addEnvironment(ENV.tableName, this.table.tableName);
+    return access === 'read' ? this.table.grantReadData(fn) : this.table.grantReadWriteData(fn);
+  }
+}

@@ -1,0 +1,110 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Routes served by the ingest function: the platforms' webhooks. */
+export const WEBHOOK_ROUTES = [
+  { method: apigw.HttpMethod.POST, path: '/webhooks/shopify' },
+  { method: apigw.HttpMethod.POST, path: '/webhooks' },
+] as const;
+
+/** Routes served by the pages function: shopper pages behind signed links, and the store's feedback view. */
+export const PAGE_ROUTES = [
+  { method: apigw.HttpMethod.GET, path: '/track' },
+  { method: apigw.HttpMethod.POST, path: '/track' },
+  { method: apigw.HttpMethod.GET, path: '/feedback' },
+  { method: apigw.HttpMethod.POST, path: '/feedback' },
+  { method: apigw.HttpMethod.GET, path: '/unsubscribe' },
+  { method: apigw.HttpMethod.POST, path: '/unsubscribe' },
+  { method: apigw.HttpMethod.GET, path: '/stores/{store}/feedback' },
+] as const;
+
+export interface WebhookApiProps {
+  readonly ingestFunction: lambda.IFunction;
+  readonly pagesFunction: lambda.IFunction;
+  /** Default-stage throttling across all routes. @default { rateLimit: 50, burstLimit: 100 } */
+  readonly throttle?: apigw.ThrottleSettings;
+  /** @default logs.RetentionDays.THREE_MONTHS */
+  readonly accessLogRetention?: logs.RetentionDays;
+  /**
+   * Base URL the outside world uses (a custom domain mapped to this API elsewhere).
+   * @default - the execute-api endpoint
+   */
+  readonly publicBaseUrl?: string;
+}
+
+/**
+ * The one public entry point: an HTTP API with explicit routes only (anything else is a 404
+ * from API Gateway without invoking a function), throttled on its default stage, with JSON
+ * access logs that record the route key rather than the path, so signed link tokens and
+ * shopper emails in query strings stay out of the logs.
+ */
+export class WebhookApi extends Construct {
+  readonly httpApi: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+  /** Base URL without a trailing slash. */
+  readonly baseUrl: string;
+
+  constructor(scope: Construct, id: string, props: WebhookApiProps) {
+    super(scope, id);
+
+    // The default stage is created by hand: HttpApi's own has no throttling or access log options.
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'postpurchase webhooks and shopper pages',
+      createDefaultStage: false,
+    });
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle ?? { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            responseLength: '$context.responseLength',
+            userAgent: '$context.identity.userAgent',
+          }),
+        ),
+      },
+    });
+
+    const ingest = new HttpLambdaIntegration('Ingest', props.ingestFunction);
+    for (const route of WEBHOOK_ROUTES) {
+      this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: ingest });
+    }
+    const pages = new HttpLambdaIntegration('Pages', props.pagesFunction);
+    for (const route of PAGE_ROUTES) {
+      this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: pages });
+    }
+
+    this.baseUrl = props.publicBaseUrl ?? this.httpApi.apiEndpoint;
+  }
+
+  /** The URL to register for Shopify webhooks. */
+  get shopifyWebhookUrl(): string {
+    return `${this.baseUrl}/webhooks/shopify`;
+  }
+
+  /** The URL to register for Standard Webhooks senders. */
+  get genericWebhookUrl(): string {
+    return `${this.baseUrl}/webhooks`;
+  }
+}
