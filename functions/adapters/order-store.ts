@@ -46,6 +46,15 @@ export type ClaimResult = { claimed: true } | { claimed: false; existing: Ledger
 const isConditionFailure = (e: unknown): e is ConditionalCheckFailedException =>
   e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 
+/** Runs a conditional write whose failed condition simply means "someone already did it". */
+async function unlessAlreadyDone(write: Promise<unknown>): Promise<void> {
+  try {
+    await write;
+  } catch (e) {
+    if (!isConditionFailure(e)) throw e;
+  }
+}
+
 export class OrderStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -63,7 +72,7 @@ export class OrderStore {
    */
   async putEvent(event: DomainEvent, orderId: string): Promise<{ result: 'new' } | { result: 'duplicate'; routed: boolean }> {
     try {
-      await this.doc.send(
+      await unlessAlreadyDone(this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -309,14 +318,12 @@ export class OrderStore {
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':skipped': 'skipped', ':claimed': 'claimed', ':r': reason },
       }),
-    ).catch((e) => {
-      if (!isConditionFailure(e)) throw e;
-    });
+    ));
   }
 
   /** Notes a delivery outcome reported by SES on the ledger line (it shows on the timeline). */
   async noteDelivery(messageId: string, outcome: 'delivered' | 'bounced' | 'complained' | 'delayed', at: string): Promise<void> {
-    const index = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.message(messageId), sk: keys.messageSk } }));
+    const index = await unlessAlreadyDone(this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.message(messageId), sk: keys.messageSk } }));
     const i = index.Item;
     if (!i) return;
     await this.doc.send(
@@ -327,13 +334,11 @@ export class OrderStore {
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':o': outcome, ':at': at },
       }),
-    ).catch((e) => {
-      if (!isConditionFailure(e)) throw e;
-    });
+    ));
   }
 
   async putAwait(store: string, orderId: string, item: AwaitItem): Promise<void> {
-    await this.doc.send(
+    await unlessAlreadyDone(this.doc.send(
       new PutCommand({
         TableName: this.tableName,
         Item: { pk: keys.order(store, orderId), sk: keys.await, itemType: 'await', ...item, expiresAt: this.expiresAt() },
@@ -351,9 +356,7 @@ export class OrderStore {
         ExpressionAttributeNames: { '#t': 'token' },
         ExpressionAttributeValues: { ':t': token },
       }),
-    ).catch((e) => {
-      if (!isConditionFailure(e)) throw e;
-    });
+    ));
   }
 
   /** Whether non-essential mail is paused (SES reputation near its review thresholds). */

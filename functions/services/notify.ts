@@ -21,7 +21,6 @@ import {
 } from '../domain/lifecycle.js';
 import { currentDeliverBy, currentShipBy } from '../domain/lifecycle.js';
 import { renderEmail } from '../domain/email/render.js';
-import { resolveLocale } from '../domain/i18n/index.js';
 import { buildLinks } from '../domain/links.js';
 import type { StoreConfig } from '../domain/store-config.js';
 import type { Clock } from '../adapters/clock.js';
@@ -79,16 +78,14 @@ export async function notify(rawInput: NotifyInput, deps: NotifyDeps): Promise<N
   let sent = 0;
   const paused = NON_ESSENTIAL.has(input.kind) && (await deps.orders.nonEssentialPaused());
   for (const planned of plannedEmails(input.kind, ctx())) {
-    const entry = await sendOnce(planned, ctx(), deps, paused);
-    if (entry) {
-      ledger.push(entry);
-      if (entry.status === 'sent') sent++;
-    }
+    const { entry, sentNow } = await sendOnce(planned, ctx(), deps, paused);
+    ledger.push(entry);
+    if (sentNow) sent++;
   }
   return { order: input.order, steps: input.steps + 1, wait: { seconds: waitSeconds(input.next, ctx()) }, sent };
 }
 
-async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: NotifyDeps, paused: boolean): Promise<LedgerEntry | undefined> {
+async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: NotifyDeps, paused: boolean): Promise<{ entry: LedgerEntry; sentNow: boolean }> {
   const { store, orderId } = ctx.state;
   const claimId = randomUUID();
   const base = {
@@ -101,7 +98,7 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
   if (paused) {
     // Non-essential mail is dropped, not queued, while SES reputation is at risk.
     const claim = await deps.orders.claim(store, orderId, { ...base, status: 'skipped', reason: 'non-essential mail paused' });
-    return claim.claimed ? { ...base, status: 'skipped', claimedAt: now, reason: 'paused' } : claim.existing;
+    return { entry: claim.claimed ? { ...base, status: 'skipped', claimedAt: now, reason: 'paused' } : claim.existing, sentNow: false };
   }
   const claim = await deps.orders.claim(store, orderId, base);
   if (!claim.claimed) {
@@ -115,7 +112,7 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
       waited += pause;
       existing = (await deps.orders.getLedger(store, orderId, planned.kind, planned.ref)) ?? existing;
     }
-    if (existing.status !== 'claimed') return existing;
+    if (existing.status !== 'claimed') return { entry: existing, sentNow: false };
     // SES published no Send event for the earlier attempt within the window: it was never accepted.
     if (!(await deps.orders.takeOver(store, orderId, planned.kind, planned.ref, existing.claimId, claimId))) {
       throw new ClaimPending(`${planned.kind}/${planned.ref}: claim moved by another attempt`);
@@ -128,7 +125,8 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     kind: planned.kind,
     state: ctx.state,
     branding: ctx.config.branding,
-    locale: resolveLocale(order.customer.locale, ctx.config.defaultLocale),
+    // The full tag (de-CH, en-US) is kept for number and date formats; render picks the language.
+    locale: order.customer.locale ?? ctx.config.defaultLocale,
     timeZone: order.customer.timeZone ?? ctx.config.promises.timeZone,
     links,
     shipment: planned.shipment,
@@ -150,10 +148,10 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     case 'sent':
       await deps.orders.markSent(store, orderId, planned.kind, planned.ref, outcome.messageId);
       deps.onSent?.(planned.kind);
-      return { ...base, status: 'sent', claimedAt: now, messageId: outcome.messageId, sentAt: deps.clock.now().toISOString() };
+      return { entry: { ...base, status: 'sent', claimedAt: now, messageId: outcome.messageId, sentAt: deps.clock.now().toISOString() }, sentNow: true };
     case 'rejected':
       await deps.orders.markSkipped(store, orderId, planned.kind, planned.ref, `rejected by SES: ${outcome.reason}`);
-      return { ...base, status: 'skipped', claimedAt: now, reason: outcome.reason };
+      return { entry: { ...base, status: 'skipped', claimedAt: now, reason: outcome.reason }, sentNow: false };
     case 'not_sent':
       await deps.orders.release(store, orderId, planned.kind, planned.ref, claimId);
       throw new TransientFailure(`SES did not accept ${planned.kind}: ${outcome.reason}`);

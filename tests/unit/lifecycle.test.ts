@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import {
+  currentShipBy,
+  decideAwait,
+  dueDelayNotices,
+  plannedEmails,
+  waitSeconds,
+  type DecisionContext,
+  type LedgerEntry,
+} from '../../functions/domain/lifecycle.js';
+import { foldOrder } from '../../functions/domain/order-state.js';
+import type { DomainEvent } from '../../functions/domain/events.js';
+import { STORE, aStoreConfig, events } from '../support/builders.js';
+
+const sent = (kind: LedgerEntry['kind'], ref = 'order', extra: Partial<LedgerEntry> = {}): LedgerEntry => ({
+  kind,
+  ref,
+  status: 'sent',
+  claimId: 'c',
+  claimedAt: '2026-11-23T09:00:01Z',
+  sentAt: '2026-11-23T09:00:02Z',
+  messageId: `m-${kind}-${ref}`,
+  ...extra,
+});
+
+function ctx(evts: DomainEvent[], now: string, more: Partial<DecisionContext> = {}): DecisionContext {
+  return {
+    state: foldOrder(STORE, '1001', evts),
+    ledger: [],
+    unsubscribed: false,
+    suppressed: false,
+    config: aStoreConfig(),
+    now: new Date(now),
+    ...more,
+  };
+}
+
+// Placed Monday 10:00 Berlin: ship-by Wednesday 25 Nov 17:00 Berlin (16:00Z).
+const placed = events.placed();
+const shipBy = '2026-11-25T16:00:00.000Z';
+
+describe('what a waiting state does', () => {
+  it('keeps waiting for a shipment while the ship-by date has not passed', () => {
+    expect(decideAwait('shipment', ctx([placed], '2026-11-24T10:00:00Z'))).toEqual({ action: 'wait' });
+  });
+
+  it('moves on at once when the shipment happened before the workflow got there', () => {
+    const c = ctx([placed, events.shipped('2026-11-23T10:00:00Z')], '2026-11-23T10:00:05Z', { ledger: [sent('receipt')] });
+    expect(decideAwait('shipment', c)).toEqual({ action: 'proceed', next: 'delivery' });
+  });
+
+  it('is interrupted by a cancellation before shipping, and by nothing once the cancellation notice went out', () => {
+    const cancelled = [placed, events.cancelled('2026-11-24T08:00:00Z', 'customer request')];
+    expect(decideAwait('shipment', ctx(cancelled, '2026-11-24T09:00:00Z'))).toEqual({ action: 'interrupt', error: 'OrderCancelled' });
+    expect(decideAwait('shipment', ctx(cancelled, '2026-11-24T09:00:00Z', { ledger: [sent('cancellation')] }))).toEqual({ action: 'interrupt', error: 'OrderClosed' });
+  });
+
+  it('is interrupted for a delay notice when the ship-by date passes unshipped', () => {
+    expect(decideAwait('shipment', ctx([placed], '2026-11-25T16:00:01Z'))).toEqual({ action: 'interrupt', error: 'OrderDelayed' });
+  });
+
+  it('asks for another shipping confirmation when a second shipment of a split order arrives', () => {
+    const first = events.shipped('2026-11-24T10:00:00Z', 'f-1', [{ lineItemId: 'li-1', quantity: 1 }]);
+    const second = events.shipped('2026-11-25T10:00:00Z', 'f-2', [{ lineItemId: 'li-2', quantity: 2 }]);
+    const c = ctx([placed, first, second], '2026-11-25T10:00:01Z', { ledger: [sent('receipt'), sent('shipping_confirmation', 'f-1')] });
+    expect(decideAwait('delivery', c)).toEqual({ action: 'interrupt', error: 'ShipmentCreated' });
+  });
+
+  it('proceeds to the feedback window when everything is delivered', () => {
+    const c = ctx([placed, events.shipped('2026-11-24T10:00:00Z'), events.status('2026-11-26T10:00:00Z', 'delivered')], '2026-11-26T10:00:01Z', {
+      ledger: [sent('receipt'), sent('shipping_confirmation', 'f-1')],
+    });
+    expect(decideAwait('delivery', c)).toEqual({ action: 'proceed', next: 'feedback_window' });
+    // The window is 7 days after delivery.
+    expect(waitSeconds('feedback_window', c)).toBe(7 * 86_400 - 1);
+  });
+
+  it('assumes delivery after the fallback period when the platform never reports it', () => {
+    const shipped = [placed, events.shipped('2026-11-24T10:00:00Z')];
+    const ledger = [sent('receipt'), sent('shipping_confirmation', 'f-1'), sent('delay_notice', 'deliver:f-1:2026-11-27T16:00:00.000Z', { newEstimate: '2026-12-10T16:00:00.000Z' })];
+    expect(decideAwait('delivery', ctx(shipped, '2026-12-07T10:00:00Z', { ledger })).action).toBe('wait');
+    expect(decideAwait('delivery', ctx(shipped, '2026-12-08T10:00:01Z', { ledger }))).toEqual({ action: 'proceed', next: 'feedback_window' });
+  });
+
+  it('ends the feedback wait when feedback was given, and waits for the reminder otherwise', () => {
+    const delivered = [placed, events.shipped('2026-11-24T10:00:00Z'), events.status('2026-11-26T10:00:00Z', 'delivered')];
+    const ledger = [sent('feedback_request', 'order', { sentAt: '2026-12-03T10:00:00Z' })];
+    expect(decideAwait('feedback', ctx(delivered, '2026-12-04T10:00:00Z', { ledger }))).toEqual({ action: 'wait' });
+    expect(decideAwait('feedback', ctx(delivered, '2026-12-04T10:00:00Z', { ledger, feedback: { rating: 5, at: '2026-12-04T09:00:00Z' } }))).toEqual({
+      action: 'proceed',
+      next: 'none',
+    });
+  });
+
+  it('closes the feedback window for a fully refunded order or an unsubscribed shopper', () => {
+    const delivered = [placed, events.shipped('2026-11-24T10:00:00Z'), events.status('2026-11-26T10:00:00Z', 'delivered')];
+    expect(decideAwait('feedback_window', ctx([...delivered, events.refunded('2026-11-27T10:00:00Z')], '2026-11-28T00:00:00Z'))).toEqual({ action: 'interrupt', error: 'OrderClosed' });
+    expect(decideAwait('feedback_window', ctx(delivered, '2026-11-28T00:00:00Z', { unsubscribed: true }))).toEqual({ action: 'interrupt', error: 'OrderClosed' });
+  });
+});
+
+describe('delay notices', () => {
+  it('gives one notice per missed promise, and a new, later promise can be missed again', () => {
+    const first = dueDelayNotices(ctx([placed], '2026-11-25T16:00:01Z'));
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ ref: `ship:${shipBy}`, what: 'shipment', missedPromise: shipBy });
+    const ledger = [sent('delay_notice', first[0]!.ref, { newEstimate: first[0]!.newEstimate })];
+    // The same miss is not noticed twice…
+    expect(dueDelayNotices(ctx([placed], '2026-11-26T10:00:00Z', { ledger }))).toEqual([]);
+    // …and the ship-by date in force is now the new estimate, which can be missed in turn.
+    expect(currentShipBy(ctx([placed], '2026-11-26T10:00:00Z', { ledger }))).toBe(first[0]!.newEstimate);
+    const again = dueDelayNotices(ctx([placed], new Date(Date.parse(first[0]!.newEstimate) + 1000).toISOString(), { ledger }));
+    expect(again.map((n) => n.ref)).toEqual([`ship:${first[0]!.newEstimate}`]);
+  });
+
+  it('notices a delay the platform reports, with its reason and new estimate', () => {
+    const report = events.delayed('2026-11-24T08:00:00Z', { reason: 'backorder', message: 'Size 42 back in stock Friday', newShipBy: '2026-11-27T16:00:00Z' });
+    const notices = dueDelayNotices(ctx([placed, report], '2026-11-24T08:00:01Z'));
+    expect(notices).toEqual([expect.objectContaining({ what: 'shipment', reason: 'backorder', message: 'Size 42 back in stock Friday', newEstimate: '2026-11-27T16:00:00Z' })]);
+  });
+
+  it('sends none after delivery or cancellation', () => {
+    const delivered = [placed, events.shipped('2026-11-24T10:00:00Z'), events.status('2026-12-20T10:00:00Z', 'delivered')];
+    expect(dueDelayNotices(ctx(delivered, '2026-12-21T10:00:00Z'))).toEqual([]);
+    expect(dueDelayNotices(ctx([placed, events.cancelled('2026-11-24T10:00:00Z')], '2026-12-01T10:00:00Z'))).toEqual([]);
+  });
+
+  it('notices a missed delivery estimate per shipment', () => {
+    const shipped = [placed, events.shipped('2026-11-24T10:00:00Z', 'f-1', undefined, { estimatedDelivery: '2026-11-26T18:00:00Z' })];
+    const notices = dueDelayNotices(ctx(shipped, '2026-11-26T18:00:01Z'));
+    expect(notices).toEqual([expect.objectContaining({ what: 'delivery', shipmentId: 'f-1', missedPromise: '2026-11-26T18:00:00Z' })]);
+  });
+});
+
+describe('which emails are due', () => {
+  it('plans the receipt once', () => {
+    expect(plannedEmails('receipt', ctx([placed], '2026-11-23T09:00:01Z')).map((p) => p.ref)).toEqual(['order']);
+    expect(plannedEmails('receipt', ctx([placed], '2026-11-23T09:00:01Z', { ledger: [sent('receipt')] }))).toEqual([]);
+  });
+
+  it('plans one shipping confirmation per shipment, the last one marked final', () => {
+    const first = events.shipped('2026-11-24T10:00:00Z', 'f-1', [{ lineItemId: 'li-1', quantity: 1 }]);
+    const second = events.shipped('2026-11-25T10:00:00Z', 'f-2', [{ lineItemId: 'li-2', quantity: 2 }]);
+    const planned = plannedEmails('shipping_confirmation', ctx([placed, first, second], '2026-11-25T10:00:01Z', { ledger: [sent('shipping_confirmation', 'f-1')] }));
+    expect(planned.map((p) => [p.ref, p.isFinalShipment])).toEqual([['f-2', true]]);
+  });
+
+  it('plans no feedback request for an unsubscribed, suppressed or already-reviewing shopper', () => {
+    const delivered = [placed, events.shipped('2026-11-24T10:00:00Z'), events.status('2026-11-26T10:00:00Z', 'delivered')];
+    const at = '2026-12-03T10:00:01Z';
+    expect(plannedEmails('feedback_request', ctx(delivered, at))).toHaveLength(1);
+    expect(plannedEmails('feedback_request', ctx(delivered, at, { unsubscribed: true }))).toEqual([]);
+    expect(plannedEmails('feedback_request', ctx(delivered, at, { suppressed: true }))).toEqual([]);
+    expect(plannedEmails('feedback_request', ctx(delivered, at, { feedback: { rating: 4, at } }))).toEqual([]);
+  });
+
+  it('plans a cancellation notice only for a cancelled order', () => {
+    expect(plannedEmails('cancellation', ctx([placed], '2026-11-24T10:00:00Z'))).toEqual([]);
+    expect(plannedEmails('cancellation', ctx([placed, events.cancelled('2026-11-24T08:00:00Z')], '2026-11-24T10:00:00Z'))).toHaveLength(1);
+  });
+});

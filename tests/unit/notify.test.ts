@@ -1,0 +1,100 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { OrderStore } from '../../functions/adapters/order-store.js';
+import { Mailer, parseLedgerTag } from '../../functions/adapters/mailer.js';
+import { notify, type NotifyDeps } from '../../functions/services/notify.js';
+import { STORE, aStoreConfig, events } from '../support/builders.js';
+import { conditionalFailure, eventItem } from '../support/sdk.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESv2Client);
+const now = new Date('2026-11-23T09:00:05Z');
+
+function deps(): NotifyDeps {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  const clock = { now: () => now };
+  return {
+    orders: new OrderStore(doc, 'Orders', { clock, retentionDays: 30 }),
+    mailer: new Mailer(new SESv2Client({ region: 'us-east-1' }), 'postpurchase'),
+    clock,
+    configFor: (s) => (s === STORE ? aStoreConfig() : undefined),
+    sender: 'orders@acme.example',
+    publicBaseUrl: 'https://pages.acme.example',
+    linkSecret: async () => 'test-link-secret',
+    settleWindowMs: 60_000,
+    inProcessSettleMs: 0,
+  };
+}
+
+const input = { kind: 'receipt' as const, next: 'shipment' as const, order: { store: STORE, orderId: '1001' }, steps: 0 };
+
+describe('notify: one email per order, kind and ref', () => {
+  beforeEach(() => {
+    ddb.reset();
+    ses.reset();
+    ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed())] });
+    ddb.on(BatchGetCommand).resolves({ Responses: { Orders: [] } });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+  });
+
+  it('claims the receipt, sends it through SES with the configuration set and tags, and records the message id', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+
+    const result = await notify(input, deps());
+
+    expect(result.sent).toBe(1);
+    const claim = ddb.commandCalls(PutCommand).find((c) => String(c.args[0].input.Item?.sk).startsWith('MAIL#'))!;
+    expect(claim.args[0].input).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { sk: 'MAIL#receipt#order', status: 'claimed' } });
+    const sent = ses.commandCalls(SendEmailCommand)[0]!.args[0].input;
+    expect(sent.Destination?.ToAddresses).toEqual(['zoe@example.com']);
+    expect(sent.ConfigurationSetName).toBe('postpurchase');
+    expect(sent.Content?.Simple?.Subject?.Data).toContain('#1001');
+    const tags = Object.fromEntries((sent.EmailTags ?? []).map((t) => [t.Name, t.Value]));
+    expect(tags.kind).toBe('receipt');
+    expect(parseLedgerTag(tags.ledger!)).toEqual({ store: STORE, orderId: '1001', kind: 'receipt', ref: 'order' });
+    const marked = ddb.commandCalls(UpdateCommand).find((c) => c.args[0].input.ExpressionAttributeValues?.[':m'] === 'ses-1');
+    expect(marked).toBeDefined();
+    // The next waiting state (shipment) gets its deadline: ship-by is Wednesday 17:00 Berlin.
+    expect(result.wait.seconds).toBe((Date.parse('2026-11-25T16:00:00Z') - now.getTime()) / 1000);
+  });
+
+  it('sends nothing when the ledger already holds the receipt', async () => {
+    ddb.on(PutCommand).rejects(conditionalFailure({ kind: 'receipt', ref: 'order', status: 'sent', messageId: 'ses-0', claimId: 'x', claimedAt: now.toISOString() }));
+
+    const result = await notify(input, deps());
+
+    expect(result.sent).toBe(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('waits (ClaimPending) instead of sending again while an earlier attempt is unsettled', async () => {
+    ddb.on(PutCommand).rejects(conditionalFailure({ kind: 'receipt', ref: 'order', status: 'claimed', claimId: 'x', claimedAt: now.toISOString(), claimedAtMs: Date.now() }));
+
+    await expect(notify(input, deps())).rejects.toMatchObject({ name: 'ClaimPending' });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('releases the claim and fails transiently when SES throttles, so a retry can send', async () => {
+    ses.on(SendEmailCommand).rejects(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }));
+
+    await expect(notify(input, deps())).rejects.toMatchObject({ name: 'TransientFailure' });
+    expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input).toMatchObject({ Key: { sk: 'MAIL#receipt#order' } });
+  });
+
+  it('keeps the claim when the outcome is unknown, for SES events to settle', async () => {
+    ses.on(SendEmailCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
+
+    await expect(notify(input, deps())).rejects.toMatchObject({ name: 'TransientFailure' });
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+
+  it('refuses an unknown store with a message that names it', async () => {
+    await expect(notify({ ...input, order: { store: 'nope.example', orderId: '1' } }, deps())).rejects.toThrow(/Unknown store "nope.example"/);
+  });
+});
