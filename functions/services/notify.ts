@@ -22,6 +22,7 @@ import {
 import { currentDeliverBy, currentShipBy } from '../domain/lifecycle.js';
 import { renderEmail } from '../domain/email/render.js';
 import { buildLinks } from '../domain/links.js';
+import { pickLocale } from '../domain/i18n/index.js';
 import type { StoreConfig } from '../domain/store-config.js';
 import type { Clock } from '../adapters/clock.js';
 import type { OrderStore } from '../adapters/order-store.js';
@@ -126,7 +127,7 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     state: ctx.state,
     branding: ctx.config.branding,
     // The full tag (de-CH, en-US) is kept for number and date formats; render picks the language.
-    locale: order.customer.locale ?? ctx.config.defaultLocale,
+    locale: pickLocale(order.customer.locale, ctx.config.defaultLocale),
     timeZone: order.customer.timeZone ?? ctx.config.promises.timeZone,
     links,
     shipment: planned.shipment,

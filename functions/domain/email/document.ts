@@ -63,7 +63,6 @@ export interface Frame {
   logoUrl?: SafeUrl;
   accent: string;
   accentText: string;
-  supportEmail: string;
   postalAddress: string[];
   colon: string;
   footerWhy: string;

@@ -44,7 +44,6 @@ function frameFor(env: Env): Frame {
     logoUrl: safeUrl(b.logoUrl),
     accent,
     accentText: textColorOn(accent),
-    supportEmail: b.supportEmail,
     postalAddress: b.postalAddress.split(/\r\n|\r|\n/).map(cleanText).filter(Boolean),
     colon: m.common.colon,
     footerWhy: endSentence(m.common.footerWhy(b.name)),
