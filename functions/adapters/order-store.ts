@@ -72,7 +72,7 @@ export class OrderStore {
    */
   async putEvent(event: DomainEvent, orderId: string): Promise<{ result: 'new' } | { result: 'duplicate'; routed: boolean }> {
     try {
-      await unlessAlreadyDone(this.doc.send(
+      await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
           Item: {
@@ -309,36 +309,40 @@ export class OrderStore {
   }
 
   async markSkipped(store: string, orderId: string, kind: EmailKind, ref: string, reason: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) },
-        UpdateExpression: 'SET #s = :skipped, reason = :r',
-        ConditionExpression: 'attribute_exists(pk) AND #s = :claimed',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':skipped': 'skipped', ':claimed': 'claimed', ':r': reason },
-      }),
-    ));
+    await unlessAlreadyDone(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) },
+          UpdateExpression: 'SET #s = :skipped, reason = :r',
+          ConditionExpression: 'attribute_exists(pk) AND #s = :claimed',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':skipped': 'skipped', ':claimed': 'claimed', ':r': reason },
+        }),
+      ),
+    );
   }
 
   /** Notes a delivery outcome reported by SES on the ledger line (it shows on the timeline). */
   async noteDelivery(messageId: string, outcome: 'delivered' | 'bounced' | 'complained' | 'delayed', at: string): Promise<void> {
-    const index = await unlessAlreadyDone(this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.message(messageId), sk: keys.messageSk } }));
+    const index = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.message(messageId), sk: keys.messageSk } }));
     const i = index.Item;
     if (!i) return;
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: keys.order(String(i.store), String(i.orderId)), sk: keys.mailSk(i.kind as EmailKind, String(i.ref)) },
-        UpdateExpression: 'SET deliveryStatus = :o, deliveryAt = :at',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':o': outcome, ':at': at },
-      }),
-    ));
+    await unlessAlreadyDone(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.order(String(i.store), String(i.orderId)), sk: keys.mailSk(i.kind as EmailKind, String(i.ref)) },
+          UpdateExpression: 'SET deliveryStatus = :o, deliveryAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':o': outcome, ':at': at },
+        }),
+      ),
+    );
   }
 
   async putAwait(store: string, orderId: string, item: AwaitItem): Promise<void> {
-    await unlessAlreadyDone(this.doc.send(
+    await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
         Item: { pk: keys.order(store, orderId), sk: keys.await, itemType: 'await', ...item, expiresAt: this.expiresAt() },
@@ -348,15 +352,17 @@ export class OrderStore {
 
   /** Removes the awaited callback if it still holds this token. */
   async clearAwait(store: string, orderId: string, token: string): Promise<void> {
-    await this.doc.send(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: { pk: keys.order(store, orderId), sk: keys.await },
-        ConditionExpression: '#t = :t',
-        ExpressionAttributeNames: { '#t': 'token' },
-        ExpressionAttributeValues: { ':t': token },
-      }),
-    ));
+    await unlessAlreadyDone(
+      this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.order(store, orderId), sk: keys.await },
+          ConditionExpression: '#t = :t',
+          ExpressionAttributeNames: { '#t': 'token' },
+          ExpressionAttributeValues: { ':t': token },
+        }),
+      ),
+    );
   }
 
   /** Whether non-essential mail is paused (SES reputation near its review thresholds). */
