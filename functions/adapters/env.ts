@@ -31,7 +31,9 @@ export const ENV = {
   retentionDays: 'RETENTION_DAYS',
   timeScale: 'TIME_SCALE',
   timeOrigin: 'TIME_ORIGIN',
-  nonEssentialPaused: 'NON_ESSENTIAL_PAUSE_PARAMETER',
+  opsToken: 'OPS_TOKEN',
+  opsTokenArn: 'OPS_TOKEN_SECRET_ARN',
+  languages: 'LANGUAGES',
 } as const;
 
 /** Per-store settings as the functions receive them: config plus the name of its webhook secret. */

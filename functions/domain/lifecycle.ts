@@ -106,7 +106,10 @@ export function currentDeliverBy(ctx: DecisionContext): string | undefined {
   if (!order || !shipBy) return undefined;
   const cfg = ctx.config.promises;
   const fromConfig = addBusinessDays(shipBy, transitDaysFor(order.shippingMethod, cfg), cfg);
-  return order.promises.deliverBy ? later(order.promises.deliverBy, shipBy) : fromConfig;
+  let p = order.promises.deliverBy ? later(order.promises.deliverBy, shipBy)! : fromConfig;
+  // An order-level delay that names a new delivery date moves the promise too.
+  for (const d of ctx.state.delays) if (!d.shipmentId && d.newDeliverBy) p = later(p, d.newDeliverBy)!;
+  return p;
 }
 
 /** A shipment's delivery estimate in force now. */

@@ -41,34 +41,55 @@ function mac(secret: string, payload: string): Buffer {
   return createHmac('sha256', secret).update(payload).digest();
 }
 
-function requireSecret(secret: string): void {
-  // An empty key would make every token forgeable by anyone who reads this file.
-  if (secret.length < 16) throw new Error('Link signing secret must be at least 16 characters');
+/**
+ * The keys in a secret value: one string, or (while rotating) a JSON array of strings, newest
+ * first. Links are signed with the first and verified against all of them, so links already in
+ * inboxes keep working through a rotation. Generated secrets are letters and digits only, so a
+ * plain secret is never mistaken for an array.
+ */
+export function signingKeys(secret: string | readonly string[]): string[] {
+  let list: readonly unknown[] = typeof secret === 'string' ? [secret] : secret;
+  if (typeof secret === 'string' && secret.trimStart().startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(secret);
+      if (Array.isArray(parsed)) list = parsed;
+    } catch {
+      /* not JSON: a plain secret that happens to start with "[" */
+    }
+  }
+  const keys = list.filter((k): k is string => typeof k === 'string');
+  // A short or empty key would make every token forgeable by anyone who reads this file.
+  if (keys.length === 0 || keys.some((k) => k.length < 16)) throw new Error('Link signing secret must be at least 16 characters');
+  return keys;
 }
 
 /** A compact token carrying the claims, signed with the link secret. */
-export function signLink(secret: string, claims: LinkClaims): string {
-  requireSecret(secret);
+export function signLink(secret: string | readonly string[], claims: LinkClaims): string {
+  const [key] = signingKeys(secret) as [string];
   const c = linkClaimsSchema.parse(claims);
   const wire: z.input<typeof wireClaimsSchema> = { s: c.store, o: c.orderId, p: purposeCode[c.purpose] };
   if (c.email !== undefined) wire.e = c.email.trim().toLowerCase();
   if (c.exp !== undefined) wire.x = c.exp;
   const payload = Buffer.from(JSON.stringify(wire)).toString('base64url');
-  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+  return `${payload}.${mac(key, payload).toString('base64url')}`;
 }
 
 /**
  * The claims of a genuine, unexpired token made for this purpose; undefined for anything else,
  * without saying why, so a prober learns nothing from the answer.
  */
-export function verifyLink(secret: string, token: string, purpose: LinkPurpose, now: Date = new Date()): LinkClaims | undefined {
-  requireSecret(secret);
+export function verifyLink(secret: string | readonly string[], token: string, purpose: LinkPurpose, now: Date = new Date()): LinkClaims | undefined {
+  const keys = signingKeys(secret);
   if (token.length > 2048) return undefined;
   const [payload, signature, ...rest] = token.split('.');
   if (payload === undefined || signature === undefined || rest.length > 0) return undefined;
   if (!base64url.test(payload) || !base64url.test(signature)) return undefined;
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== MAC_BYTES || !timingSafeEqual(given, mac(secret, payload))) return undefined;
+  if (given.length !== MAC_BYTES) return undefined;
+  let genuine = false;
+  // Every key is tried, so the time taken does not tell which one matched.
+  for (const key of keys) genuine = timingSafeEqual(given, mac(key, payload)) || genuine;
+  if (!genuine) return undefined;
 
   let json: unknown;
   try {
@@ -98,7 +119,7 @@ export interface OrderLinks {
 }
 
 /** Every link an email about this order carries. */
-export function buildLinks(baseUrl: string, secret: string, o: { store: string; orderId: string; email: string }): OrderLinks {
+export function buildLinks(baseUrl: string, secret: string | readonly string[], o: { store: string; orderId: string; email: string }): OrderLinks {
   const base = baseUrl.replace(/\/+$/, '');
   const tracking = signLink(secret, { store: o.store, orderId: o.orderId, purpose: 'track' });
   const feedback = signLink(secret, { store: o.store, orderId: o.orderId, purpose: 'feedback' });
@@ -114,6 +135,6 @@ export function buildLinks(baseUrl: string, secret: string, o: { store: string; 
 }
 
 /** The tracking link alone: what the order lookup form redirects to. */
-export function trackingToken(secret: string, store: string, orderId: string): string {
+export function trackingToken(secret: string | readonly string[], store: string, orderId: string): string {
   return signLink(secret, { store, orderId, purpose: 'track' });
 }

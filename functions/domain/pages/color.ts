@@ -26,9 +26,10 @@ export function contrastRatio(a: string, b: string): number {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-/** Black or white, whichever reads better on the given background. */
+/** White when it passes AA (4.5) on the background, as brands expect; else whichever reads better. */
 export function textOn(background: string): '#000000' | '#ffffff' {
-  return contrastRatio(background, '#ffffff') >= contrastRatio(background, '#000000') ? '#ffffff' : '#000000';
+  const white = contrastRatio(background, '#ffffff');
+  return white >= 4.5 || white >= contrastRatio(background, '#000000') ? '#ffffff' : '#000000';
 }
 
 /**

@@ -11,7 +11,7 @@ import {
   ratingParamSchema,
   type FeedbackRepository,
 } from '../feedback.js';
-import { formattingLocale, LANGUAGES, resolveLocale } from '../i18n/index.js';
+import { formattingLocale, LANGUAGES, type Language } from '../i18n/index.js';
 import { trackingToken, verifyLink, type LinkClaims, type LinkPurpose } from '../links.js';
 import type { Order } from '../order.js';
 import type { StoreConfig } from '../store-config.js';
@@ -55,9 +55,15 @@ export interface PagesDeps {
   feedback: FeedbackRepository;
   /** Configured stores: branding, default locale and the promise settings for estimates. */
   stores: readonly StoreConfig[];
-  linkSecret: string;
-  /** Bearer token for the ops summary; without one the summary answers 401 to everyone. */
+  /** The link signing secret: one key, or several during a rotation (see links.ts signingKeys). */
+  linkSecret: string | readonly string[];
+  /**
+   * Bearer token for the ops summary, or (while rotating) a JSON array of accepted tokens;
+   * without one the summary answers 401 to everyone.
+   */
   opsToken?: string;
+  /** Languages the pages are offered in (deployment config); @default all of en, de, fr */
+  languages?: readonly Language[];
   now: () => Date;
   /** Called once per order, when its rating is first recorded: wakes a workflow waiting for it. */
   onFeedback: (store: string, orderId: string) => Promise<void>;
@@ -129,8 +135,8 @@ function form(req: PagesRequest): URLSearchParams {
   return new URLSearchParams(req.body);
 }
 
-/** The first language of Accept-Language that we write, as its full tag ("de-CH"). */
-export function preferredTag(acceptLanguage: string | undefined): string | undefined {
+/** The first language of Accept-Language that we offer, as its full tag ("de-CH"). */
+export function preferredTag(acceptLanguage: string | undefined, offered: readonly Language[] = LANGUAGES): string | undefined {
   if (!acceptLanguage) return undefined;
   const ranked = acceptLanguage
     .split(',')
@@ -142,32 +148,36 @@ export function preferredTag(acceptLanguage: string | undefined): string | undef
     })
     .filter((r) => r.tag && r.tag !== '*' && Number.isFinite(r.q) && r.q > 0)
     .sort((a, b) => b.q - a.q || a.i - b.i);
-  return ranked.find((r) => (LANGUAGES as readonly string[]).includes(r.tag.split('-')[0]!.toLowerCase()))?.tag;
+  return ranked.find((r) => (offered as readonly string[]).includes(primary(r.tag) ?? ''))?.tag;
 }
 
 function storeById(deps: PagesDeps, storeId: string | undefined): StoreConfig | undefined {
   return storeId === undefined ? undefined : deps.stores.find((s) => s.storeId === storeId);
 }
 
+const primary = (tag: string | undefined) => tag?.trim().split(/[-_]/)[0]?.toLowerCase();
+
 /**
- * Language, locale, zone and brand for a page: the order's customer first (the brief's "from
- * the order"), then the browser's Accept-Language, then the store's default.
+ * Language, locale, zone and brand for a page: the order's customer locale first (the emails
+ * that linked here used it), then the browser's Accept-Language, then the store's default,
+ * each only if it is a language this deployment offers.
  */
-function contextFor(req: PagesRequest, store?: StoreConfig, order?: Order): PageContext {
-  const tag = order?.customer.locale ?? preferredTag(header(req, 'accept-language'));
-  const language = resolveLocale(tag, store?.defaultLocale);
-  const locale = formattingLocale(tag ?? store?.defaultLocale, language);
+function contextFor(req: PagesRequest, deps: Pick<PagesDeps, 'languages'> | undefined, store?: StoreConfig, order?: Order): PageContext {
+  const offered = deps?.languages?.length ? deps.languages : LANGUAGES;
+  const candidates = [order?.customer.locale, preferredTag(header(req, 'accept-language'), offered), store?.defaultLocale];
+  const tag = candidates.find((t) => offered.includes(primary(t) as Language));
+  const language = (primary(tag) as Language | undefined) ?? offered[0] ?? 'en';
   const b = store?.branding;
   return {
     language,
-    locale,
+    locale: formattingLocale(tag, language),
     timeZone: order?.customer.timeZone ?? store?.promises.timeZone,
     brand: b ? { name: b.name, accentColor: b.accentColor, logoUrl: b.logoUrl, supportEmail: b.supportEmail } : neutralBrand,
   };
 }
 
-function errorPage(req: PagesRequest, error: PageError, store?: StoreConfig, order?: Order): PagesResponse {
-  return page(renderErrorPage(contextFor(req, store, order), error));
+function errorPage(req: PagesRequest, deps: Pick<PagesDeps, 'languages'> | undefined, error: PageError, store?: StoreConfig, order?: Order): PagesResponse {
+  return page(renderErrorPage(contextFor(req, deps, store, order), error));
 }
 
 /** The verified claims of the request's token and the store they name, or undefined. */
@@ -196,17 +206,17 @@ async function getTrack(req: PagesRequest, deps: PagesDeps): Promise<PagesRespon
   const token = req.query.t;
   if (token === undefined) return lookupForm(req, deps);
   const link = claimsOf(deps, token, 'track');
-  if (!link) return errorPage(req, 'forbidden');
+  if (!link) return errorPage(req, deps, 'forbidden');
   const view = await loadOrder(deps, link.store.storeId, link.claims.orderId);
-  if (!view) return errorPage(req, 'order_gone', link.store);
-  return page(renderTrackPage(contextFor(req, link.store, view.state.order), view, link.store, deps.now()));
+  if (!view) return errorPage(req, deps, 'order_gone', link.store);
+  return page(renderTrackPage(contextFor(req, deps, link.store, view.state.order), view, link.store, deps.now()));
 }
 
 function lookupForm(req: PagesRequest, deps: PagesDeps, failure?: { error: 'not_found' | 'incomplete'; values: Record<string, string> }): PagesResponse {
   const fixed = storeById(deps, req.query.store ?? failure?.values.store);
   const only = deps.stores.length === 1 ? deps.stores[0] : undefined;
   const brandStore = fixed ?? only;
-  const rendered = renderLookupPage(contextFor(req, brandStore), {
+  const rendered = renderLookupPage(contextFor(req, deps, brandStore), {
     stores: deps.stores.map((s) => ({ storeId: s.storeId, name: s.branding.name })),
     store: deps.stores.length > 1 && req.query.store !== undefined ? fixed?.storeId : undefined,
     values: failure?.values,
@@ -241,12 +251,12 @@ function sameText(a: string, b: string): boolean {
 
 async function getFeedback(req: PagesRequest, deps: PagesDeps): Promise<PagesResponse> {
   const link = claimsOf(deps, req.query.t, 'feedback');
-  if (!link) return errorPage(req, 'forbidden');
+  if (!link) return errorPage(req, deps, 'forbidden');
   const rating = ratingParamSchema.safeParse(req.query.rating ?? '');
   const { store, claims } = link;
   if (!rating.success) {
     const view = await loadOrder(deps, store.storeId, claims.orderId);
-    return errorPage(req, 'bad_rating', store, view?.state.order);
+    return errorPage(req, deps, 'bad_rating', store, view?.state.order);
   }
   const [view, result] = await Promise.all([
     loadOrder(deps, store.storeId, claims.orderId),
@@ -262,7 +272,7 @@ async function getFeedback(req: PagesRequest, deps: PagesDeps): Promise<PagesRes
   }
   const order = view?.state.order;
   return page(
-    renderFeedbackPage(contextFor(req, store, order), {
+    renderFeedbackPage(contextFor(req, deps, store, order), {
       rating: result.feedback.rating,
       recorded: result.recorded,
       orderName: order?.orderName,
@@ -276,15 +286,15 @@ async function postFeedback(req: PagesRequest, deps: PagesDeps): Promise<PagesRe
   const fields = form(req);
   const token = fields.get('t') ?? req.query.t;
   const link = claimsOf(deps, token, 'feedback');
-  if (!link) return errorPage(req, 'forbidden');
+  if (!link) return errorPage(req, deps, 'forbidden');
   const { store, claims } = link;
   const [view, existing] = await Promise.all([
     loadOrder(deps, store.storeId, claims.orderId),
     deps.feedback.getFeedback(store.storeId, claims.orderId),
   ]);
   const order = view?.state.order;
-  if (!existing) return errorPage(req, 'not_rated', store, order);
-  const ctx = contextFor(req, store, order);
+  if (!existing) return errorPage(req, deps, 'not_rated', store, order);
+  const ctx = contextFor(req, deps, store, order);
   const base = { rating: existing.rating, recorded: true, orderName: order?.orderName, token: token! };
   if (existing.comment !== undefined) return page(renderFeedbackPage(ctx, { ...base, comment: 'already_commented' }));
 
@@ -297,7 +307,7 @@ async function postFeedback(req: PagesRequest, deps: PagesDeps): Promise<PagesRe
     return page(renderFeedbackPage(ctx, { ...base, comment: 'open', rejected: { reason, draft } }));
   }
   const outcome = await deps.feedback.addComment(store.storeId, claims.orderId, comment.data, deps.now());
-  if (outcome === 'not_rated') return errorPage(req, 'not_rated', store, order);
+  if (outcome === 'not_rated') return errorPage(req, deps, 'not_rated', store, order);
   return page(renderFeedbackPage(ctx, { ...base, comment: outcome === 'stored' ? 'stored' : 'already_commented' }));
 }
 
@@ -308,12 +318,12 @@ async function unsubscribeLink(req: PagesRequest, deps: PagesDeps, token: string
   const link = claimsOf(deps, token, 'unsubscribe');
   if (!link?.claims.email) return undefined;
   const view = await loadOrder(deps, link.store.storeId, link.claims.orderId);
-  return { store: link.store, email: link.claims.email, ctx: contextFor(req, link.store, view?.state.order) };
+  return { store: link.store, email: link.claims.email, ctx: contextFor(req, deps, link.store, view?.state.order) };
 }
 
 async function getUnsubscribe(req: PagesRequest, deps: PagesDeps): Promise<PagesResponse> {
   const link = await unsubscribeLink(req, deps, req.query.t);
-  if (!link) return errorPage(req, 'forbidden');
+  if (!link) return errorPage(req, deps, 'forbidden');
   return page(renderUnsubscribeConfirm(link.ctx, { email: link.email, storeName: link.store.branding.name }));
 }
 
@@ -324,7 +334,7 @@ async function getUnsubscribe(req: PagesRequest, deps: PagesDeps): Promise<Pages
  */
 async function postUnsubscribe(req: PagesRequest, deps: PagesDeps): Promise<PagesResponse> {
   const link = await unsubscribeLink(req, deps, req.query.t ?? form(req).get('t') ?? undefined);
-  if (!link) return errorPage(req, 'forbidden');
+  if (!link) return errorPage(req, deps, 'forbidden');
   await deps.feedback.suppress(link.store.storeId, link.email, 'unsubscribed', deps.now());
   return page(renderUnsubscribed(link.ctx, { email: link.email, storeName: link.store.branding.name }));
 }
@@ -332,9 +342,26 @@ async function postUnsubscribe(req: PagesRequest, deps: PagesDeps): Promise<Page
 // ---------------------------------------------------------------------------------------------
 // Ops summary
 
-function bearerMatches(req: PagesRequest, expected: string | undefined): boolean {
+/** The accepted tokens: one, or a JSON array of them while one is being rotated. */
+function acceptedTokens(value: string | undefined): string[] {
+  if (!value) return [];
+  if (value.trimStart().startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (Array.isArray(parsed)) return parsed.filter((t): t is string => typeof t === 'string' && t.length >= 16);
+    } catch {
+      /* a plain token */
+    }
+  }
+  return [value];
+}
+
+function bearerMatches(req: PagesRequest, configured: string | undefined): boolean {
   const given = header(req, 'authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
-  return !!expected && !!given && sameText(given, expected);
+  if (!given) return false;
+  let ok = false;
+  for (const token of acceptedTokens(configured)) ok = sameText(given, token) || ok;
+  return ok;
 }
 
 async function getSummary(req: PagesRequest, deps: PagesDeps): Promise<PagesResponse> {
@@ -384,12 +411,13 @@ export async function runRoute(route: PageRoute, req: PagesRequest, deps: PagesD
     return await route.handle(req, deps);
   } catch (error) {
     deps.logger?.error('page request failed', { method: req.method, path: req.path, error });
-    return errorPage(req, 'server_error');
+    return errorPage(req, deps, 'server_error');
   }
 }
 
-export function notFound(req: PagesRequest): PagesResponse {
-  return errorPage(req, 'not_found');
+/** The 404 page, for paths no route serves. */
+export function notFound(req: PagesRequest, deps?: Pick<PagesDeps, 'languages'>): PagesResponse {
+  return errorPage(req, deps, 'not_found');
 }
 
 /** Routes and answers one request. */
@@ -400,5 +428,5 @@ export async function handlePagesRequest(req: PagesRequest, deps: PagesDeps): Pr
     const params = matchRoute(route.path, req.path);
     if (params) return runRoute(route, { ...req, params: { ...params, ...req.params } }, deps);
   }
-  return notFound(req);
+  return notFound(req, deps);
 }

@@ -36,8 +36,13 @@ export function currentEstimates(view: TrackView, config: StoreConfig, now: Date
   const byShipment = new Map<string, string>();
   for (const s of state.shipments) if (s.status !== 'delivered') byShipment.set(s.shipmentId, shipmentEstimate(ctx, s));
   let order = [...byShipment.values()].reduce<string | undefined>((a, b) => later(a, b), undefined);
-  // Items still to ship arrive no earlier than the order-level promise.
-  if (!isFullyShipped(state)) order = later(order, currentDeliverBy(ctx));
+  if (!isFullyShipped(state)) {
+    // Items still to ship arrive no earlier than the order-level promise, nor than a reported
+    // new delivery date (currentDeliverBy follows only ship-by delays; the delay notice, like
+    // this page, uses the reported date).
+    order = later(order, currentDeliverBy(ctx));
+    for (const d of state.delays) if (!d.shipmentId && d.newDeliverBy) order = later(order, d.newDeliverBy);
+  }
   return { order, byShipment };
 }
 

@@ -19,8 +19,19 @@ const envelope = {
     .describe('Business id of the event: the same id twice is one event. Defaults to the webhook-id header.'),
 };
 
+/** One line per event type for the generated documentation. */
+const descriptions: Record<EventType, string> = {
+  'order.placed': 'An order was placed. `data.order` is the whole normalized order.',
+  'order.updated': 'The order changed (items, address, totals). `data.order` replaces the order as known so far.',
+  'order.cancelled': 'The order was cancelled, with an optional reason shown to the shopper.',
+  'order.refunded': 'Money was refunded; `full` is true when the whole order was.',
+  'order.delayed': 'The store reports a delay, optionally with new ship-by and deliver-by dates.',
+  'shipment.created': 'A shipment was created with (some of) the line items and its tracking.',
+  'shipment.updated': 'A carrier status for a shipment, with any newer tracking details.',
+};
+
 function variant<T extends EventType>(type: T) {
-  return z.object({ type: z.literal(type), ...envelope, data: eventPayloads[type] });
+  return z.object({ type: z.literal(type), ...envelope, data: eventPayloads[type] }).describe(descriptions[type]);
 }
 
 /** The body of POST /webhooks: one domain event, discriminated by `type`. */
@@ -34,7 +45,7 @@ export const genericWebhookSchema = z
     variant('shipment.created'),
     variant('shipment.updated'),
   ])
-  .describe('A domain event sent to POST /webhooks, signed per Standard Webhooks.');
+  .meta({ title: 'Webhook event', description: 'A domain event sent to POST /webhooks, signed per Standard Webhooks.' });
 export type GenericWebhook = z.infer<typeof genericWebhookSchema>;
 export type GenericWebhookInput = z.input<typeof genericWebhookSchema>;
 

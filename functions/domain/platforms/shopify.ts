@@ -402,11 +402,11 @@ function toOrder(o: ShopifyOrder): OrderMapping {
   const email = [o.email, o.contact_email, o.customer?.email].map((e) => e?.trim()).find((e) => e);
   if (!email) return { ok: false, reason: 'order has no customer email' };
   if (!customerSchema.shape.email.safeParse(email).success) return { ok: false, reason: 'order has no usable customer email' };
-  const presentment = o.presentment_currency && o.presentment_currency !== o.currency;
+  const presentmentCurrency = o.presentment_currency && o.presentment_currency !== o.currency ? o.presentment_currency : undefined;
   let money: MoneyParts | undefined;
-  if (presentment) {
+  if (presentmentCurrency) {
     try {
-      money = moneyParts(o, 'presentment', o.presentment_currency as string);
+      money = moneyParts(o, 'presentment', presentmentCurrency);
     } catch (e) {
       if (!(e instanceof MissingPresentmentAmount)) throw e;
     }

@@ -2,8 +2,8 @@
  * The inbound webhook edge as one pure function: raw request in, authenticated domain events
  * (or the exact HTTP failure) out. Checks run cheapest and least trusting first: size, media
  * type, authenticity, then content, so nothing about a body is revealed to a caller that has
- * not proven it holds the store's secret. The HTTP handler stores `events` (deduplicating on
- * eventId) and answers with webhookHttpResponse(result).
+ * not proven it holds the store's secret. The ingest service stores `events` (deduplicating
+ * on eventId) and answers.
  */
 import type { DomainEvent } from '../events.js';
 import { domainEventSchema } from '../events.js';
@@ -14,7 +14,7 @@ import { issuePath, reject, rejectSchema, type WebhookResult } from './result.js
 import { verifyShopify, verifyStandardWebhook } from './signatures.js';
 
 export { signShopify, signStandardWebhook } from './signatures.js';
-export { webhookHttpResponse, type WebhookResult } from './result.js';
+export type { WebhookResult } from './result.js';
 
 export interface WebhookRequest {
   source: 'shopify' | 'generic';

@@ -1,7 +1,7 @@
 /**
  * What parsing a webhook delivery yields, and the HTTP bodies that answer it. The response
- * schemas are part of the published contract (docs/openapi.json is generated from them), so
- * the handler and the documentation cannot disagree.
+ * schemas are part of the published contract (docs/openapi.json is generated from them);
+ * tests/unit/webhook-responses.test.ts checks the ingest service answers with them.
  */
 import { z } from 'zod';
 import type { DomainEvent } from '../events.js';
@@ -18,6 +18,8 @@ export const webhookErrorCodeSchema = z.enum([
   'invalid_header',
   'invalid_json',
   'invalid_payload',
+  /** Answered with 503 by the ingest service: stored, not yet queued; the retry finishes it. */
+  'enqueue_failed',
 ]);
 export type WebhookErrorCode = z.infer<typeof webhookErrorCodeSchema>;
 
@@ -34,16 +36,17 @@ export type WebhookError = z.infer<typeof webhookErrorSchema>;
 export const webhookErrorResponseSchema = z.object({ error: webhookErrorSchema });
 export type WebhookErrorResponse = z.infer<typeof webhookErrorResponseSchema>;
 
-/** Body of the 200 answer: the delivery was authentic and is stored (or deliberately ignored). */
-export const webhookAckSchema = z.object({
-  received: z.literal(true),
-  deliveryId: z.string(),
-  /** Domain events the delivery produced; 0 when it was ignored. */
-  events: z.number().int().min(0),
-  /** Why (part of) the delivery produced no event, e.g. a topic this service does not use. */
-  ignored: z.string().optional(),
-});
-export type WebhookAck = z.infer<typeof webhookAckSchema>;
+/**
+ * Body of a 2xx answer, as functions/services/ingest-webhook.ts sends it: 202 `accepted` when
+ * new events were stored and queued, 200 `duplicate` when all were stored before, 200
+ * `ignored` when the authentic delivery produced no event.
+ */
+export const webhookReceiptSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('accepted'), events: z.array(z.string()).describe('eventIds of the delivery') }),
+  z.object({ status: z.literal('duplicate'), events: z.array(z.string()).describe('eventIds of the delivery') }),
+  z.object({ status: z.literal('ignored'), reason: z.string() }),
+]);
+export type WebhookReceipt = z.infer<typeof webhookReceiptSchema>;
 
 export type WebhookFailureStatus = 400 | 401 | 413 | 415;
 
@@ -57,26 +60,17 @@ export function reject(status: WebhookFailureStatus, code: WebhookErrorCode, mes
 }
 
 /** The dotted path of a zod issue, e.g. ['data', 'order', 'lineItems', 0] → data.order.lineItems.0. */
-export function issuePath(path: readonly PropertyKey[], prefix?: string): string | undefined {
-  const parts = [...(prefix ? [prefix] : []), ...path.map(String)];
-  return parts.length > 0 ? parts.join('.') : undefined;
+export function issuePath(path: readonly PropertyKey[]): string | undefined {
+  return path.length > 0 ? path.map(String).join('.') : undefined;
 }
 
 /**
  * A 400 naming the first failing field. zod's messages describe the expectation ("Too small:
  * expected number to be >0") and never echo the received value, so no personal data leaks.
  */
-export function rejectSchema(error: z.ZodError, what: string, prefix?: string): WebhookResult {
+export function rejectSchema(error: z.ZodError, what: string): WebhookResult {
   const issue = error.issues[0];
   if (!issue) return reject(400, 'invalid_payload', `${what} is invalid`);
-  const field = issuePath(issue.path, prefix);
+  const field = issuePath(issue.path);
   return reject(400, 'invalid_payload', field ? `${field}: ${issue.message}` : `${what}: ${issue.message}`, field);
-}
-
-/** Status code and JSON body the HTTP handler answers a parse result with (after storing events). */
-export function webhookHttpResponse(result: WebhookResult): { statusCode: number; body: WebhookAck | WebhookErrorResponse } {
-  if (!result.ok) return { statusCode: result.status, body: { error: result.error } };
-  const ack: WebhookAck = { received: true, deliveryId: result.deliveryId, events: result.events.length };
-  if (result.ignored !== undefined) ack.ignored = result.ignored;
-  return { statusCode: 200, body: ack };
 }

@@ -1,0 +1,116 @@
+/**
+ * Lambda entry: the pages behind the email links (tracking, feedback, unsubscribe) and the
+ * ops feedback summary, behind the HTTP API (payload v2). A thin middy wrapper: http-router
+ * dispatches on the same route table the pure core uses (functions/domain/pages/handle.ts).
+ */
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpRouterHandler, { type Route } from '@middy/http-router';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { ENV, readEnv } from './adapters/env.js';
+import { FeedbackStore } from './adapters/feedback-store.js';
+import { logger } from './adapters/observability.js';
+import { OrderStore } from './adapters/order-store.js';
+import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
+import { WorkflowClient } from './adapters/workflow-client.js';
+import { notFound, pageRoutes, runRoute, type PagesDeps, type PagesRequest, type PagesResponse } from './domain/pages/handle.js';
+import { LANGUAGES, type Language } from './domain/i18n/index.js';
+import { wakeOrder } from './services/signal.js';
+
+/**
+ * Not yet in ENV (functions/adapters/env.ts); the stack sets the same names (EXTRA_ENV in
+ * lib/postpurchase-stack.ts). The ops token guards GET /stores/{store}/feedback: inline for
+ * local runs, by secret ARN on AWS.
+ */
+export const OPS_TOKEN = 'OPS_TOKEN';
+export const OPS_TOKEN_SECRET_ARN = 'OPS_TOKEN_SECRET_ARN';
+export const LANGUAGES_ENV = 'LANGUAGES';
+
+const env = readEnv(
+  z.object({
+    [ENV.tableName]: z.string().min(1),
+    [ENV.stateMachineArn]: z.string().min(1),
+    [ENV.retentionDays]: z.coerce.number().int().positive().default(400),
+    // Optional: without a token the summary endpoint refuses everyone, which is the safe default.
+    [OPS_TOKEN]: z.string().min(16, 'must be at least 16 characters').optional(),
+    [OPS_TOKEN_SECRET_ARN]: z.string().min(1).optional(),
+    /** Comma-separated languages the pages are offered in; unset means every catalogue. */
+    [LANGUAGES_ENV]: z
+      .string()
+      .transform((s) => s.split(',').map((l) => l.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(LANGUAGES as readonly [Language, ...Language[]])).min(1))
+      .optional(),
+  }),
+);
+
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const orders = new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS });
+const feedback = new FeedbackStore(doc, env.TABLE_NAME, { retentionDays: env.RETENTION_DAYS });
+const stores = storesFromEnv();
+const signalDeps = { orders, workflow: new WorkflowClient(new SFNClient({}), env.STATE_MACHINE_ARN), clock, configFor: storeLookup(stores) };
+const linkSecret = secretValue(ENV.linkSecret, ENV.linkSecretArn);
+const opsToken = env.OPS_TOKEN || env.OPS_TOKEN_SECRET_ARN ? secretValue(OPS_TOKEN, OPS_TOKEN_SECRET_ARN) : async () => undefined;
+
+async function deps(): Promise<PagesDeps> {
+  // Both are cached by the Parameters utility; a rotation is picked up within its max age.
+  const [secret, token] = await Promise.all([linkSecret(), opsToken()]);
+  return {
+    orders,
+    feedback,
+    stores,
+    languages: env.LANGUAGES,
+    linkSecret: secret,
+    opsToken: token,
+    now: () => clock.now(),
+    onFeedback: async (store, orderId) => {
+      const outcome = await wakeOrder(signalDeps, store, orderId);
+      logger.info('feedback recorded', { store, orderId, workflow: outcome });
+    },
+    logger,
+  };
+}
+
+export function toPagesRequest(event: APIGatewayProxyEventV2): PagesRequest {
+  const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    query: Object.fromEntries(new URLSearchParams(event.rawQueryString ?? '')),
+    headers: event.headers ?? {},
+    body,
+    params: event.pathParameters,
+  };
+}
+
+function toResult(res: PagesResponse): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: res.status, headers: res.headers, body: res.body };
+}
+
+type PagesRoute = Route<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
+
+const routes: PagesRoute[] = [
+  ...pageRoutes.map(
+    (route): PagesRoute => ({
+      method: route.method,
+      path: route.path,
+      handler: async (event: APIGatewayProxyEventV2) => {
+        const request = toPagesRequest(event);
+        return toResult(await runRoute(route, request, await deps()));
+      },
+    }),
+  ),
+  // Last, so every unknown path or method gets the shopper-facing 404 page, not a bare error.
+  { method: 'ANY', path: '/{proxy+}', handler: async (event: APIGatewayProxyEventV2) => toResult(notFound(toPagesRequest(event), { languages: env.LANGUAGES })) },
+];
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  .use(injectLambdaContext(logger))
+  .use(httpHeaderNormalizer())
+  .use(httpErrorHandler({ logger: (error: unknown) => logger.error('unhandled pages error', { error }) }))
+  .handler(httpRouterHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>(routes));
