@@ -1,0 +1,115 @@
+/**
+ * The webhook Lambda entry with the AWS SDK mocked: the answers a platform sees, and what is
+ * (and is not) stored and queued for each.
+ */
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { signStandardWebhook } from '../../functions/domain/webhooks/parse-webhook.js';
+import { STORE, aStoreConfig } from '../support/builders.js';
+import { conditionalFailure } from '../support/sdk.js';
+import placed from '../fixtures/generic/order-placed.json' with { type: 'json' };
+
+const SECRET = `whsec_${Buffer.from('unit-test-secret-0123456789').toString('base64')}`;
+const ddb = mockClient(DynamoDBDocumentClient);
+const sqs = mockClient(SQSClient);
+let handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    TABLE_NAME: 'Orders',
+    QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/events',
+    STORES: JSON.stringify([aStoreConfig()]),
+    LOCAL_WEBHOOK_SECRETS: JSON.stringify({ [STORE]: [SECRET] }),
+    AWS_REGION: 'us-east-1',
+    POWERTOOLS_DEV: 'false',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  ({ handler } = (await import('../../functions/ingest.js')) as unknown as { handler: typeof handler });
+});
+
+function signedRequest(body: string, opts: { secret?: string; at?: number; id?: string } = {}): APIGatewayProxyEventV2 {
+  const id = opts.id ?? 'msg_1';
+  const ts = String(opts.at ?? Math.floor(Date.now() / 1000));
+  return {
+    version: '2.0',
+    routeKey: 'POST /webhooks',
+    rawPath: '/webhooks',
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': ts,
+      'webhook-signature': signStandardWebhook(opts.secret ?? SECRET, id, Number(ts), body),
+    },
+    body,
+    isBase64Encoded: false,
+    requestContext: { http: { method: 'POST', path: '/webhooks' } },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+const body = JSON.stringify({ ...placed, store: STORE });
+const context = { functionName: 'ingest', awsRequestId: 'r-1' } as Context;
+
+describe('ingest webhook', () => {
+  beforeEach(() => {
+    ddb.reset();
+    sqs.reset();
+    ddb.on(PutCommand).resolves({});
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'q-1', MD5OfMessageBody: 'x' }] });
+  });
+
+  it('stores a signed order event with a conditional put, queues it, and answers 202', async () => {
+    const res = await handler(signedRequest(body), context);
+
+    expect(res.statusCode).toBe(202);
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)' });
+    const queued = JSON.parse(sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries![0]!.MessageBody!);
+    expect(queued).toMatchObject({ type: 'order.placed', store: STORE });
+  });
+
+  it('rejects a body whose signature does not match with 401 and stores nothing', async () => {
+    const wrong = `whsec_${Buffer.from('another-secret-entirely').toString('base64')}`;
+    const res = await handler(signedRequest(body, { secret: wrong }), context);
+
+    expect(res.statusCode).toBe(401);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
+  it('rejects a malformed body with 400 naming the field, and stores nothing', async () => {
+    const bad = JSON.parse(body);
+    bad.data.order.lineItems[0].quantity = 0;
+    const res = await handler(signedRequest(JSON.stringify(bad)), context);
+
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body!).error.field).toBe('data.order.lineItems.0.quantity');
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('answers a duplicate of an already routed event with 200 and queues nothing', async () => {
+    ddb.on(PutCommand).rejects(conditionalFailure({ routedAt: '2026-11-23T09:00:00Z' }));
+    const res = await handler(signedRequest(body), context);
+
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body!).status).toBe('duplicate');
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
+  it('queues a duplicate again when its first copy was stored but never routed', async () => {
+    ddb.on(PutCommand).rejects(conditionalFailure({}));
+    const res = await handler(signedRequest(body), context);
+
+    expect(res.statusCode).toBe(200);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
+  });
+
+  it('answers 503 when the event is stored but cannot be queued, so the platform retries', async () => {
+    sqs.on(SendMessageBatchCommand).rejects(new Error('throttled'));
+    const res = await handler(signedRequest(body), context);
+
+    expect(res.statusCode).toBe(503);
+  });
+});
