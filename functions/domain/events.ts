@@ -1,8 +1,9 @@
 /**
  * Domain events: what a platform told us, normalized. Every adapter (Shopify, the generic
  * Standard Webhooks format) maps its payloads to these; everything downstream reads only these.
- * The generic webhook format is exactly `{ type, timestamp, data }` with `data` one of the
- * payloads below, so this file is also the published contract (see docs/).
+ * The generic webhook format is `{ type, timestamp, store, eventId?, data }` with `data` one of
+ * the payloads below (functions/domain/platforms/generic.ts), so these payload schemas are also
+ * the published contract (docs/webhook-event.schema.json, docs/openapi.json).
  */
 import { z } from 'zod';
 import { orderSchema, timestampSchema, lineItemSchema } from './order.js';

@@ -1,8 +1,8 @@
 /**
  * The generic webhook format: any platform that can sign a request per Standard Webhooks can
  * send `{ type, timestamp, store, eventId?, data }` to POST /webhooks, with `data` exactly the
- * domain payload for `type`. The schema below is the published contract (docs/ is generated
- * from it), so it lives next to nothing but its mapping.
+ * domain payload for `type`. The schema below is the published contract: docs/ is generated
+ * from it, so this file holds only the schema and its mapping.
  */
 import { z } from 'zod';
 import { domainEventSchema, eventPayloads, type DomainEvent, type EventType } from '../events.js';

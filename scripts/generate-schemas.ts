@@ -1,0 +1,221 @@
+/**
+ * Writes the published webhook contract from the zod schemas that enforce it:
+ *   docs/webhook-event.schema.json  JSON Schema of the generic webhook body
+ *   docs/openapi.json               OpenAPI 3.1 for POST /webhooks and POST /webhooks/shopify
+ * Run with `npx tsx scripts/generate-schemas.ts`; tests/unit/webhook-docs.test.ts fails when the
+ * committed files differ from what this produces.
+ *
+ * The OpenAPI document is assembled around z.toJSONSchema rather than zod-to-openapi: one
+ * converter for both files means the two can never describe the body differently, and
+ * zod-to-openapi would need extendZodWithOpenApi to patch zod globally.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { genericWebhookSchema } from '../functions/domain/platforms/generic.js';
+import {
+  shopifyCancelledOrderSchema,
+  shopifyFulfillmentSchema,
+  shopifyOrderSchema,
+  shopifyRefundSchema,
+  shopifyShipmentStatuses,
+  shopifyTopics,
+} from '../functions/domain/platforms/shopify.js';
+import { DEFAULT_MAX_BODY_BYTES, TIMESTAMP_TOLERANCE_SECONDS } from '../functions/domain/webhooks/parse-webhook.js';
+import { webhookErrorResponseSchema, webhookReceiptSchema } from '../functions/domain/webhooks/result.js';
+
+const root = new URL('../', import.meta.url);
+const genericFixtures = new URL('tests/fixtures/generic/', root);
+
+/** Bumped when the contract changes incompatibly. */
+const CONTRACT_VERSION = '1.0.0';
+
+type JsonSchema = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  return z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as JsonSchema;
+}
+
+/** A JSON Schema to embed as an OpenAPI component: the dialect is the document's own. */
+function component(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...rest } = jsonSchema(schema, io);
+  return rest;
+}
+
+/** JSON Schema (2020-12) of the body of POST /webhooks, as senders write it. */
+export function buildWebhookEventJsonSchema(): JsonSchema {
+  return jsonSchema(genericWebhookSchema, 'input');
+}
+
+/** The generic fixtures, one per event type, keyed by type: the request examples. */
+function genericExamples(): Record<string, { summary: string; value: unknown }> {
+  const examples: Record<string, { summary: string; value: unknown }> = {};
+  for (const file of readdirSync(genericFixtures).filter((f) => f.endsWith('.json')).sort()) {
+    const value = JSON.parse(readFileSync(new URL(file, genericFixtures), 'utf8')) as { type: string };
+    examples[value.type] = { summary: value.type, value };
+  }
+  return examples;
+}
+
+const header = (name: string, description: string, schema: JsonSchema = { type: 'string' }, required = true) => ({
+  name,
+  in: 'header',
+  required,
+  description,
+  schema,
+});
+
+const errorResponse = (description: string, codes: string[], example: { code: string; message: string; field?: string }) => ({
+  description: `${description} Error codes: ${codes.map((c) => `\`${c}\``).join(', ')}.`,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookErrorResponse' }, example: { error: example } } },
+});
+
+
+const receipt = (description: string, example: unknown) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookReceipt' }, example } },
+});
+
+function responses(authCodes: string[], payloadCodes: string[], payloadExample: { code: string; message: string; field?: string }) {
+  return {
+    '200': receipt('Authentic, and nothing new: every event was stored before (`duplicate`), or the delivery produced none (`ignored`, with the reason). Do not retry.', {
+      status: 'ignored',
+      reason: 'topic "products/update" is not used',
+    }),
+    '202': receipt('Authentic: its new events are stored and queued. Do not retry.', { status: 'accepted', events: ['order-NH-100234-placed'] }),
+    '400': errorResponse('Authentic but unusable: not JSON, or the first failing field (`field`, a dotted path) and why. Retrying the same request fails the same way.', payloadCodes, payloadExample),
+    '401': errorResponse('Not authentic: missing or wrong signature, unknown store, or a timestamp outside the window.', authCodes, {
+      code: 'invalid_signature',
+      message: 'no webhook-signature entry matches the message',
+    }),
+    '413': errorResponse(`Body larger than ${DEFAULT_MAX_BODY_BYTES} bytes.`, ['payload_too_large'], {
+      code: 'payload_too_large',
+      message: `body exceeds ${DEFAULT_MAX_BODY_BYTES} bytes`,
+    }),
+    '415': errorResponse('Content-Type is not application/json.', ['unsupported_media_type'], {
+      code: 'unsupported_media_type',
+      message: 'content-type must be application/json (charset utf-8 if given)',
+    }),
+    '503': errorResponse('Stored but not yet queued: retry the same delivery, which completes it.', ['enqueue_failed'], {
+      code: 'enqueue_failed',
+      message: 'Stored but not yet queued; retry the delivery.',
+    }),
+  };
+}
+
+/** OpenAPI 3.1 document for both webhook endpoints. */
+export function buildOpenApiDocument(): JsonSchema {
+  const statuses = Object.entries(shopifyShipmentStatuses)
+    .map(([from, to]) => `\`${from}\` → \`${to}\``)
+    .join(', ');
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'postpurchase webhooks',
+      version: CONTRACT_VERSION,
+      description:
+        'Inbound webhooks that feed post-purchase notifications. Requests are checked in this order: size (413), media type (415: `application/json`, charset UTF-8 if given), authenticity (401), content (400). Retry 5xx and network errors, never 4xx. See docs/WEBHOOKS.md.',
+    },
+    paths: {
+      '/webhooks': {
+        post: {
+          operationId: 'receiveWebhook',
+          summary: 'Receive a domain event signed per Standard Webhooks',
+          description: `The body is one domain event. The signature is \`v1,\` + base64 HMAC-SHA256 of \`{webhook-id}.{webhook-timestamp}.{raw body}\`, keyed with the base64-decoded part of the store's \`whsec_\` secret. The store is read from the body to choose the secret. The eventId (default: webhook-id) dedupes.`,
+          parameters: [
+            // Header examples are the Standard Webhooks reference test vector, so they agree.
+            header('webhook-id', 'Unique message id; the same id on a retry. Default eventId.', { type: 'string', minLength: 1, example: 'msg_p5jXN8AQM9LWM0D4loKWxJek' }),
+            header('webhook-timestamp', `Unix seconds when the message was signed; refused (401) when more than ${TIMESTAMP_TOLERANCE_SECONDS} s from now, either way.`, {
+              type: 'string',
+              pattern: '^\\d+$',
+              example: '1614265330',
+            }),
+            header('webhook-signature', 'Space-separated `v1,<base64>` signatures; any match passes (key rotation).', {
+              type: 'string',
+              example: 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+            }),
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: { $ref: '#/components/schemas/WebhookEvent' },
+                examples: genericExamples(),
+              },
+            },
+          },
+          responses: responses(['missing_signature', 'invalid_timestamp', 'stale_timestamp', 'unknown_store', 'invalid_signature'], ['invalid_json', 'invalid_payload', 'invalid_header'], {
+            code: 'invalid_payload',
+            message: 'data.order.lineItems.0.quantity: Too small: expected number to be >0',
+            field: 'data.order.lineItems.0.quantity',
+          }),
+        },
+      },
+      '/webhooks/shopify': {
+        post: {
+          operationId: 'receiveShopifyWebhook',
+          summary: 'Receive a Shopify webhook (JSON, REST payloads)',
+          description: `Topics used: ${shopifyTopics.map((t) => `\`${t}\``).join(', ')}; any other topic is acknowledged with 200 and \`ignored\`. Shipment statuses: ${statuses}; \`delayed\` becomes order.delayed.`,
+          parameters: [
+            header('X-Shopify-Hmac-Sha256', 'Base64 HMAC-SHA256 of the raw body keyed with the app or store webhook secret.'),
+            header('X-Shopify-Shop-Domain', 'The shop, e.g. `acme.myshopify.com`: the store id.'),
+            header('X-Shopify-Topic', 'Selects the payload schema and the mapping, e.g. `orders/create`.'),
+            header('X-Shopify-Event-Id', 'Shared by every delivery of one merchant action; used as delivery id.', { type: 'string' }, false),
+            header('X-Shopify-Webhook-Id', 'Per-delivery id; the delivery id when X-Shopify-Event-Id is absent.', { type: 'string' }, false),
+            header('X-Shopify-Triggered-At', 'When Shopify triggered the delivery; event time only when the payload has none.', { type: 'string', format: 'date-time' }, false),
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  description: 'The REST resource of the topic. Only the fields below are read; all others are ignored.',
+                  anyOf: [
+                    { $ref: '#/components/schemas/ShopifyOrder' },
+                    { $ref: '#/components/schemas/ShopifyCancelledOrder' },
+                    { $ref: '#/components/schemas/ShopifyFulfillment' },
+                    { $ref: '#/components/schemas/ShopifyRefund' },
+                  ],
+                },
+              },
+            },
+          },
+          responses: responses(['missing_signature', 'unknown_store', 'invalid_signature'], ['missing_header', 'invalid_json', 'invalid_payload'], {
+            code: 'invalid_payload',
+            message: 'line_items.0.quantity: Too small: expected number to be >0',
+            field: 'line_items.0.quantity',
+          }),
+        },
+      },
+    },
+    components: {
+      schemas: {
+        WebhookEvent: component(genericWebhookSchema, 'input'),
+        WebhookReceipt: component(webhookReceiptSchema, 'output'),
+        WebhookErrorResponse: component(webhookErrorResponseSchema, 'output'),
+        ShopifyOrder: { description: 'orders/create, orders/updated', ...component(shopifyOrderSchema, 'input') },
+        ShopifyCancelledOrder: { description: 'orders/cancelled (a full Order; these fields are read)', ...component(shopifyCancelledOrderSchema, 'input') },
+        ShopifyFulfillment: { description: 'fulfillments/create, fulfillments/update', ...component(shopifyFulfillmentSchema, 'input') },
+        ShopifyRefund: { description: 'refunds/create', ...component(shopifyRefundSchema, 'input') },
+      },
+    },
+  };
+}
+
+/** The files this script owns, with their exact content. */
+export function generatedDocs(): Record<string, string> {
+  const render = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  return {
+    'docs/webhook-event.schema.json': render(buildWebhookEventJsonSchema()),
+    'docs/openapi.json': render(buildOpenApiDocument()),
+  };
+}
+
+function main(): void {
+  for (const [path, content] of Object.entries(generatedDocs())) {
+    writeFileSync(new URL(path, root), content);
+    console.log(`wrote ${path}`);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) main();
