@@ -96,8 +96,8 @@ export class OrderWorkflow extends Construct {
           'execution.$': '$$.Execution.Name',
         }),
         taskTimeout: sfn.Timeout.at('$.Payload.wait.seconds'),
-        // On success the signaller hands over the next state data (with the next deadline).
-        resultPath: '$',
+        // On success the signaller's output replaces the state data (the default ResultPath):
+        // it hands over the next deadline.
         retryOnServiceExceptions: true,
       });
       task.addRetry({
