@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { acknowledge } from './nag.js';
 
 /** The Lambda entries under functions/, one per file. */
 export const ENTRY_NAMES = ['ingest', 'router', 'notify', 'await', 'ses-events', 'pages'] as const;
@@ -53,6 +54,7 @@ export class HandlerFunction extends NodejsFunction {
   readonly entryName: EntryName;
   /** Function timeout, kept so event sources can size visibility timeouts from it. */
   override readonly timeout: Duration;
+  private detachedGrantee?: iam.IRole;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     const root = props.projectRoot ?? PROJECT_ROOT;
@@ -104,6 +106,7 @@ export class HandlerFunction extends NodejsFunction {
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
+        logLevel: LogLevel.WARNING,
         // CommonJS dependencies bundled into ESM still call require(): give them one.
         banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
       },
@@ -113,7 +116,25 @@ export class HandlerFunction extends NodejsFunction {
     this.timeout = timeout;
     (this.node.defaultChild as lambda.CfnFunction).addMetadata(ENTRY_METADATA_KEY, props.entryName);
 
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by Tracing.ACTIVE) use Resource "*": X-Ray has no resource-level permissions for them.',
+    );
     this.node.addValidation({ validate: () => this.validateEnvironmentSize() });
+  }
+
+  /**
+   * A grantee whose grants land in a policy of their own attached to this function's role,
+   * instead of the role's default policy. The function depends on its default policy, so a
+   * grant there on a resource that itself references the function (a state machine that
+   * invokes it) would be a dependency cycle.
+   */
+  grantsOutsideDefaultPolicy(): iam.IGrantable {
+    this.detachedGrantee ??= iam.Role.fromRoleName(this.node.scope as Construct, `${this.node.id}DetachedGrants`, this.role!.roleName, {
+      mutable: true,
+    });
+    return this.detachedGrantee;
   }
 
   /** Estimated size of the environment; values known only at deploy time count as {@link TOKEN_SIZE_ESTIMATE}. */

@@ -71,12 +71,21 @@ export class Mailer extends Construct {
       masterKey: props.encryptionKey,
       enforceSSL: true,
     });
-    // SES publishes as its service principal: it needs sns:Publish and the topic key.
-    this.eventsTopic.grantPublish(
-      new iam.ServicePrincipal('ses.amazonaws.com', {
+    // SES publishes as its service principal and needs both sns:Publish and the topic key.
+    // The two grants are made separately so that only the topic policy carries the
+    // confused-deputy condition: SES documents aws:SourceAccount for topic policies, not for the
+    // KMS request SNS makes on its behalf, where an unmatched condition would silently drop
+    // every event. Without the topic grant, SES in another account cannot publish here anyway.
+    const sesPrincipal = new iam.ServicePrincipal('ses.amazonaws.com');
+    this.eventsTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [sesPrincipal],
+        actions: ['sns:Publish'],
+        resources: [this.eventsTopic.topicArn],
         conditions: { StringEquals: { 'AWS:SourceAccount': Stack.of(this).account } },
       }),
     );
+    props.encryptionKey.grant(sesPrincipal, 'kms:Decrypt', 'kms:GenerateDataKey*');
     this.configurationSet.addEventDestination('ToTopic', {
       destination: ses.EventDestination.snsTopic(this.eventsTopic),
       events: [...MAIL_EVENT_TYPES],

@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { acknowledge, wildcardResourceFinding } from './nag.js';
 import { ENV } from '../functions/adapters/env.js';
 import { LOOKUP_INDEX } from '../functions/adapters/keys.js';
 
@@ -54,6 +55,14 @@ export class OrderTable extends Construct {
   /** Grants a function read or read/write access to the table and its index, and sets TABLE_NAME. */
   bindTo(fn: lambda.Function, access: 'read' | 'readWrite'): iam.Grant {
     fn.addEnvironment(ENV.tableName, this.table.tableName);
-    return access === 'read' ? this.table.grantReadData(fn) : this.table.grantReadWriteData(fn);
+    const grant = access === 'read' ? this.table.grantReadData(fn) : this.table.grantReadWriteData(fn);
+    if (fn.role) {
+      acknowledge(
+        fn.role,
+        wildcardResourceFinding(this, `${this.table.tableArn}/index/*`),
+        `Grants on the table cover its indexes as "<table arn>/index/*"; the only index is ${LOOKUP_INDEX} (order lookup by store and order number).`,
+      );
+    }
+    return grant;
   }
 }

@@ -4,6 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ResolvedWebhookSecret } from './config.js';
+import { acknowledge } from './nag.js';
 
 export interface GeneratedSecretProps {
   /** Physical name, so operators can find and rotate it by name. */
@@ -11,6 +12,8 @@ export interface GeneratedSecretProps {
   readonly description: string;
   /** @default 48 */
   readonly length?: number;
+  /** Why the secret has no rotation Lambda, and how it is rotated instead (recorded with the cdk-nag acknowledgement). */
+  readonly rotationReason: string;
   /**
    * @default RemovalPolicy.DESTROY — the value is regenerated on a new deployment; links and
    * tokens signed with the old one stop verifying
@@ -25,15 +28,19 @@ export interface GeneratedSecretProps {
  */
 export class GeneratedSecret extends Construct {
   readonly secret: secretsmanager.Secret;
+  /** The physical name (a plain string, unlike `secret.secretName`, which is parsed from the ARN). */
+  readonly secretName: string;
 
   constructor(scope: Construct, id: string, props: GeneratedSecretProps) {
     super(scope, id);
+    this.secretName = props.secretName;
     this.secret = new secretsmanager.Secret(this, 'Secret', {
       secretName: props.secretName,
       description: props.description,
       generateSecretString: { passwordLength: props.length ?? 48, excludePunctuation: true, includeSpace: false },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
     });
+    acknowledge(this.secret, 'AwsSolutions-SMG4', props.rotationReason);
   }
 
   /** Grants a function read access and puts the secret's ARN in `envName`. */
@@ -70,6 +77,14 @@ export class WebhookSecrets extends Construct {
             removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
           })
         : secretsmanager.Secret.fromSecretNameV2(this, `Store${i}`, entry.secretName);
+      if (secret instanceof secretsmanager.Secret) {
+        acknowledge(
+          secret,
+          'AwsSolutions-SMG4',
+          "The value is the platform's webhook signing key, issued by Shopify or the sender, not by us: a rotation Lambda cannot create it. " +
+            'Rotation is manual and overlapping: store a JSON array with the new and old keys, switch the platform, then drop the old key (docs/DEPLOY.md).',
+        );
+      }
       this.byStore.set(entry.storeId, secret);
     });
   }

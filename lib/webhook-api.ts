@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag.js';
 
 /** Routes served by the ingest function: the platforms' webhooks. */
 export const WEBHOOK_ROUTES = [
@@ -88,11 +89,25 @@ export class WebhookApi extends Construct {
 
     const ingest = new HttpLambdaIntegration('Ingest', props.ingestFunction);
     for (const route of WEBHOOK_ROUTES) {
-      this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: ingest });
+      for (const r of this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: ingest })) {
+        acknowledge(
+          r,
+          'AwsSolutions-APIG4',
+          'Webhook senders (Shopify, Standard Webhooks) cannot present IAM or JWT credentials; the ingest function authenticates every request by its HMAC signature against the store secret and rejects it with 401 otherwise.',
+        );
+      }
     }
     const pages = new HttpLambdaIntegration('Pages', props.pagesFunction);
     for (const route of PAGE_ROUTES) {
-      this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: pages });
+      for (const r of this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: pages })) {
+        acknowledge(
+          r,
+          'AwsSolutions-APIG4',
+          route.path.startsWith('/stores/')
+            ? "The store's feedback view is for store staff without AWS identities; the pages function requires the ops bearer token (Secrets Manager) and answers 401 without it."
+            : 'Shoppers follow links from emails and have no credentials; each link carries an HMAC-signed, expiring token that the pages function verifies before showing or changing anything.',
+        );
+      }
     }
 
     this.baseUrl = props.publicBaseUrl ?? this.httpApi.apiEndpoint;

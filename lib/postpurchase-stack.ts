@@ -1,0 +1,192 @@
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { ENV } from '../functions/adapters/env.js';
+import { resolveWebhookSecrets, storesEnvJson, type StackConfig } from './config.js';
+import { EventQueue } from './event-queue.js';
+import { HandlerFunction, type EntryName } from './handler-function.js';
+import { Mailer } from './mailer.js';
+import { Monitoring } from './monitoring.js';
+import { acknowledge, wildcardResourceFinding } from './nag.js';
+import { OrderTable } from './order-table.js';
+import { OrderWorkflow } from './order-workflow.js';
+import { GeneratedSecret, WebhookSecrets } from './secrets.js';
+import { WebhookApi } from './webhook-api.js';
+
+export interface PostpurchaseStackProps extends StackProps {
+  /** The validated configuration (see lib/config.ts). */
+  readonly config: StackConfig;
+}
+
+/** Composes the constructs; each construct's bind/grant methods wire IAM and environment together. */
+export class PostpurchaseStack extends Stack {
+  readonly table: OrderTable;
+  readonly events: EventQueue;
+  readonly workflow: OrderWorkflow;
+  readonly mailer: Mailer;
+  readonly api: WebhookApi;
+  readonly monitoring: Monitoring;
+  readonly functions: Readonly<Record<'ingest' | 'router' | 'notify' | 'await' | 'sesEvents' | 'pages', HandlerFunction>>;
+  /** The state machine's ARN as the functions receive it (built from its fixed name, see below). */
+  readonly stateMachineArn: string;
+
+  constructor(scope: Construct, id: string, props: PostpurchaseStackProps) {
+    super(scope, id, { description: 'postpurchase: post-purchase notification workflows', ...props });
+    const { config } = props;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    const fn = (name: EntryName, id: string, timeout: Duration) =>
+      new HandlerFunction(this, id, { entryName: name, timeout, logRetention });
+    const ingest = fn('ingest', 'IngestFunction', Duration.seconds(10));
+    const router = fn('router', 'RouterFunction', Duration.seconds(30));
+    const notify = fn('notify', 'NotifyFunction', Duration.seconds(30));
+    const awaitFn = fn('await', 'AwaitFunction', Duration.seconds(15));
+    const sesEvents = fn('ses-events', 'SesEventsFunction', Duration.seconds(30));
+    const pages = fn('pages', 'PagesFunction', Duration.seconds(10));
+    this.functions = { ingest, router, notify, await: awaitFn, sesEvents, pages };
+    const all = Object.values(this.functions);
+
+    this.table = new OrderTable(this, 'OrderTable');
+    for (const f of all) this.table.bindTo(f, 'readWrite');
+
+    this.events = new EventQueue(this, 'Events', { maxConsumerTimeout: router.timeout });
+    this.events.bindProducer(ingest);
+    this.events.addConsumer(router);
+
+    const webhookSecrets = new WebhookSecrets(this, 'WebhookSecrets', { secrets: resolveWebhookSecrets(config) });
+    webhookSecrets.grantRead(ingest);
+    const linkSecret = new GeneratedSecret(this, 'LinkSigningSecret', {
+      secretName: `${config.stackName}/link-signing`,
+      description: 'postpurchase: HMAC key of the signed links in emails (tracking, feedback, unsubscribe)',
+      length: 64,
+      rotationReason:
+        'Links in emails already sent must keep verifying for their lifetime, so the key cannot be swapped by a rotation Lambda. ' +
+        'Rotate by storing a JSON array (new key first, old key kept until its links expire), as docs/DEPLOY.md describes.',
+    });
+    linkSecret.bindReader(notify, ENV.linkSecretArn);
+    linkSecret.bindReader(pages, ENV.linkSecretArn);
+    const opsToken = new GeneratedSecret(this, 'OpsToken', {
+      secretName: `${config.stackName}/ops-token`,
+      description: "postpurchase: bearer token for a store's feedback view (GET /stores/{store}/feedback)",
+      length: 40,
+      rotationReason:
+        'A bearer token handed to store staff; rotating it is a coordinated manual step (store a JSON array with the new and old tokens, hand out the new one, drop the old), described in docs/DEPLOY.md.',
+    });
+    opsToken.bindReader(pages, ENV.opsTokenArn);
+
+    // Every function writes items, and each item's TTL comes from the retention period.
+    for (const f of all) f.addEnvironment(ENV.retentionDays, String(config.retentionDays));
+    const storesJson = storesEnvJson(config);
+    for (const f of [ingest, router, notify, awaitFn, pages]) f.addEnvironment(ENV.stores, storesJson);
+    for (const f of [notify, pages]) f.addEnvironment(ENV.languages, config.languages.join(','));
+
+    const stateMachineName = `${config.stackName}-orders`;
+    this.workflow = new OrderWorkflow(this, 'Workflow', {
+      notifyFunction: notify,
+      awaitFunction: awaitFn,
+      logRetention,
+      stateMachineName,
+    });
+    // The await function is invoked by the state machine and also starts and signals it. A
+    // reference to the machine in its environment or default policy would be a dependency
+    // cycle, so the machine gets a fixed name, the ARN is built from it, and the await
+    // function's workflow grants go into a policy of their own (see grantsOutsideDefaultPolicy).
+    this.stateMachineArn = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    for (const f of [router, awaitFn, pages]) f.addEnvironment(ENV.stateMachineArn, this.stateMachineArn);
+    this.workflow.grantStart(router);
+    this.workflow.grantTaskResponse(router);
+    this.workflow.grantStart(awaitFn.grantsOutsideDefaultPolicy());
+    this.workflow.grantTaskResponse(awaitFn.grantsOutsideDefaultPolicy());
+    this.workflow.grantTaskResponse(pages);
+
+    const topicKey = new kms.Key(this, 'TopicKey', {
+      description: 'postpurchase: encrypts the SES events and alarm topics',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    this.mailer = new Mailer(this, 'Mailer', {
+      senderAddress: config.sender.address,
+      domain: config.sender.domain,
+      createIdentity: config.sender.createIdentity,
+      encryptionKey: topicKey,
+    });
+    this.mailer.bindSender(notify);
+    this.mailer.addEventHandler(sesEvents);
+
+    this.api = new WebhookApi(this, 'Api', {
+      ingestFunction: ingest,
+      pagesFunction: pages,
+      throttle: { rateLimit: config.api.rateLimit, burstLimit: config.api.burstLimit },
+      accessLogRetention: logRetention,
+      publicBaseUrl: config.publicBaseUrl,
+    });
+    notify.addEnvironment(ENV.publicBaseUrl, this.api.baseUrl);
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stateMachine: this.workflow.stateMachine,
+      deadLetterQueue: this.events.deadLetterQueue,
+      eventQueue: this.events.queue,
+      functions: { Ingest: ingest, Router: router, Notify: notify, Await: awaitFn, SesEvents: sesEvents, Pages: pages },
+      httpApi: this.api.httpApi,
+      encryptionKey: topicKey,
+      alarmEmail: config.alarmEmail,
+      reputationHandler: sesEvents,
+      dashboardName: `${config.stackName}-operations`,
+    });
+
+    const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    out('ShopifyWebhookUrl', this.api.shopifyWebhookUrl, 'Register in Shopify (Settings > Notifications > Webhooks, or the app) for orders and fulfillments');
+    out('GenericWebhookUrl', this.api.genericWebhookUrl, 'Register with Standard Webhooks senders (other platforms)');
+    out('PagesBaseUrl', this.api.baseUrl, 'Base URL of the tracking, feedback and unsubscribe pages');
+    out('StateMachineArn', this.workflow.stateMachine.stateMachineArn, 'One execution per order');
+    out('EventQueueUrl', this.events.queue.queueUrl, 'Accepted webhook events waiting for the router');
+    out('EventQueueArn', this.events.queue.queueArn, 'Destination when replaying dead letters');
+    out('DeadLetterQueueUrl', this.events.deadLetterQueue.queueUrl, 'Events that failed 5 times (see docs/OPERATIONS.md)');
+    out('DeadLetterQueueArn', this.events.deadLetterQueue.queueArn, 'Source of npm run replay-dead-letters');
+    out(
+      'WebhookSecretNames',
+      JSON.stringify(Object.fromEntries(resolveWebhookSecrets(config).map((s) => [s.storeId, s.secretName]))),
+      "Store id -> Secrets Manager secret holding the platform's webhook signing key(s)",
+    );
+    out('LinkSigningSecretName', linkSecret.secretName, 'HMAC key of the signed links in emails');
+    out('OpsTokenSecretName', opsToken.secretName, 'Bearer token of GET /stores/{store}/feedback');
+    out('SesConfigurationSetName', this.mailer.configurationSet.configurationSetName, 'Every email is sent through it');
+    out('AlarmTopicArn', this.monitoring.alarmTopic.topicArn, 'Subscribe more endpoints (chat, paging) here');
+    out('DashboardName', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard');
+    this.mailer.dkimRecords?.forEach((record, i) =>
+      out(`DkimRecord${i + 1}`, `${record.name} CNAME ${record.value}`, 'Publish in DNS to verify the sender domain'),
+    );
+
+    this.acknowledgeWorkflowFindings();
+  }
+
+  /** OrderWorkflow's own grants, acknowledged here because its file belongs to the workflow. */
+  private acknowledgeWorkflowFindings(): void {
+    const sm = this.workflow.stateMachine;
+    acknowledge(
+      sm.role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Resource "*" holds only the actions that have no resource-level permissions: X-Ray tracing (xray:Put*, xray:GetSampling*) and the CloudWatch Logs vended-delivery APIs (logs:*LogDelivery*, DescribeLogGroups, DescribeResourcePolicies, PutResourcePolicy) that Step Functions logging requires.',
+    );
+    for (const f of [this.functions.notify, this.functions.await]) {
+      acknowledge(
+        sm.role,
+        wildcardResourceFinding(this, `${f.functionArn}:*`),
+        `LambdaInvoke grants "<function arn>:*" so the workflow may invoke versions and aliases of the ${f.entryName} function; it is still that one function.`,
+      );
+    }
+    acknowledge(
+      sm,
+      'AwsSolutions-SF1',
+      'The workflow logs ERROR events (without execution data, which holds shopper details) and is traced with X-Ray; each execution\'s full history stays in Step Functions for 90 days. Logging ALL events would write every transition of every order for a long-lived, mostly waiting workflow.',
+    );
+  }
+}
