@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSEvent, SQSRecord, SQSBatchResponse, Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
 import { OrderStore } from './adapters/order-store.js';
 import { WorkflowClient } from './adapters/workflow-client.js';

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { storesEnvSchema } from '../functions/adapters/env.js';
 import { LANGUAGES, type Language } from '../functions/domain/i18n/locale.js';
 import { LAMBDA_ENV_LIMIT_BYTES } from './handler-function.js';

@@ -11,7 +11,7 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { genericWebhookSchema } from '../functions/domain/platforms/generic.js';
 import {
   shopifyCancelledOrderSchema,

@@ -21,7 +21,7 @@ import {
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Prefix of the construct path the stack gives the queue (lib/event-queue.ts: Events/DeadLetterQueue). */
 const DLQ_LOGICAL_PREFIX = 'EventsDeadLetterQueue';

@@ -3,7 +3,7 @@
  * fails with a message naming it. CDK constructs set these through their bind/grant methods;
  * the local runtime sets the same names before it imports a handler.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { storeConfigSchema } from '../domain/store-config.js';
 
 const json = <T extends z.ZodType>(schema: T) =>

@@ -5,7 +5,7 @@
  * the payloads below (functions/domain/platforms/generic.ts), so these payload schemas are also
  * the published contract (docs/webhook-event.schema.json, docs/openapi.json).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { orderSchema, timestampSchema, lineItemSchema } from './order.js';
 
 export const shipmentStatusSchema = z.enum([

@@ -3,7 +3,7 @@
  * store-wide summary ops read. The summary is kept as per-star counters so that it can be
  * updated with atomic increments and recomputed here without reading any order.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ratingSchema = z.literal([1, 2, 3, 4, 5]);
 export type Rating = z.infer<typeof ratingSchema>;

@@ -4,7 +4,7 @@
  * should do. The notify and await functions, the router and the pages all ask these same
  * questions, so they always agree.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isDelivered, isFullyShipped, type OrderState, type ShipmentState } from './order-state.js';
 import { addBusinessDays, addDaysIso, later, transitDaysFor } from './promises.js';
 import type { StoreConfig } from './store-config.js';

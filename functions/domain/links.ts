@@ -5,7 +5,7 @@
  * headers, where short is kinder to every client that wraps or truncates them.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Rating } from './feedback.js';
 
 export const linkPurposeSchema = z.enum(['track', 'feedback', 'unsubscribe']);

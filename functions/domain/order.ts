@@ -3,7 +3,7 @@
  * promise calculation reads. Money stays a decimal string in the order's currency so that
  * nothing is lost to floating point (JPY has no minor unit, KWD has three).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const moneySchema = z
   .string()

@@ -3,7 +3,7 @@
  * promise ship and delivery dates when the platform gives none. One schema serves CDK context
  * (validated at synth), the Lambda environment (validated at cold start) and local runs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { localeSchema } from './order.js';
 
 export const brandingSchema = z.object({

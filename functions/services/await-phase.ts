@@ -4,7 +4,7 @@
  * Register first, then read: together with the router's "write event, then read the
  * registration", at least one of the two always sees the other.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { awaitPhaseSchema } from '../domain/lifecycle.js';
 import { generationOf, type WorkflowClient } from '../adapters/workflow-client.js';
 import { settleIfDue, type SignalDeps, type SignalOutcome } from './signal.js';

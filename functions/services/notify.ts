@@ -27,7 +27,7 @@ import type { StoreConfig } from '../domain/store-config.js';
 import type { Clock } from '../adapters/clock.js';
 import type { OrderStore } from '../adapters/order-store.js';
 import { ledgerTag, type Mailer } from '../adapters/mailer.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const notifyInputSchema = z.object({
   kind: emailKindSchema,

@@ -4,7 +4,7 @@
  * permanent bounces and complaints suppress the address for all stores. CloudWatch alarm state
  * changes of the reputation alarms pause or resume non-essential mail.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OrderStore } from '../adapters/order-store.js';
 import { parseLedgerTag } from '../adapters/mailer.js';
 import { emailKindSchema } from '../domain/lifecycle.js';

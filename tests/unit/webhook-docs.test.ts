@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { genericWebhookSchema } from '../../functions/domain/platforms/generic.js';
 import { buildOpenApiDocument, generatedDocs } from '../../scripts/generate-schemas.js';
 

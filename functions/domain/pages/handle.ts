@@ -4,7 +4,7 @@
  * code. Every answer carries the same strict headers; nothing here imports AWS.
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   commentSchema,
   MAX_COMMENT_LENGTH,

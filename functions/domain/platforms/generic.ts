@@ -4,7 +4,7 @@
  * domain payload for `type`. The schema below is the published contract: docs/ is generated
  * from it, so this file holds only the schema and its mapping.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { domainEventSchema, eventPayloads, type DomainEvent, type EventType } from '../events.js';
 import { timestampSchema } from '../order.js';
 

@@ -6,7 +6,7 @@
  * domain (a tracking URL that is not http(s), an over-long company name) is dropped or clipped
  * instead, because a 400 makes Shopify retry for hours and then drop the subscription.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventType, ShipmentStatus } from '../events.js';
 import { domainEventSchema, eventPayloads, shipmentSchema } from '../events.js';
 import {

@@ -3,7 +3,7 @@
  * schemas are part of the published contract (docs/openapi.json is generated from them);
  * tests/unit/webhook-responses.test.ts checks the ingest service answers with them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DomainEvent } from '../events.js';
 
 export const webhookErrorCodeSchema = z.enum([
