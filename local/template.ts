@@ -6,7 +6,8 @@
  * Everything comes from the template, never from a second description of the app, so the local
  * run cannot drift from what `cdk synth` deploys.
  */
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
@@ -41,6 +42,12 @@ export interface LoadTemplateOptions {
   template?: CfnTemplate;
   /** Where the CDK app lives. @default the repository root */
   projectRoot?: string;
+  /**
+   * Where an in-process synth is cached, keyed by a hash of the app's sources (synth takes
+   * seconds; restarts with unchanged sources skip it). `false` disables it.
+   * @default <projectRoot>/.local/cache
+   */
+  cacheDir?: string | false;
 }
 
 /**
@@ -51,14 +58,44 @@ export async function loadTemplate(options: LoadTemplateOptions = {}): Promise<C
   if (options.template) return options.template;
   if (options.templatePath) return readTemplateFile(options.templatePath);
   const root = options.projectRoot ?? PROJECT_ROOT;
+  const cacheDir = options.cacheDir === false ? undefined : (options.cacheDir ?? join(root, '.local', 'cache'));
+  const cacheFile = cacheDir ? join(cacheDir, `template-${sourceHash(root)}.json`) : undefined;
+  if (cacheFile && existsSync(cacheFile)) return readTemplateFile(cacheFile);
   const synthesized = await synthesizeInProcess(root);
-  if (synthesized) return synthesized;
+  if (synthesized) {
+    if (cacheDir && cacheFile) {
+      mkdirSync(cacheDir, { recursive: true });
+      for (const old of readdirSync(cacheDir).filter((f) => /^template-[0-9a-f]+\.json$/.test(f) && join(cacheDir, f) !== cacheFile)) {
+        rmSync(join(cacheDir, old), { force: true });
+      }
+      // Written whole then renamed: a parallel test worker may read it at any moment.
+      const partial = `${cacheFile}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      writeFileSync(partial, JSON.stringify(synthesized));
+      renameSync(partial, cacheFile);
+    }
+    return synthesized;
+  }
   const fromCdkOut = findCdkOutTemplate(root);
   if (fromCdkOut) return readTemplateFile(fromCdkOut);
   throw new Error(
     'No template to run: lib/ exports no app builder (buildApp/synthesize) yet and cdk.out/ holds no template with a state machine. ' +
       'Run `npx cdk synth` or pass --template <path>.',
   );
+}
+
+/** Everything a synth depends on: the app's sources, its configuration and the locked dependencies. */
+function sourceHash(root: string): string {
+  const hash = createHash('sha256');
+  const visit = (path: string) => {
+    if (!existsSync(path)) return;
+    if (statSync(path).isDirectory()) {
+      for (const entry of readdirSync(path).sort()) if (entry !== 'node_modules') visit(join(path, entry));
+    } else if (/\.(ts|json)$/.test(path)) {
+      hash.update(path.slice(root.length)).update(readFileSync(path));
+    }
+  };
+  for (const p of ['bin', 'lib', 'functions', 'config', 'cdk.json', 'package-lock.json']) visit(join(root, p));
+  return hash.digest('hex').slice(0, 16);
 }
 
 function readTemplateFile(path: string): CfnTemplate {

@@ -1,0 +1,200 @@
+/**
+ * Invokes the product's handler modules the way Lambda would: a JSON round trip of event and
+ * result (so no object is shared with the caller), a Lambda-like context, the function's timeout,
+ * and failures surfaced by error type. Modules are imported on first use (a cold start), after
+ * the runtime has set the environment, so SDK clients created at module scope see local endpoints.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { PROJECT_ROOT, type LocalFunction } from './template.js';
+import { realClearTimeout, realSetTimeout } from './timers.js';
+
+export type Handler = (event: unknown, context: Context) => unknown;
+export interface HandlerModule {
+  handler: Handler;
+}
+
+/** Who invoked: the state machine, the SQS event source, the HTTP API or SNS (SES events). */
+export type InvocationSource = 'states' | 'sqs' | 'http' | 'sns';
+
+/** A function error as Lambda reports it: `name` is the errorType callers match on. */
+export class LambdaFunctionError extends Error {
+  constructor(errorType: string, message: string) {
+    super(message);
+    this.name = errorType;
+  }
+}
+
+export interface LambdaInvokerOptions {
+  functions: Record<string, LocalFunction>;
+  /** Module per entry: a file path or a loaded module. @default `<projectRoot>/functions/<entry>.ts` */
+  modules?: Record<string, string | HandlerModule>;
+  projectRoot?: string;
+  /** Probability that an invocation from the state machine or SQS fails with `Lambda.Unknown` before the handler runs. */
+  crashRate?: number;
+  random?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface DurationStats {
+  count: number;
+  meanMs: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+}
+
+export interface LambdaStats {
+  invocations: Record<string, number>;
+  errors: Record<string, number>;
+  injectedCrashes: number;
+  durations: Record<string, DurationStats>;
+}
+
+const SAMPLE_CAP = 20_000;
+
+export class LambdaInvoker {
+  private readonly loaded = new Map<string, Promise<HandlerModule>>();
+  private readonly invocations: Record<string, number> = {};
+  private readonly errors: Record<string, number> = {};
+  private readonly samples: Record<string, number[]> = {};
+  private injectedCrashes = 0;
+  private running = 0;
+
+  constructor(private readonly options: LambdaInvokerOptions) {
+    this.options = { ...options };
+  }
+
+  setCrashRate(rate: number): void {
+    this.options.crashRate = rate;
+  }
+
+  /** Invocations in progress. */
+  get active(): number {
+    return this.running;
+  }
+
+  /** Handler files that do not exist (yet); the runtime warns about them at start. */
+  missingModules(): string[] {
+    const entries = new Set(Object.values(this.options.functions).map((f) => f.entry));
+    return [...entries].filter((e) => {
+      const m = this.options.modules?.[e];
+      if (m && typeof m !== 'string') return false;
+      return !existsSync(typeof m === 'string' ? m : this.defaultPath(e));
+    }).map((e) => (typeof this.options.modules?.[e] === 'string' ? String(this.options.modules[e]) : this.defaultPath(e)));
+  }
+
+  private defaultPath(entry: string): string {
+    return join(this.options.projectRoot ?? PROJECT_ROOT, 'functions', `${entry}.ts`);
+  }
+
+  private load(entry: string): Promise<HandlerModule> {
+    let p = this.loaded.get(entry);
+    if (!p) {
+      const m = this.options.modules?.[entry];
+      p = (async () => {
+        if (m && typeof m !== 'string') return m;
+        const path = m ?? this.defaultPath(entry);
+        if (!existsSync(path)) throw new LambdaFunctionError('Runtime.ImportModuleError', `Cannot find module ${path}`);
+        const mod = (await import(pathToFileURL(path).href)) as Partial<HandlerModule>;
+        if (typeof mod.handler !== 'function') {
+          throw new LambdaFunctionError('Runtime.HandlerNotFound', `${path} does not export a function named handler`);
+        }
+        return mod as HandlerModule;
+      })();
+      // A failed import is retried on the next invocation, as a new cold start would.
+      p.catch(() => this.loaded.delete(entry));
+      this.loaded.set(entry, p);
+    }
+    return p;
+  }
+
+  /** Invokes a function by logical id; resolves with its JSON result or rejects with a {@link LambdaFunctionError}. */
+  async invoke(logicalId: string, event: unknown, source: InvocationSource): Promise<unknown> {
+    const fn = this.options.functions[logicalId];
+    if (!fn) throw new LambdaFunctionError('ResourceNotFoundException', `No function ${logicalId}`);
+    const entry = fn.entry;
+    this.invocations[entry] = (this.invocations[entry] ?? 0) + 1;
+    const rate = this.options.crashRate ?? 0;
+    if ((source === 'states' || source === 'sqs') && rate > 0 && (this.options.random ?? Math.random)() < rate) {
+      this.injectedCrashes++;
+      this.errors[entry] = (this.errors[entry] ?? 0) + 1;
+      throw new LambdaFunctionError('Lambda.Unknown', `Injected crash of ${entry} (lambdaCrashRate ${rate})`);
+    }
+    this.running++;
+    const started = performance.now();
+    try {
+      const mod = await this.load(entry);
+      const payload = event === undefined ? undefined : (JSON.parse(JSON.stringify(event)) as unknown);
+      const deadline = Date.now() + fn.timeoutSeconds * 1000;
+      const context = lambdaContext(fn, deadline);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = realSetTimeout(
+          () => reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`)),
+          fn.timeoutSeconds * 1000,
+        );
+      });
+      try {
+        const result = await Promise.race([Promise.resolve().then(() => mod.handler(payload, context)), timeout]);
+        return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
+      } finally {
+        realClearTimeout(timer);
+      }
+    } catch (e) {
+      this.errors[entry] = (this.errors[entry] ?? 0) + 1;
+      if (e instanceof LambdaFunctionError) throw e;
+      const err = e instanceof Error ? e : new Error(String(e));
+      this.options.log?.(`[lambda] ${entry} failed: ${err.name}: ${err.message}`);
+      // Lambda reports the error's name as errorType; Step Functions matches Retry/Catch on it.
+      throw new LambdaFunctionError(err.name || 'Error', err.message);
+    } finally {
+      this.running--;
+      const ms = performance.now() - started;
+      const list = (this.samples[entry] ??= []);
+      if (list.length < SAMPLE_CAP) list.push(ms);
+      else list[Math.floor(Math.random() * SAMPLE_CAP)] = ms;
+    }
+  }
+
+  stats(): LambdaStats {
+    const durations: Record<string, DurationStats> = {};
+    for (const [entry, list] of Object.entries(this.samples)) {
+      const sorted = [...list].sort((a, b) => a - b);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+      const round = (n: number) => Math.round(n * 100) / 100;
+      durations[entry] = {
+        count: this.invocations[entry] ?? sorted.length,
+        meanMs: round(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length)),
+        p50Ms: round(at(0.5)),
+        p95Ms: round(at(0.95)),
+        maxMs: round(sorted[sorted.length - 1] ?? 0),
+      };
+    }
+    return { invocations: { ...this.invocations }, errors: { ...this.errors }, injectedCrashes: this.injectedCrashes, durations };
+  }
+}
+
+function lambdaContext(fn: LocalFunction, deadline: number): Context {
+  const requestId = randomUUID();
+  const unsupported = () => {
+    throw new Error('Callback-style completion is not supported locally; return a promise');
+  };
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: fn.name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: fn.arn,
+    memoryLimitInMB: String(fn.memoryMb),
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${fn.name}`,
+    logStreamName: `local/${requestId}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: unsupported,
+    fail: unsupported,
+    succeed: unsupported,
+  };
+}

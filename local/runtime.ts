@@ -1,0 +1,550 @@
+/**
+ * The local runtime: the synthesized app on one machine. It takes everything from the
+ * CloudFormation template (state machine, routes, queue, table, function environments), starts
+ * the stand-ins (dynalite, aws-ses-v2-local behind a proxy, the local Step Functions and SQS
+ * endpoints), points the handlers' SDK clients at them purely through environment variables set
+ * before any handler is imported, and serves the HTTP API routes plus a few `/_local` pages.
+ *
+ * Handler modules are imported once per process and keep their module-scope SDK clients, so one
+ * runtime runs per process at a time; a restart in the same process (tests) reuses the previous
+ * endpoints' ports so those clients stay valid.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import type { SNSEvent, SQSEvent } from 'aws-lambda';
+import dynalite from 'dynalite';
+import { closeServer, listen, readBody } from './aws-json.js';
+import { Router, apiGatewayEvent, writeApiGatewayResult, writeJson } from './http.js';
+import { LambdaInvoker, type HandlerModule, type LambdaStats } from './lambda.js';
+import { Outbox, type Email } from './outbox.js';
+import { renderOutboxPage } from './outbox-page.js';
+import { LocalSes, type SesStats } from './ses.js';
+import { LocalSqs, type SqsStats } from './sqs.js';
+import { LocalStepFunctions, type ExecutionRecord, type HistoryEvent, type StepFunctionsStats } from './step-functions.js';
+import { describeApp, loadTemplate, PROJECT_ROOT, type CfnTemplate, type LocalApp } from './template.js';
+import { ensurePromiseWithResolvers, realSetTimeout } from './timers.js';
+import { createServer } from 'node:http';
+
+export interface LocalFaults {
+  /** Probability that SES answers SendEmail with 429 before accepting it. */
+  sesThrottleRate?: number;
+  /** Probability that SES accepts an email but the caller gets a 500 (crash after accept). */
+  lostResponseRate?: number;
+  /** Probability that a function invoked by the state machine or SQS fails with Lambda.Unknown before running. */
+  lambdaCrashRate?: number;
+}
+
+export interface LocalOptions {
+  /** @default env PORT or 3000; 0 picks a free port */
+  port?: number;
+  /** Where data survives restarts. @default .local/data */
+  dataDir?: string;
+  /** Keep nothing on disk. @default false */
+  inMemory?: boolean;
+  /** Virtual seconds per real second. @default env TIME_SCALE or 1 */
+  timeScale?: number;
+  /** @default env SHOPIFY_WEBHOOK_SECRET or a printed development default */
+  shopifySecret?: string;
+  /** A Standard Webhooks secret (`whsec_…`). @default env WEBHOOK_SECRET or a printed development default */
+  webhookSecret?: string;
+  faults?: LocalFaults;
+  /** Source of randomness for fault injection and retry jitter (seed it for repeatable benchmarks). @default Math.random */
+  random?: () => number;
+  log?: (line: string) => void;
+  /** A synthesized template file to run instead of synthesizing in-process. */
+  templatePath?: string;
+  /** A template object to run (tests). */
+  template?: CfnTemplate;
+  /** Handler module per entry, instead of `functions/<entry>.ts` (tests). */
+  handlers?: Record<string, string | HandlerModule>;
+  /** Where functions/ and lib/ live. @default the repository root */
+  projectRoot?: string;
+  /**
+   * How long the SQS event source gathers a batch. The template's window (scaled) is capped at
+   * 100 ms by default so local runs stay responsive; pass a number to set it exactly.
+   */
+  sqsBatchingWindowMs?: number;
+}
+
+export interface LocalSecrets {
+  shopifyWebhookSecret: string;
+  webhookSecret: string;
+  linkSigningSecret: string;
+  opsToken: string;
+  /** Which secrets were development defaults rather than configured. */
+  defaults: string[];
+}
+
+export interface LocalStats {
+  stateTransitions: number;
+  /** State transitions plus retries, as Step Functions Standard bills them. */
+  billedTransitions: number;
+  retries: number;
+  executions: StepFunctionsStats['executions'];
+  lambdaInvocations: LambdaStats['invocations'];
+  lambdaErrors: LambdaStats['errors'];
+  injectedCrashes: number;
+  durations: LambdaStats['durations'];
+  sqs: SqsStats;
+  ses: SesStats;
+  http: { requests: number; byRoute: Record<string, number> };
+  outbox: number;
+}
+
+export interface LocalRuntime {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** Endpoints of the stand-ins (as set in AWS_ENDPOINT_URL_*). */
+  endpoints: { dynamodb: string; sfn: string; sqs: string; sesv2: string };
+  /** The environment every handler sees. */
+  env: Record<string, string>;
+  secrets: LocalSecrets;
+  /** What was taken from the template. */
+  app: LocalApp;
+  clock: { scale: number; origin: number; now(): Date };
+  outbox(): Promise<Email[]>;
+  clearOutbox(): void;
+  executions(): ExecutionRecord[];
+  execution(name: string): (ExecutionRecord & { history: HistoryEvent[] }) | undefined;
+  stats(): LocalStats;
+  replayDeadLetters(): number;
+  simulateBounce(messageId: string): Promise<void>;
+  simulateComplaint(messageId: string): Promise<void>;
+  setFaults(faults: LocalFaults): void;
+  /** Resolves once nothing is queued or running (waiting executions aside). */
+  whenIdle(options?: { timeoutMs?: number }): Promise<void>;
+  /** Resumed on start: executions recorded as running by the previous process. */
+  resumed: string[];
+  stop(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+
+/** Development defaults, printed at start; never valid anywhere else. */
+export const DEV_SECRETS = {
+  shopify: 'local-shopify-webhook-secret',
+  webhook: `whsec_${Buffer.from('postpurchase-local-development!!').toString('base64')}`,
+  linkSigning: 'local-link-signing-secret-not-for-production',
+  opsToken: 'local-ops-token-for-development',
+} as const;
+
+let activeRuntime = false;
+/** Ports of the last runtime in this process: handler modules stay loaded, with clients bound to them. */
+let lastPorts: Record<string, number> = {};
+
+export async function startLocal(options: LocalOptions = {}): Promise<LocalRuntime> {
+  if (activeRuntime) {
+    throw new Error('A local runtime is already running in this process: handler modules and their SDK clients are shared per process');
+  }
+  activeRuntime = true;
+  const cleanup: Array<() => Promise<void> | void> = [];
+  try {
+    return await start(options, cleanup);
+  } catch (e) {
+    for (const c of cleanup.reverse()) await c();
+    activeRuntime = false;
+    throw e;
+  }
+}
+
+async function start(options: LocalOptions, cleanup: Array<() => Promise<void> | void>): Promise<LocalRuntime> {
+  ensurePromiseWithResolvers();
+  const log = options.log ?? (() => undefined);
+  const inMemory = options.inMemory ?? false;
+  const dataDir = resolve(options.dataDir ?? join(options.projectRoot ?? PROJECT_ROOT, '.local', 'data'));
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const file = (name: string) => (inMemory ? undefined : join(dataDir, name));
+  const timeScale = options.timeScale ?? (process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : 1);
+  if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new Error(`timeScale must be a positive number, got ${timeScale}`);
+  const requestedPort = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 3000);
+  const faults: LocalFaults = { ...options.faults };
+
+  const template = await loadTemplate({ template: options.template, templatePath: options.templatePath, projectRoot: options.projectRoot });
+
+  // Ports: reused from the previous run when free, so that clients created by an earlier
+  // runtime in this process keep working after a restart.
+  const portsFile = file('ports.json');
+  const previousPorts = {
+    ...((portsFile && existsSync(portsFile) ? JSON.parse(readFileSync(portsFile, 'utf8')) : {}) as Record<string, number>),
+    ...lastPorts,
+  };
+  const listenReusing = async (server: Server, name: string, wanted?: number): Promise<string> => {
+    const preferred = wanted ?? previousPorts[name] ?? 0;
+    try {
+      return await listen(server, preferred);
+    } catch (e) {
+      if (wanted !== undefined && wanted !== 0) throw new Error(`Port ${wanted} is taken (${(e as Error).message}); pass --port or set PORT`);
+      return listen(server, 0);
+    }
+  };
+
+  // The main server first: its URL goes into the handlers' environment.
+  let handleRequest: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) => writeJson(res, 503, { message: 'Starting' });
+  const main = createServer((req, res) => void handleRequest(req, res));
+  main.keepAliveTimeout = 1000;
+  const url = await listenReusing(main, 'main', requestedPort === 0 ? undefined : requestedPort);
+  cleanup.push(() => closeServer(main));
+
+  const dynamo = dynalite({ createTableMs: 0, ...(inMemory ? {} : { path: join(dataDir, 'dynamodb') }) }) as Server;
+  const dynamoUrl = await listenReusing(dynamo, 'dynamodb');
+  cleanup.push(() => closeServer(dynamo));
+
+  // Placeholder servers get their listeners once the app is described (they need queue URLs).
+  let sfnListener: (req: IncomingMessage, res: ServerResponse) => void = (_q, s) => writeJson(s, 503, { message: 'Starting' });
+  let sqsListener: (req: IncomingMessage, res: ServerResponse) => void = (_q, s) => writeJson(s, 503, { message: 'Starting' });
+  const sfnServer = createServer((q, s) => sfnListener(q, s));
+  const sqsServer = createServer((q, s) => sqsListener(q, s));
+  sfnServer.keepAliveTimeout = sqsServer.keepAliveTimeout = 1000;
+  const sfnUrl = await listenReusing(sfnServer, 'sfn');
+  cleanup.push(() => closeServer(sfnServer));
+  const sqsUrl = await listenReusing(sqsServer, 'sqs');
+  cleanup.push(() => closeServer(sqsServer));
+
+  // Describe the app with local values for what only exists once deployed.
+  const draft = describeApp(template);
+  const refs: Record<string, string> = {};
+  const attributes: Record<string, string> = {};
+  for (const q of draft.queues) {
+    refs[q.logicalId] = attributes[`${q.logicalId}.QueueUrl`] = `${sqsUrl}/${ACCOUNT}/${q.name}`;
+  }
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (r.Type === 'AWS::ApiGatewayV2::Api') attributes[`${id}.ApiEndpoint`] = url;
+  }
+  const app = describeApp(template, { region: REGION, accountId: ACCOUNT, refs, attributes });
+
+  const outbox = new Outbox(file('outbox.jsonl'));
+  const invoker = new LambdaInvoker({
+    functions: app.functions,
+    modules: options.handlers,
+    projectRoot: options.projectRoot,
+    crashRate: faults.lambdaCrashRate,
+    random: options.random,
+    log,
+  });
+  const sesEvents = app.sesEventsFunction;
+  const ses = await LocalSes.start({
+    outbox,
+    configurationSetName: app.configurationSetName,
+    faults,
+    timeScale,
+    random: options.random,
+    region: REGION,
+    accountId: ACCOUNT,
+    port: previousPorts.ses,
+    log,
+    deliverEvent: sesEvents ? (event: SNSEvent) => invoker.invoke(sesEvents.logicalId, event, 'sns') : undefined,
+  });
+  cleanup.push(() => ses.close());
+
+  // The virtual clock's origin persists, rebased when the scale changes, so that the handlers'
+  // time runs on continuously across restarts (functions/adapters/clock.ts reads it).
+  const clockFile = file('clock.json');
+  const now = Date.now();
+  let origin = now;
+  if (clockFile && existsSync(clockFile)) {
+    const prev = JSON.parse(readFileSync(clockFile, 'utf8')) as { origin: number; scale: number };
+    const virtualNow = prev.scale === 1 ? now : prev.origin + (now - prev.origin) * prev.scale;
+    origin = timeScale === 1 ? now : prev.scale === timeScale ? prev.origin : (virtualNow - now * timeScale) / (1 - timeScale);
+  }
+  if (clockFile) writeFileSync(clockFile, JSON.stringify({ origin, scale: timeScale }));
+  const clock = { scale: timeScale, origin, now: () => new Date(timeScale === 1 ? Date.now() : origin + (Date.now() - origin) * timeScale) };
+
+  // The handlers' environment: every function's template environment (local values resolved),
+  // then the local endpoints and secrets.
+  const secrets = resolveSecrets(options);
+  const env: Record<string, string> = {};
+  for (const fn of Object.values(app.functions)) {
+    for (const [k, v] of Object.entries(fn.env)) {
+      if (env[k] !== undefined && env[k] !== v) log(`[env] ${k} differs between functions; all functions see the value of ${fn.entry}`);
+      env[k] = v;
+    }
+  }
+  Object.assign(env, {
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
+    AWS_ENDPOINT_URL_SESV2: ses.url,
+    AWS_ENDPOINT_URL_SFN: sfnUrl,
+    AWS_ENDPOINT_URL_SQS: sqsUrl,
+    // Any other service answers "not available locally" instead of reaching real AWS.
+    AWS_ENDPOINT_URL: `${url}/_local/aws-unavailable`,
+    PUBLIC_BASE_URL: url,
+    TIME_SCALE: String(timeScale),
+    TIME_ORIGIN: String(Math.round(origin)),
+    LINK_SIGNING_SECRET: secrets.linkSigningSecret,
+    OPS_TOKEN: secrets.opsToken,
+    LOCAL_WEBHOOK_SECRETS: JSON.stringify(webhookSecretsByStore(env.STORES, secrets)),
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+  });
+  const saved = new Map<string, string | undefined>();
+  for (const k of [...Object.keys(env), 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) saved.set(k, process.env[k]);
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+  Object.assign(process.env, env);
+  cleanup.push(() => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  });
+
+  if (app.table) await ensureTable(dynamoUrl, app.table, log);
+
+  const sfn = new LocalStepFunctions({
+    definition: app.stateMachine.definition,
+    stateMachineArn: app.stateMachine.arn,
+    tasks: app.tasks,
+    timeScale,
+    recordFile: file('executions.jsonl'),
+    random: options.random,
+    invoke: (id, payload) => invoker.invoke(id, payload, 'states'),
+    log,
+  });
+  sfnListener = sfn.listener;
+  cleanup.push(() => sfn.close());
+  const sqs = new LocalSqs({
+    queues: app.queues,
+    eventSources: app.eventSources,
+    timeScale,
+    region: REGION,
+    snapshotFile: file('sqs.json'),
+    batchingWindowMs: options.sqsBatchingWindowMs,
+    maxBatchingWindowMs: 100,
+    invoke: (id, event: SQSEvent) => invoker.invoke(id, event, 'sqs'),
+    log,
+  });
+  sqsListener = sqs.listener;
+  cleanup.push(() => sqs.close());
+
+  const port = (u: string) => Number(new URL(u).port);
+  lastPorts = { main: port(url), dynamodb: port(dynamoUrl), sfn: port(sfnUrl), sqs: port(sqsUrl), ses: port(ses.url) };
+  if (portsFile) writeFileSync(portsFile, JSON.stringify(lastPorts));
+  for (const missing of invoker.missingModules()) log(`[lambda] handler module not found (yet): ${missing}`);
+
+  const router = new Router(app.routes);
+  const httpStats = { requests: 0, byRoute: {} as Record<string, number> };
+  const stats = (): LocalStats => {
+    const s = sfn.stats();
+    const l = invoker.stats();
+    return {
+      stateTransitions: s.stateTransitions,
+      billedTransitions: s.billedTransitions,
+      retries: s.retries,
+      executions: s.executions,
+      lambdaInvocations: l.invocations,
+      lambdaErrors: l.errors,
+      injectedCrashes: l.injectedCrashes,
+      durations: l.durations,
+      sqs: sqs.stats(),
+      ses: ses.stats(),
+      http: { requests: httpStats.requests, byRoute: { ...httpStats.byRoute } },
+      outbox: outbox.size,
+    };
+  };
+
+  const local = async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> => {
+    const method = req.method ?? 'GET';
+    if (path.startsWith('/_local/aws-unavailable')) {
+      const target = String(req.headers['x-amz-target'] ?? `${method} ${path.slice('/_local/aws-unavailable'.length) || '/'}`);
+      log(`[aws] a handler called ${target}, which has no local stand-in`);
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-errortype': 'NotAvailableLocally' });
+      res.end(JSON.stringify({ __type: 'NotAvailableLocally', message: `${target}: this AWS service has no stand-in in the local runtime` }));
+      return;
+    }
+    if (path === '/_local/health') return writeJson(res, 200, { status: 'ok', url, timeScale, virtualNow: clock.now().toISOString(), executions: sfn.stats().executions });
+    if (path === '/_local/outbox' && method === 'GET') {
+      const accept = String(req.headers.accept ?? '');
+      if (/text\/html/.test(accept) && !/^application\/json/.test(accept)) {
+        const html = renderOutboxPage(outbox.list(), query.get('id') ?? undefined);
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html) });
+        res.end(html);
+        return;
+      }
+      return writeJson(res, 200, { emails: outbox.list() });
+    }
+    if (path === '/_local/outbox/clear' && method === 'POST') {
+      const cleared = outbox.size;
+      outbox.clear();
+      if (/text\/html/.test(String(req.headers.accept ?? ''))) {
+        res.writeHead(303, { location: '/_local/outbox' });
+        res.end();
+        return;
+      }
+      return writeJson(res, 200, { cleared });
+    }
+    if (path === '/_local/executions') return writeJson(res, 200, { executions: sfn.executions() });
+    if (path.startsWith('/_local/executions/')) {
+      const e = sfn.execution(decodeURIComponent(path.slice('/_local/executions/'.length)));
+      return e ? writeJson(res, 200, e) : writeJson(res, 404, { message: 'No such execution' });
+    }
+    if (path === '/_local/stats') return writeJson(res, 200, stats());
+    if (path === '/_local/dlq' && method === 'GET') return writeJson(res, 200, { messages: sqs.deadLetters() });
+    if (path === '/_local/dlq/replay' && method === 'POST') return writeJson(res, 200, { replayed: sqs.replayDeadLetters() });
+    const signAndSend = /^\/_local\/webhooks\/(shopify|generic)$/.exec(path);
+    if (signAndSend && method === 'POST') return relaySigned(req, res, signAndSend[1] as 'shopify' | 'generic', query);
+    const sesAction = /^\/_local\/ses\/(bounce|complaint)$/.exec(path);
+    if (sesAction && method === 'POST') {
+      const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { messageId?: string };
+      if (!body.messageId || !outbox.get(body.messageId)) return writeJson(res, 404, { message: 'messageId of an email in the outbox required' });
+      await (sesAction[1] === 'bounce' ? ses.simulateBounce(body.messageId) : ses.simulateComplaint(body.messageId));
+      return writeJson(res, 200, { ok: true });
+    }
+    return writeJson(res, 404, { message: 'Not Found' });
+  };
+
+  /**
+   * Development helper: signs a body with the local webhook secret and posts it to the real
+   * webhook route, where ingest verifies it as usual. Saves computing HMACs by hand in a shell.
+   */
+  const relaySigned = async (req: IncomingMessage, res: ServerResponse, source: 'shopify' | 'generic', query: URLSearchParams): Promise<void> => {
+    const route = app.routes.find((r) => r.method === 'POST' && (source === 'shopify' ? /shopify/.test(r.path) : !/shopify|\{/.test(r.path) && /webhook/.test(r.path)));
+    if (!route) return writeJson(res, 404, { message: `The template has no ${source} webhook route` });
+    const body = (await readBody(req)).toString('utf8');
+    const id = `local_${randomUUID()}`;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (source === 'shopify') {
+      const stores = JSON.parse(env.STORES ?? '[]') as Array<{ storeId: string }>;
+      headers['x-shopify-topic'] = query.get('topic') ?? 'orders/create';
+      headers['x-shopify-shop-domain'] = query.get('shop') ?? stores.find((s) => s.storeId.endsWith('.myshopify.com'))?.storeId ?? '';
+      headers['x-shopify-webhook-id'] = headers['x-shopify-event-id'] = id;
+      headers['x-shopify-triggered-at'] = new Date().toISOString();
+      headers['x-shopify-hmac-sha256'] = createHmac('sha256', secrets.shopifyWebhookSecret).update(body, 'utf8').digest('base64');
+    } else {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const key = Buffer.from(secrets.webhookSecret.replace(/^whsec_/, ''), 'base64');
+      headers['webhook-id'] = id;
+      headers['webhook-timestamp'] = timestamp;
+      headers['webhook-signature'] = `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`, 'utf8').digest('base64')}`;
+    }
+    const answer = await fetch(`${url}${route.path}`, { method: 'POST', headers, body });
+    const text = await answer.text();
+    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+    res.end(text);
+  };
+
+  handleRequest = async (req, res) => {
+    try {
+      const parsed = new URL(req.url ?? '/', 'http://localhost');
+      if (parsed.pathname.startsWith('/_local/')) return await local(req, res, parsed.pathname, parsed.searchParams);
+      const match = router.match(req.method ?? 'GET', parsed.pathname);
+      if (!match) return writeJson(res, 404, { message: 'Not Found' });
+      httpStats.requests++;
+      httpStats.byRoute[match.route.routeKey] = (httpStats.byRoute[match.route.routeKey] ?? 0) + 1;
+      const event = apiGatewayEvent(req, await readBody(req), match);
+      try {
+        writeApiGatewayResult(res, await invoker.invoke(match.route.functionLogicalId, event, 'http'));
+      } catch (e) {
+        log(`[http] ${match.route.routeKey} → ${match.route.entry} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        writeJson(res, 500, { message: 'Internal Server Error' });
+      }
+    } catch (e) {
+      if (!res.headersSent) writeJson(res, 500, { message: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  const resumed = sfn.resumeRunning();
+  if (resumed.length) log(`[states] resumed ${resumed.length} open order execution(s) from the beginning`);
+
+  let stopped = false;
+  const runtime: LocalRuntime = {
+    url,
+    endpoints: { dynamodb: dynamoUrl, sfn: sfnUrl, sqs: sqsUrl, sesv2: ses.url },
+    env,
+    secrets,
+    app,
+    clock,
+    resumed,
+    outbox: async () => outbox.list(),
+    clearOutbox: () => outbox.clear(),
+    executions: () => sfn.executions(),
+    execution: (name) => sfn.execution(name),
+    stats,
+    replayDeadLetters: () => sqs.replayDeadLetters(),
+    simulateBounce: (id) => ses.simulateBounce(id),
+    simulateComplaint: (id) => ses.simulateComplaint(id),
+    setFaults: (next) => {
+      Object.assign(faults, next);
+      ses.setFaults(faults);
+      invoker.setCrashRate(faults.lambdaCrashRate ?? 0);
+    },
+    whenIdle: async ({ timeoutMs = 30_000 } = {}) => {
+      const deadline = Date.now() + timeoutMs;
+      let quietRounds = 0;
+      // Quiet for a few consecutive checks: work hands over between queue, functions and states.
+      while (quietRounds < 3) {
+        const quiet = sqs.pending === 0 && ses.pending === 0 && invoker.active === 0 && sfn.busy === 0;
+        quietRounds = quiet ? quietRounds + 1 : 0;
+        if (Date.now() > deadline) {
+          throw new Error(`Not idle after ${timeoutMs} ms: ${JSON.stringify({ sqs: sqs.pending, ses: ses.pending, functions: invoker.active, executions: sfn.busy })}`);
+        }
+        await new Promise((r) => realSetTimeout(r, 5));
+      }
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await closeServer(main);
+      await sfn.close();
+      await sqs.close();
+      // Let invocations under way finish their calls to the stand-ins before those go away.
+      const until = Date.now() + 2000;
+      while (invoker.active > 0 && Date.now() < until) await new Promise((r) => realSetTimeout(r, 10));
+      for (const c of cleanup.reverse()) await c();
+      activeRuntime = false;
+    },
+  };
+  return runtime;
+}
+
+function resolveSecrets(options: LocalOptions): LocalSecrets {
+  const defaults: string[] = [];
+  const pick = (given: string | undefined, envName: string, fallback: string) => {
+    const v = given ?? process.env[envName];
+    if (v) return v;
+    defaults.push(envName);
+    return fallback;
+  };
+  return {
+    shopifyWebhookSecret: pick(options.shopifySecret, 'SHOPIFY_WEBHOOK_SECRET', DEV_SECRETS.shopify),
+    webhookSecret: pick(options.webhookSecret, 'WEBHOOK_SECRET', DEV_SECRETS.webhook),
+    linkSigningSecret: pick(undefined, 'LINK_SIGNING_SECRET', DEV_SECRETS.linkSigning),
+    opsToken: pick(undefined, 'OPS_TOKEN', DEV_SECRETS.opsToken),
+    defaults,
+  };
+}
+
+/** Store id → its webhook secrets: Shopify shops get the Shopify secret, other sources the Standard Webhooks one. */
+export function webhookSecretsByStore(storesJson: string | undefined, secrets: Pick<LocalSecrets, 'shopifyWebhookSecret' | 'webhookSecret'>): Record<string, string[]> {
+  if (!storesJson) return {};
+  let stores: Array<{ storeId?: string }>;
+  try {
+    stores = JSON.parse(storesJson) as Array<{ storeId?: string }>;
+  } catch {
+    return {};
+  }
+  return Object.fromEntries(
+    stores
+      .filter((s) => typeof s.storeId === 'string')
+      .map((s) => [s.storeId!, [s.storeId!.endsWith('.myshopify.com') ? secrets.shopifyWebhookSecret : secrets.webhookSecret]]),
+  );
+}
+
+async function ensureTable(endpoint: string, input: NonNullable<LocalApp['table']>, log: (line: string) => void): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+  } catch (e) {
+    if (!(e instanceof ResourceNotFoundException) && (e as Error).name !== 'ResourceNotFoundException') throw e;
+    await client.send(new CreateTableCommand(input));
+    log(`[dynamodb] created table ${input.TableName}`);
+  } finally {
+    client.destroy();
+  }
+}

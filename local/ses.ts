@@ -1,0 +1,411 @@
+/**
+ * SES v2 locally: aws-ses-v2-local accepts the mail, and a thin proxy in front of it (the
+ * endpoint handlers get as AWS_ENDPOINT_URL_SESV2) adds what the product depends on and the
+ * stand-in lacks:
+ * - EmailTags: aws-ses-v2-local drops them, yet the product finds its ledger entry from the tags
+ *   of SES events; the proxy records them with the MessageId of the response (the outbox).
+ * - The configuration set's event destination: Send, then Delivery (or Bounce/Complaint for the
+ *   SES mailbox simulator addresses) in the SES event publishing format, delivered to the
+ *   `ses-events` function as SNS notifications, like the SNS destination on AWS.
+ * - Fault injection: throttling (429 before anything is accepted) and lost responses (accepted,
+ *   events emitted, but the caller gets a 500: the crash-after-accept case).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { SNSEvent } from 'aws-lambda';
+import sesServer from 'aws-ses-v2-local';
+import { closeServer, readBody, startServer } from './aws-json.js';
+import type { Email, Outbox } from './outbox.js';
+import { realSetTimeout } from './timers.js';
+
+export interface SesFaults {
+  /** Probability that SendEmail answers 429 TooManyRequestsException without sending. */
+  sesThrottleRate?: number;
+  /** Probability that SendEmail is accepted (and its events emitted) but answered with a 500. */
+  lostResponseRate?: number;
+}
+
+export interface LocalSesOptions {
+  outbox: Outbox;
+  /** Delivers an SES event notification (SNS event) to the function subscribed to it; none = no event destination. */
+  deliverEvent?: (event: SNSEvent) => Promise<unknown>;
+  configurationSetName?: string;
+  faults?: SesFaults;
+  /** Divides the retry pauses of failed event deliveries (SNS → Lambda retries after 1 and 2 minutes). @default 1 */
+  timeScale?: number;
+  /** Pause before each event of an email is published, in ms. @default 5 */
+  eventDelayMs?: number;
+  region?: string;
+  accountId?: string;
+  random?: () => number;
+  log?: (line: string) => void;
+  /** Port of the proxy (the handlers' endpoint); taken if free, else any. @default any */
+  port?: number;
+}
+
+export type SesEventType = 'Send' | 'Delivery' | 'Bounce' | 'Complaint';
+
+export interface SesStats {
+  accepted: number;
+  throttled: number;
+  lostResponses: number;
+  rejected: number;
+  events: Record<SesEventType, number>;
+  eventDeliveryFailures: number;
+}
+
+const TAG_PATTERN = /^[A-Za-z0-9_.-]{1,256}$/;
+const SIMULATOR = /@simulator\.amazonses\.com$/i;
+
+interface SendEmailBody {
+  FromEmailAddress?: string;
+  Destination?: { ToAddresses?: string[]; CcAddresses?: string[]; BccAddresses?: string[] };
+  ConfigurationSetName?: string;
+  EmailTags?: Array<{ Name: string; Value: string }>;
+  Content?: {
+    Simple?: {
+      Subject?: { Data?: string };
+      Body?: { Html?: { Data?: string }; Text?: { Data?: string } };
+      Headers?: Array<{ Name: string; Value: string }>;
+    };
+  };
+}
+
+/** store/orderId/kind from the tags: plain tags first, else a ledger tag (base64url JSON [store, orderId, kind, ref]). */
+function describeTags(tags: Record<string, string>): Pick<Email, 'kind' | 'orderId' | 'store'> {
+  const out: Pick<Email, 'kind' | 'orderId' | 'store'> = { kind: tags.kind, orderId: tags.orderId ?? tags.order, store: tags.store };
+  for (const value of Object.values(tags)) {
+    try {
+      const decoded = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown;
+      if (Array.isArray(decoded) && decoded.length >= 3 && decoded.every((d) => typeof d === 'string')) {
+        const [store, orderId, kind] = decoded as string[];
+        out.store ??= store;
+        out.orderId ??= orderId;
+        out.kind ??= kind;
+      }
+    } catch {
+      // not an encoded tag
+    }
+  }
+  return out;
+}
+
+export class LocalSes {
+  private faults: SesFaults;
+  private readonly counters: SesStats = {
+    accepted: 0,
+    throttled: 0,
+    lostResponses: 0,
+    rejected: 0,
+    events: { Send: 0, Delivery: 0, Bounce: 0, Complaint: 0 },
+    eventDeliveryFailures: 0,
+  };
+  private pendingEvents = 0;
+  private idleWaiters: Array<() => void> = [];
+  private closed = false;
+
+  private constructor(
+    private readonly options: LocalSesOptions,
+    private readonly backend: Server,
+    readonly backendUrl: string,
+    private readonly proxy: Server,
+    /** The endpoint for handlers (AWS_ENDPOINT_URL_SESV2). */
+    readonly url: string,
+  ) {
+    this.faults = { ...options.faults };
+  }
+
+  static async start(options: LocalSesOptions): Promise<LocalSes> {
+    // A CommonJS default export: under plain Node ESM the function sits on `.default`.
+    const start = ((sesServer as unknown as { default?: typeof sesServer }).default ?? sesServer) as typeof sesServer;
+    const backend = await start({ host: '127.0.0.1', port: 0 });
+    const address = backend.address();
+    if (!address || typeof address === 'string') throw new Error('aws-ses-v2-local did not listen on a TCP port');
+    const backendUrl = `http://127.0.0.1:${address.port}`;
+    let self: LocalSes | undefined;
+    const listener = (req: IncomingMessage, res: ServerResponse) => void self!.handle(req, res);
+    const { server, url } = await startServer(listener, options.port ?? 0).catch(() => startServer(listener, 0));
+    self = new LocalSes(options, backend, backendUrl, server, url);
+    return self;
+  }
+
+  /** Changes the injected faults (benchmarks vary them between runs). */
+  setFaults(faults: SesFaults): void {
+    this.faults = { ...faults };
+  }
+
+  stats(): SesStats {
+    return { ...this.counters, events: { ...this.counters.events } };
+  }
+
+  /** Publishes a Bounce event for an email that was sent (a permanent bounce by default). */
+  simulateBounce(messageId: string, bounce: { type?: 'Permanent' | 'Transient'; subType?: string } = {}): Promise<void> {
+    const email = this.requireEmail(messageId);
+    return this.publish(email, 'Bounce', {
+      bounce: {
+        feedbackId: `${randomUUID()}-000000`,
+        bounceType: bounce.type ?? 'Permanent',
+        bounceSubType: bounce.subType ?? 'General',
+        bouncedRecipients: email.to.split(',').map((emailAddress) => ({
+          emailAddress,
+          action: 'failed',
+          status: '5.1.1',
+          diagnosticCode: 'smtp; 550 5.1.1 user unknown',
+        })),
+        timestamp: new Date().toISOString(),
+        reportingMTA: 'dns; amazonses.com',
+      },
+    });
+  }
+
+  /** Publishes a Complaint event (the recipient marked the email as spam). */
+  simulateComplaint(messageId: string): Promise<void> {
+    const email = this.requireEmail(messageId);
+    return this.publish(email, 'Complaint', {
+      complaint: {
+        feedbackId: `${randomUUID()}-000000`,
+        complaintSubType: null,
+        complainedRecipients: email.to.split(',').map((emailAddress) => ({ emailAddress })),
+        timestamp: new Date().toISOString(),
+        userAgent: 'postpurchase-local',
+        complaintFeedbackType: 'abuse',
+        arrivalDate: email.at,
+      },
+    });
+  }
+
+  /** Resolves when every event notification under way has been delivered (or given up on). */
+  whenIdle(): Promise<void> {
+    if (this.pendingEvents === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get pending(): number {
+    return this.pendingEvents;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await closeServer(this.proxy);
+    await closeServer(this.backend);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private requireEmail(messageId: string): Email {
+    const email = this.options.outbox.get(messageId);
+    if (!email) throw new Error(`No email with message id ${messageId} in the outbox`);
+    return email;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const body = await readBody(req);
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method === 'POST' && path === '/v2/email/outbound-emails') return await this.sendEmail(req, res, body);
+      const upstream = await this.forward(req, body);
+      await this.relay(upstream, res);
+    } catch (e) {
+      this.reply(res, 500, 'InternalFailure', e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private async sendEmail(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> {
+    const rand = this.options.random ?? Math.random;
+    if ((this.faults.sesThrottleRate ?? 0) > 0 && rand() < this.faults.sesThrottleRate!) {
+      this.counters.throttled++;
+      return this.reply(res, 429, 'TooManyRequestsException', 'Maximum sending rate exceeded.');
+    }
+    let request: SendEmailBody;
+    try {
+      request = JSON.parse(body.toString('utf8')) as SendEmailBody;
+    } catch {
+      return this.reply(res, 400, 'BadRequestException', 'Request body is not JSON');
+    }
+    // SES refuses tags outside its character set; aws-ses-v2-local would accept them silently.
+    for (const tag of request.EmailTags ?? []) {
+      if (!TAG_PATTERN.test(tag.Name ?? '') || !TAG_PATTERN.test(tag.Value ?? '') || tag.Name.startsWith('ses:')) {
+        this.counters.rejected++;
+        return this.reply(res, 400, 'BadRequestException', `Invalid tag ${JSON.stringify(tag)}: names and values take letters, digits, '_', '-' and '.'`);
+      }
+    }
+    const upstream = await this.forward(req, body);
+    const text = Buffer.from(await upstream.arrayBuffer());
+    if (upstream.status !== 200) {
+      this.counters.rejected++;
+      return this.relay(upstream, res, text);
+    }
+    const { MessageId } = JSON.parse(text.toString('utf8')) as { MessageId: string };
+    const tags = Object.fromEntries((request.EmailTags ?? []).map((t) => [t.Name, t.Value]));
+    const simple = request.Content?.Simple;
+    const email: Email = {
+      messageId: MessageId,
+      to: [...(request.Destination?.ToAddresses ?? []), ...(request.Destination?.CcAddresses ?? []), ...(request.Destination?.BccAddresses ?? [])].join(','),
+      from: request.FromEmailAddress ?? '',
+      subject: simple?.Subject?.Data ?? '',
+      html: simple?.Body?.Html?.Data,
+      text: simple?.Body?.Text?.Data,
+      headers: Object.fromEntries((simple?.Headers ?? []).map((h) => [h.Name, h.Value])),
+      tags,
+      ...describeTags(tags),
+      configurationSet: request.ConfigurationSetName,
+      at: new Date().toISOString(),
+    };
+    this.options.outbox.add(email);
+    this.counters.accepted++;
+    this.emitLifecycle(email);
+    if ((this.faults.lostResponseRate ?? 0) > 0 && rand() < this.faults.lostResponseRate!) {
+      this.counters.lostResponses++;
+      return this.reply(res, 500, 'InternalFailure', 'The response was lost (lostResponseRate fault)');
+    }
+    this.relay(upstream, res, text);
+  }
+
+  /** Send, then Delivery; the mailbox simulator's bounce/complaint addresses behave as on SES. */
+  private emitLifecycle(email: Email): void {
+    if (!this.options.deliverEvent) return;
+    const to = email.to.toLowerCase();
+    void this.track(async () => {
+      await this.publish(email, 'Send', { send: {} });
+      if (SIMULATOR.test(to) && (to.startsWith('bounce@') || to.startsWith('suppressionlist@'))) return this.simulateBounce(email.messageId);
+      await this.publish(email, 'Delivery', {
+        delivery: {
+          timestamp: new Date().toISOString(),
+          processingTimeMillis: Math.max(1, Date.now() - Date.parse(email.at)),
+          recipients: email.to.split(','),
+          smtpResponse: '250 2.6.0 Message received',
+          reportingMTA: 'a8-70.smtp-out.amazonses.com',
+          remoteMtaIp: '127.0.0.1',
+        },
+      });
+      if (SIMULATOR.test(to) && to.startsWith('complaint@')) await this.simulateComplaint(email.messageId);
+    });
+  }
+
+  /** Counts work under way until it settles, for {@link whenIdle}. */
+  private async track(work: () => Promise<void>): Promise<void> {
+    this.pendingEvents++;
+    try {
+      await work();
+    } finally {
+      this.pendingEvents--;
+      if (this.pendingEvents === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private mail(email: Email): Record<string, unknown> {
+    const region = this.options.region ?? 'us-east-1';
+    const account = this.options.accountId ?? '000000000000';
+    const fromDomain = email.from.replace(/^.*@/, '').replace(/>.*$/, '');
+    const destination = email.to.split(',');
+    const headers = [
+      { name: 'From', value: email.from },
+      { name: 'To', value: email.to },
+      { name: 'Subject', value: email.subject },
+      { name: 'MIME-Version', value: '1.0' },
+      { name: 'Content-Type', value: 'multipart/alternative' },
+      ...Object.entries(email.headers).map(([name, value]) => ({ name, value })),
+    ];
+    const tags: Record<string, string[]> = {
+      'ses:operation': ['SendEmail'],
+      'ses:source-ip': ['127.0.0.1'],
+      'ses:from-domain': [fromDomain],
+      'ses:caller-identity': ['local'],
+      ...(email.configurationSet ? { 'ses:configuration-set': [email.configurationSet] } : {}),
+      ...Object.fromEntries(Object.entries(email.tags).map(([k, v]) => [k, [v]])),
+    };
+    return {
+      timestamp: email.at,
+      source: email.from,
+      sourceArn: `arn:aws:ses:${region}:${account}:identity/${fromDomain}`,
+      sendingAccountId: account,
+      messageId: email.messageId,
+      destination,
+      headersTruncated: false,
+      headers,
+      commonHeaders: { from: [email.from], to: destination, messageId: email.messageId, subject: email.subject },
+      tags,
+    };
+  }
+
+  private async publish(email: Email, eventType: SesEventType, detail: Record<string, unknown>): Promise<void> {
+    const deliver = this.options.deliverEvent;
+    if (!deliver || this.closed) return;
+    return this.track(async () => {
+      await new Promise((r) => realSetTimeout(r, this.options.eventDelayMs ?? 5));
+      const region = this.options.region ?? 'us-east-1';
+      const topicArn = `arn:aws:sns:${region}:${this.options.accountId ?? '000000000000'}:ses-events-local`;
+      const message = JSON.stringify({ eventType, mail: this.mail(email), ...detail });
+      this.counters.events[eventType]++;
+      // Lambda retries a failed asynchronous invocation twice, after about 1 and 2 minutes.
+      const pauses = [60_000, 120_000].map((ms) => Math.max(5, ms / (this.options.timeScale ?? 1)));
+      for (let attempt = 0; ; attempt++) {
+        const event: SNSEvent = {
+          Records: [
+            {
+              EventSource: 'aws:sns',
+              EventVersion: '1.0',
+              EventSubscriptionArn: `${topicArn}:${randomUUID()}`,
+              Sns: {
+                Type: 'Notification',
+                MessageId: randomUUID(),
+                TopicArn: topicArn,
+                Subject: '',
+                Message: message,
+                Timestamp: new Date().toISOString(),
+                SignatureVersion: '1',
+                Signature: 'LOCAL',
+                SigningCertUrl: '',
+                UnsubscribeUrl: '',
+                MessageAttributes: {},
+              },
+            },
+          ],
+        };
+        try {
+          await deliver(event);
+          return;
+        } catch (e) {
+          const pause = pauses[attempt];
+          if (pause === undefined || this.closed) {
+            this.counters.eventDeliveryFailures++;
+            this.options.log?.(`[ses] ${eventType} event for ${email.messageId} not delivered: ${e instanceof Error ? e.message : String(e)}`);
+            return;
+          }
+          await new Promise((r) => realSetTimeout(r, pause));
+        }
+      }
+    });
+  }
+
+  private forward(req: IncomingMessage, body: Buffer): Promise<Response> {
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (v === undefined || ['host', 'connection', 'content-length', 'transfer-encoding', 'expect'].includes(k)) continue;
+      headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    }
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    return fetch(this.backendUrl + (req.url ?? '/'), { method: req.method, headers, body: hasBody ? body : undefined });
+  }
+
+  private async relay(upstream: Response, res: ServerResponse, body?: Buffer): Promise<void> {
+    const data = body ?? Buffer.from(await upstream.arrayBuffer());
+    const headers: Record<string, string> = {};
+    upstream.headers.forEach((v, k) => {
+      if (!['content-length', 'transfer-encoding', 'connection', 'content-encoding', 'keep-alive'].includes(k)) headers[k] = v;
+    });
+    res.writeHead(upstream.status, { ...headers, 'content-length': data.length });
+    res.end(data);
+  }
+
+  private reply(res: ServerResponse, status: number, type: string, message: string): void {
+    const text = JSON.stringify({ message });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+      'x-amzn-errortype': type,
+      'x-amzn-requestid': randomUUID(),
+    });
+    res.end(text);
+  }
+}
