@@ -1,0 +1,139 @@
+/**
+ * The order lifecycle end to end: the synthesized state machine on the ASL interpreter, the
+ * real handlers, dynalite and the SES stand-in. One virtual day passes per real second.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { feedbackLink, shipment, startHarness, type Harness } from '../support/local-harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+}, 120_000);
+afterAll(async () => {
+  await h?.stop();
+});
+
+const kinds = async (orderId: string) => (await h.emails(orderId)).map((e) => e.kind);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.concurrent('order lifecycle', () => {
+  it('happy path: receipt, shipping confirmation, delivery, feedback request; feedback given ends it with no reminder', async () => {
+    const id = 'H-1';
+    expect((await h.post('order.placed', { order: h.order(id) })).status).toBe(202);
+    const [receipt] = await h.waitForEmail(id, 'receipt');
+    expect(receipt!.subject).toContain(`#${id}`);
+    expect(receipt!.text).toContain('Trail shoes');
+
+    await h.post('shipment.created', shipment(id, 's1'));
+    const [confirmation] = await h.waitForEmail(id, 'shipping_confirmation');
+    expect(confirmation!.text).toContain('JDS1');
+    expect(confirmation!.html).toContain('/track?t=');
+
+    await h.post('shipment.updated', { orderId: id, shipmentId: 's1', status: 'delivered' });
+    const [request] = await h.waitForEmail(id, 'feedback_request', { timeoutMs: 20_000 });
+    expect(request!.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
+
+    const click = await fetch(feedbackLink(request!, 5));
+    expect(click.status).toBe(200);
+    await h.waitForExecution(id, 'SUCCEEDED');
+    expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'feedback_request']);
+    // The whole happy path bills 7 state transitions.
+    expect(h.execution(id)!.stateTransitions + h.execution(id)!.retries).toBe(7);
+  });
+
+  it('split shipment: one confirmation per shipment, the last one completing the order', async () => {
+    const id = 'S-1';
+    await h.post('order.placed', { order: h.order(id) });
+    await h.waitForEmail(id, 'receipt');
+    await h.post('shipment.created', shipment(id, 'a', [{ lineItemId: 'li-1', quantity: 1 }]));
+    const [first] = await h.waitForEmail(id, 'shipping_confirmation');
+    await h.post('shipment.created', shipment(id, 'b', [{ lineItemId: 'li-2', quantity: 2 }]), { at: h.at(0.1) });
+    const both = await h.waitForEmail(id, 'shipping_confirmation', { count: 2 });
+    expect(first!.text).toContain('JDA');
+    expect(first!.text).not.toContain('Wool socks');
+    expect(both[1]!.text).toContain('JDB');
+    expect(both[1]!.text).toContain('Wool socks');
+    expect(both[1]!.subject).not.toEqual(first!.subject);
+  });
+
+  it('a delay the platform reports: one notice with the reason and the new estimate', async () => {
+    const id = 'D-1';
+    await h.post('order.placed', { order: h.order(id) });
+    await h.waitForEmail(id, 'receipt');
+    await h.post('order.delayed', { orderId: id, reason: 'backorder', message: 'Back in stock next week', newShipBy: h.at(9) });
+    const [notice] = await h.waitForEmail(id, 'delay_notice');
+    expect(notice!.text).toContain('Back in stock next week');
+    await sleep(1_000);
+    expect((await kinds(id)).filter((k) => k === 'delay_notice')).toHaveLength(1);
+  });
+
+  it('a missed ship-by date: one delay notice, then the shipment moves the order on', async () => {
+    const id = 'M-1';
+    await h.post('order.placed', { order: h.order(id) });
+    await h.waitForEmail(id, 'receipt');
+    // Two business days pass in a few real seconds.
+    await h.waitForEmail(id, 'delay_notice', { timeoutMs: 20_000 });
+    await h.post('shipment.created', shipment(id, 'm1'));
+    await h.waitForEmail(id, 'shipping_confirmation');
+    expect((await kinds(id)).filter((k) => k === 'delay_notice')).toHaveLength(1);
+  });
+
+  it('a missed delivery estimate: a delay notice, and none after delivery', async () => {
+    const id = 'E-1';
+    await h.post('order.placed', { order: h.order(id) });
+    await h.waitForEmail(id, 'receipt');
+    await h.post('shipment.created', shipment(id, 'e1', undefined, { estimatedDelivery: h.at(0.5) }));
+    await h.waitForEmail(id, 'shipping_confirmation');
+    const [notice] = await h.waitForEmail(id, 'delay_notice', { timeoutMs: 15_000 });
+    expect(notice!.text).toContain('JDE1');
+    await h.post('shipment.updated', { orderId: id, shipmentId: 'e1', status: 'delivered' });
+    await sleep(2_500);
+    expect((await kinds(id)).filter((k) => k === 'delay_notice')).toHaveLength(1);
+  });
+
+  it('cancellation before shipping: a cancellation notice, and nothing after it', async () => {
+    const id = 'C-1';
+    await h.post('order.placed', { order: h.order(id) });
+    await h.waitForEmail(id, 'receipt');
+    await h.post('order.cancelled', { orderId: id, reason: 'customer' });
+    await h.waitForEmail(id, 'cancellation');
+    await h.waitForExecution(id, 'SUCCEEDED');
+    await h.post('shipment.created', shipment(id, 'late'));
+    await sleep(1_500);
+    expect(await kinds(id)).toEqual(['receipt', 'cancellation']);
+  });
+
+  it('cancellation after shipping: a cancellation notice and no feedback request', async () => {
+    const id = 'C-2';
+    await h.post('order.placed', { order: h.order(id) });
+    await h.waitForEmail(id, 'receipt');
+    await h.post('shipment.created', shipment(id, 'c2'));
+    await h.waitForEmail(id, 'shipping_confirmation');
+    await h.post('order.cancelled', { orderId: id });
+    await h.waitForEmail(id, 'cancellation');
+    await h.waitForExecution(id, 'SUCCEEDED');
+    expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'cancellation']);
+  });
+
+  it('no feedback given: exactly one reminder, then the workflow ends', async () => {
+    const id = 'R-1';
+    await h.post('order.placed', { order: h.order(id) });
+    await h.post('shipment.created', shipment(id, 'r1'), { at: h.at(0.01) });
+    await h.post('shipment.updated', { orderId: id, shipmentId: 'r1', status: 'delivered' }, { at: h.at(0.02) });
+    await h.waitForEmail(id, 'feedback_reminder', { timeoutMs: 25_000 });
+    await h.waitForExecution(id, 'SUCCEEDED');
+    expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'feedback_request', 'feedback_reminder']);
+  });
+
+  it('events out of order and duplicated: the shipment before the order, everything twice, each email once', async () => {
+    const id = 'O-1';
+    const ship = shipment(id, 'o1');
+    const order = h.order(id, { placedAt: h.at(-0.2) });
+    await Promise.all([h.post('shipment.created', ship, { eventId: 'ship-o1' }), h.post('shipment.created', ship, { eventId: 'ship-o1' })]);
+    await Promise.all([h.post('order.placed', { order }, { eventId: 'place-o1', at: order.placedAt }), h.post('order.placed', { order }, { eventId: 'place-o1', at: order.placedAt })]);
+    await h.waitForEmail(id, 'shipping_confirmation');
+    await h.post('shipment.created', ship, { eventId: 'ship-o1' });
+    await sleep(1_000);
+    expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation']);
+  });
+});
