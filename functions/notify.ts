@@ -28,7 +28,8 @@ const stores = storesFromEnv();
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 const deps = {
   orders: new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS }),
-  mailer: new Mailer(new SESv2Client({}), env.SES_CONFIGURATION_SET),
+  // No SDK retries for SendEmail: see Mailer. Throttles are retried there, the rest by the claim protocol.
+  mailer: new Mailer(new SESv2Client({ maxAttempts: 1 }), env.SES_CONFIGURATION_SET),
   clock,
   configFor: storeLookup(stores),
   sender: env.SENDER_ADDRESS,

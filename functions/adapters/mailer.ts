@@ -26,13 +26,42 @@ export type SendOutcome =
 const THROTTLED = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException', 'SendingPausedException']);
 const REJECTED = new Set(['MessageRejected', 'BadRequestException', 'MailFromDomainNotVerifiedException', 'NotFoundException', 'AccountSuspendedException']);
 
+export interface MailerOptions {
+  /** Attempts when SES throttles (certainly not sent, so safe to repeat at once). @default 3 */
+  throttleAttempts?: number;
+  /** @default 100 ms, doubling, with full jitter */
+  throttleBackoffMs?: number;
+}
+
+/**
+ * The SES client given here must not retry on its own (`maxAttempts: 1`): the SDK's standard
+ * retry repeats a SendEmail whose 5xx answer may hide an accepted message, which would send a
+ * second copy. Only throttling, where SES certainly sent nothing, is retried here.
+ */
 export class Mailer {
+  private readonly throttleAttempts: number;
+  private readonly backoffMs: number;
+
   constructor(
     private readonly ses: SESv2Client,
     private readonly configurationSet: string | undefined,
-  ) {}
+    options: MailerOptions = {},
+  ) {
+    this.throttleAttempts = options.throttleAttempts ?? 3;
+    this.backoffMs = options.throttleBackoffMs ?? 100;
+  }
 
   async send(email: OutgoingEmail): Promise<SendOutcome> {
+    let outcome: SendOutcome = { status: 'not_sent', reason: 'not attempted' };
+    for (let attempt = 0; attempt < this.throttleAttempts; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * this.backoffMs * 2 ** attempt));
+      outcome = await this.sendOnce(email);
+      if (outcome.status !== 'not_sent') return outcome;
+    }
+    return outcome;
+  }
+
+  private async sendOnce(email: OutgoingEmail): Promise<SendOutcome> {
     try {
       const res = await this.ses.send(
         new SendEmailCommand({

@@ -1,0 +1,114 @@
+/**
+ * The walking skeleton on the local runtime: a signed order webhook becomes exactly one
+ * receipt; duplicates, bad signatures and malformed bodies change nothing; a send that fails
+ * is retried; a restart resumes open orders without sending anything twice.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signStandardWebhook } from '../../functions/domain/webhooks/parse-webhook.js';
+import { GENERIC_STORE, startHarness, type Harness } from '../support/local-harness.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function signed(h: Harness, body: string, secret = h.rt.secrets.webhookSecret) {
+  const id = `msg_${Math.random().toString(36).slice(2)}`;
+  const ts = Math.floor(Date.now() / 1000);
+  return fetch(`${h.rt.url}/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signStandardWebhook(secret, id, ts, body) },
+    body,
+  });
+}
+
+describe('walking skeleton', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ timeScale: 1 });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('turns a signed order webhook into exactly one receipt with the items and total, even when delivered twice', async () => {
+    const body = JSON.stringify({ type: 'order.placed', timestamp: h.at(), store: GENERIC_STORE, eventId: 'w-1-placed', data: { order: h.order('W-1') } });
+    const [first, second] = await Promise.all([signed(h, body), signed(h, body)]);
+    expect([first.status, second.status].sort()).toEqual([200, 202]);
+    const [receipt] = await h.waitForEmail('W-1', 'receipt');
+    await h.rt.whenIdle();
+    await sleep(300);
+    const receipts = (await h.emails('W-1')).filter((e) => e.kind === 'receipt');
+    expect(receipts).toHaveLength(1);
+    expect(receipt!.to).toBe('shopper-W-1@example.com');
+    expect(receipt!.text).toMatch(/Trail shoes/);
+    expect(receipt!.text).toMatch(/Wool socks/);
+    expect(receipt!.text).toMatch(/143[.,]90/);
+    expect(receipt!.html).toMatch(/143[.,]90/);
+  });
+
+  it('answers a bad signature with 401 and stores nothing', async () => {
+    const body = JSON.stringify({ type: 'order.placed', timestamp: h.at(), store: GENERIC_STORE, data: { order: h.order('W-2') } });
+    const wrong = `whsec_${Buffer.from('not-the-secret-at-all-0123').toString('base64')}`;
+    const res = await signed(h, body, wrong);
+    expect(res.status).toBe(401);
+    await sleep(300);
+    expect(await h.emails('W-2')).toEqual([]);
+    expect(h.execution('W-2')).toBeUndefined();
+  });
+
+  it('answers a malformed body with 400 naming the field, and stores nothing', async () => {
+    const order = { ...h.order('W-3'), currency: 'euro' };
+    const res = await signed(h, JSON.stringify({ type: 'order.placed', timestamp: h.at(), store: GENERIC_STORE, data: { order } }));
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { field: string; message: string } };
+    expect(error.field).toBe('data.order.currency');
+    await sleep(300);
+    expect(h.execution('W-3')).toBeUndefined();
+  });
+
+  it('retries a send that SES throttles, and the receipt goes out once', async () => {
+    h.rt.setFaults({ sesThrottleRate: 1 });
+    await h.post('order.placed', { order: h.order('W-4') });
+    await sleep(1_500);
+    expect(await h.emails('W-4')).toEqual([]);
+    h.rt.setFaults({ sesThrottleRate: 0 });
+    await h.waitForEmail('W-4', 'receipt', { timeoutMs: 40_000 });
+    await sleep(500);
+    expect((await h.emails('W-4')).filter((e) => e.kind === 'receipt')).toHaveLength(1);
+    expect(h.rt.stats().ses.throttled).toBeGreaterThan(0);
+  });
+
+  it('settles a send whose SES response was lost from SES own Send event, without a second copy', async () => {
+    h.rt.setFaults({ lostResponseRate: 1 });
+    await h.post('order.placed', { order: h.order('W-5') });
+    await h.waitForEmail('W-5', 'receipt');
+    h.rt.setFaults({ lostResponseRate: 0 });
+    await sleep(3_000);
+    expect((await h.emails('W-5')).filter((e) => e.kind === 'receipt')).toHaveLength(1);
+    expect(h.execution('W-5')?.status).toBe('RUNNING');
+  });
+});
+
+describe('restarts', () => {
+  it('keeps order data across a restart, resumes open orders and sends nothing twice', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'postpurchase-'));
+    try {
+      let h = await startHarness({ inMemory: false, dataDir, timeScale: 1 });
+      await h.post('order.placed', { order: h.order('P-1') });
+      await h.waitForEmail('P-1', 'receipt');
+      await h.rt.whenIdle();
+      await h.stop();
+
+      h = await startHarness({ inMemory: false, dataDir, timeScale: 1 });
+      expect(h.rt.resumed).toHaveLength(1);
+      await h.post('shipment.created', { orderId: 'P-1', shipment: { shipmentId: 'p1', lineItems: [], carrier: 'UPS', trackingNumber: '1Z999' } });
+      await h.waitForEmail('P-1', 'shipping_confirmation');
+      await sleep(500);
+      expect((await h.emails('P-1')).map((e) => e.kind)).toEqual(['receipt', 'shipping_confirmation']);
+      await h.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
