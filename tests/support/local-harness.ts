@@ -90,7 +90,7 @@ export function shipment(orderId: string, shipmentId: string, lineItems = [{ lin
 
 /** The href of the n-star link in a feedback email, unescaped. */
 export function feedbackLink(email: Email, rating: number): string {
-  const m = email.html.match(new RegExp(`href="([^"]*/feedback\\?t=[^"]*?rating=${rating})"`));
+  const m = (email.html ?? '').match(new RegExp(`href="([^"]*/feedback\\?t=[^"]*?rating=${rating})"`));
   if (!m) throw new Error(`no ${rating}-star link in the email`);
   return m[1]!.replace(/&amp;/g, '&');
 }
