@@ -86,3 +86,4 @@ if (link) {
   console.log(`${elapsed().padStart(7)}  ★★★★★ feedback recorded (${res.status})`);
 }
 console.log(`Done in ${elapsed()}. Outbox: ${base}/_local/outbox`);
+export {};
