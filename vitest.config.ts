@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    // Handlers log every step at INFO; in test output only warnings and errors help.
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
   },
 });
