@@ -60,6 +60,7 @@ function banner(rt: LocalRuntime, inMemory: boolean, dataDir: string | undefined
       .map((r, i) => `${pad(i === 0 ? '  Webhooks' : '')}POST ${u}${r.path}`),
     ...routes('GET').map((r, i) => `${pad(i === 0 ? '  Pages' : '')}GET  ${u}${r.path}`),
     `${pad('  Outbox')}${u}/_local/outbox`,
+    `${pad('  Previews')}${u}/_local/previews/   (every email kind in every language, sample data)`,
     `${pad('  Workflow')}${u}/_local/executions   ${u}/_local/stats   POST ${u}/_local/dlq/replay`,
     '',
     `${pad('  Secrets')}SHOPIFY_WEBHOOK_SECRET=${rt.secrets.shopifyWebhookSecret}`,

@@ -358,6 +358,25 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       res.end(JSON.stringify({ __type: 'NotAvailableLocally', message: `${target}: this AWS service has no stand-in in the local runtime` }));
       return;
     }
+    if (path === '/_local/previews' || path.startsWith('/_local/previews/')) {
+      // Every email kind in every language from sample data (the same as `npm run preview:emails`).
+      const { renderAllPreviews, previewIndexHtml, previewFileName } = await import('../scripts/preview-emails.js');
+      const previews = renderAllPreviews();
+      const file = path.slice('/_local/previews/'.length);
+      if (path === '/_local/previews') {
+        res.writeHead(301, { location: '/_local/previews/' });
+        res.end();
+        return;
+      }
+      const found = previews.flatMap((p) => [
+        { name: previewFileName(p, 'html'), type: 'text/html; charset=utf-8', body: p.rendered.html },
+        { name: previewFileName(p, 'txt'), type: 'text/plain; charset=utf-8', body: p.rendered.text },
+      ]).find((f) => f.name === file);
+      const body = file === '' ? previewIndexHtml(previews) : found?.body;
+      res.writeHead(body === undefined ? 404 : 200, { 'content-type': file === '' ? 'text/html; charset=utf-8' : (found?.type ?? 'text/plain') });
+      res.end(body ?? 'no such preview');
+      return;
+    }
     if (path === '/_local/health') return writeJson(res, 200, { status: 'ok', url, timeScale, virtualNow: clock.now().toISOString(), executions: sfn.stats().executions });
     if (path === '/_local/outbox' && method === 'GET') {
       const accept = String(req.headers.accept ?? '');

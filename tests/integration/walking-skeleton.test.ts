@@ -90,6 +90,23 @@ describe('walking skeleton', () => {
   });
 });
 
+describe('email previews', () => {
+  it('serves every kind in every language from sample data', async () => {
+    const h = await startHarness({ timeScale: 1 });
+    try {
+      const index = await (await fetch(`${h.rt.url}/_local/previews/`)).text();
+      const links = [...index.matchAll(/href="([a-z_]+\.(en|de|fr)\.html)"/g)].map((m) => m[1]);
+      expect(links).toHaveLength(6 * 3);
+      const receipt = await fetch(`${h.rt.url}/_local/previews/receipt.de.html`);
+      expect(receipt.status).toBe(200);
+      expect(await receipt.text()).toContain('lang="de');
+      expect((await fetch(`${h.rt.url}/_local/previews/nope.html`)).status).toBe(404);
+    } finally {
+      await h.stop();
+    }
+  }, 120_000);
+});
+
 describe('restarts', () => {
   it('keeps order data across a restart, resumes open orders and sends nothing twice', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'postpurchase-'));
