@@ -1,7 +1,6 @@
 /** Lambda entry: sends the due emails of one kind for an order (invoked by the state machine). */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -10,7 +9,7 @@ import { ENV, readEnv } from './adapters/env.js';
 import { OrderStore } from './adapters/order-store.js';
 import { Mailer } from './adapters/mailer.js';
 import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
-import { countEmail, logger, metrics } from './adapters/observability.js';
+import { countEmail, logger } from './adapters/observability.js';
 import { notify, type NotifyInput, type NotifyResult } from './services/notify.js';
 
 const env = readEnv(
@@ -46,4 +45,5 @@ async function notifyHandler(input: NotifyInput): Promise<NotifyResult> {
   return result;
 }
 
-export const handler = middy(notifyHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+// EmailsSent is published per email (a single metric with its kind), so no flush middleware.
+export const handler = middy(notifyHandler).use(injectLambdaContext(logger));
