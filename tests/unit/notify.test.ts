@@ -97,4 +97,20 @@ describe('notify: one email per order, kind and ref', () => {
   it('refuses an unknown store with a message that names it', async () => {
     await expect(notify({ ...input, order: { store: 'nope.example', orderId: '1' } }, deps())).rejects.toThrow(/Unknown store "nope.example"/);
   });
+
+  it('skips non-essential mail while sending is paused, and still sends essential mail', async () => {
+    ddb.on(QueryCommand).resolves({
+      Items: [eventItem(events.placed()), eventItem(events.shipped('2026-11-01T10:00:00Z')), eventItem(events.status('2026-11-03T10:00:00Z', 'delivered'))],
+    });
+    ddb.on(GetCommand).resolves({ Item: { paused: true } });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-9' });
+
+    const feedback = await notify({ ...input, kind: 'feedback_request', next: 'feedback' }, deps());
+    expect(feedback.sent).toBe(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ sk: 'MAIL#feedback_request#order', status: 'skipped' });
+
+    const receipt = await notify(input, deps());
+    expect(receipt.sent).toBe(1);
+  });
 });
