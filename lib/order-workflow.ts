@@ -17,6 +17,19 @@ export const WorkflowErrors = {
   transient: 'TransientFailure',
 } as const;
 
+/** Crashes, timeouts and our own transient failures: retried with backoff and jitter. */
+function retryTransient(task: tasks.LambdaInvoke, extraErrors: string[] = []): tasks.LambdaInvoke {
+  task.addRetry({
+    errors: [WorkflowErrors.transient, 'Lambda.Unknown', 'Sandbox.Timedout', ...extraErrors],
+    interval: Duration.seconds(5),
+    maxAttempts: 8,
+    backoffRate: 2,
+    maxDelay: Duration.minutes(10),
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+  return task;
+}
+
 export interface OrderWorkflowProps {
   /** Sends one kind of email for an order, once (claims it in the ledger first). */
   readonly notifyFunction: lambda.IFunction;
@@ -77,15 +90,7 @@ export class OrderWorkflow extends Construct {
       });
       // A claim whose send outcome is not yet known waits for SES's events to settle it.
       task.addRetry({ errors: [WorkflowErrors.claimPending], interval: settle, maxAttempts: 12, backoffRate: 1 });
-      task.addRetry({
-        errors: [WorkflowErrors.transient, 'Lambda.Unknown', 'Sandbox.Timedout', 'States.Timeout'],
-        interval: Duration.seconds(5),
-        maxAttempts: 8,
-        backoffRate: 2,
-        maxDelay: Duration.minutes(10),
-        jitterStrategy: sfn.JitterType.FULL,
-      });
-      return task;
+      return retryTransient(task, ['States.Timeout']);
     };
 
     const wait = (name: string, phase: string) => {
@@ -106,15 +111,8 @@ export class OrderWorkflow extends Construct {
         // it hands over the next deadline.
         retryOnServiceExceptions: true,
       });
-      task.addRetry({
-        errors: [WorkflowErrors.transient, 'Lambda.Unknown', 'Sandbox.Timedout'],
-        interval: Duration.seconds(5),
-        maxAttempts: 8,
-        backoffRate: 2,
-        maxDelay: Duration.minutes(10),
-        jitterStrategy: sfn.JitterType.FULL,
-      });
-      return task;
+      // Not States.Timeout: for a waiting state that is its deadline, which a Catch routes.
+      return retryTransient(task);
     };
 
     const sendReceipt = send('SendReceipt', 'receipt', 'shipment');

@@ -8,16 +8,11 @@ import * as z from 'zod';
 import { isDelivered, isFullyShipped, type OrderState, type ShipmentState } from './order-state.js';
 import { addBusinessDays, addDaysIso, later, transitDaysFor } from './promises.js';
 import type { StoreConfig } from './store-config.js';
+import { EMAIL_KINDS, NON_ESSENTIAL_KINDS, type DelayNoticeInfo, type EmailKind } from './email/context.js';
 
-export const emailKindSchema = z.enum([
-  'receipt',
-  'shipping_confirmation',
-  'delay_notice',
-  'feedback_request',
-  'feedback_reminder',
-  'cancellation',
-]);
-export type EmailKind = z.infer<typeof emailKindSchema>;
+export type { EmailKind };
+
+export const emailKindSchema = z.enum(EMAIL_KINDS);
 
 export const awaitPhaseSchema = z.enum(['shipment', 'delivery', 'feedback_window', 'feedback']);
 export type AwaitPhase = z.infer<typeof awaitPhaseSchema>;
@@ -55,14 +50,9 @@ export interface DecisionContext extends OrderView {
 /** Longest single wait: kept under Node's timer limit (24.8 days) so local runs behave like AWS. */
 export const MAX_WAIT_SECONDS = 20 * 86_400;
 
-export interface DelayNotice {
+/** A delay notice that is due; its ref is its ledger key (one notice per missed promise or report). */
+export interface DelayNotice extends DelayNoticeInfo {
   ref: string;
-  what: 'shipment' | 'delivery';
-  missedPromise: string;
-  newEstimate: string;
-  reason?: 'backorder' | 'carrier_exception' | 'weather' | 'other';
-  message?: string;
-  shipmentId?: string;
 }
 
 const noticed = (ledger: readonly LedgerEntry[], ref: string) =>
@@ -332,4 +322,4 @@ export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEma
 }
 
 /** Feedback requests and reminders are non-essential: they honour unsubscribes and the sending pause. */
-export const NON_ESSENTIAL: ReadonlySet<EmailKind> = new Set(['feedback_request', 'feedback_reminder']);
+export const NON_ESSENTIAL = NON_ESSENTIAL_KINDS;
