@@ -1,0 +1,58 @@
+/**
+ * A Shopify store end to end on the local runtime: Shopify's own payloads and headers, signed
+ * with the store's secret, through the real webhook route, to the shopper's emails.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/local-harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+}, 120_000);
+afterAll(async () => {
+  await h?.stop();
+});
+
+const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g;
+
+/** A fixture with every timestamp moved so that the order was placed at the virtual now. */
+function fixture(name: string, shiftMs: number): string {
+  const raw = readFileSync(`tests/fixtures/shopify/${name}.json`, 'utf8');
+  return raw.replace(ISO, (t) => new Date(Date.parse(t) + shiftMs).toISOString());
+}
+
+const shopify = (topic: string, body: string) =>
+  fetch(`${h.rt.url}/_local/webhooks/shopify?topic=${encodeURIComponent(topic)}&shop=acme-dev.myshopify.com`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+
+describe('a Shopify store', () => {
+  it('gets a receipt, a shipping confirmation and, after delivery, a feedback request', async () => {
+    const created = JSON.parse(readFileSync('tests/fixtures/shopify/orders-create.json', 'utf8')) as { id: number; created_at: string; name: string };
+    const shift = h.rt.clock.now().getTime() - Date.parse(created.created_at);
+    const orderId = String(created.id);
+
+    expect((await shopify('orders/create', fixture('orders-create', shift))).status).toBe(202);
+    const [receipt] = await h.waitForEmail(orderId, 'receipt');
+    expect(receipt!.subject).toContain(created.name);
+    expect(receipt!.text).toMatch(/218\.44/);
+
+    // Shopify retries and duplicates: the same topic again changes nothing.
+    expect((await shopify('orders/create', fixture('orders-create', shift))).status).toBe(200);
+
+    await shopify('fulfillments/create', fixture('fulfillments-create', shift - 86_400_000));
+    await h.waitForEmail(orderId, 'shipping_confirmation');
+    await shopify('fulfillments/update', fixture('fulfillments-update-delivered', shift - 3 * 86_400_000));
+    await h.waitForEmail(orderId, 'feedback_request', { timeoutMs: 20_000 });
+    expect((await h.emails(orderId)).map((e) => e.kind)).toEqual(['receipt', 'shipping_confirmation', 'feedback_request']);
+  });
+
+  it('acknowledges a topic it does not use without retrying it forever', async () => {
+    const res = await shopify('products/update', '{"id":1}');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { status: string }).status).toBe('ignored');
+  });
+});
