@@ -29,7 +29,6 @@ const deps = {
   clock,
   configFor: storeLookup(storesFromEnv()),
 };
-const processor = new BatchProcessor(EventType.SQS);
 
 async function routeRecord(record: SQSRecord): Promise<void> {
   const event = domainEventSchema.parse(JSON.parse(record.body));
@@ -38,7 +37,9 @@ async function routeRecord(record: SQSRecord): Promise<void> {
 }
 
 async function routerHandler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  return processPartialResponse(event, routeRecord, processor, { context });
+  // A processor per invocation: it holds the batch's state, so sharing one would make the
+  // handler unsafe for concurrent invocations in one process (as the local runtime runs them).
+  return processPartialResponse(event, routeRecord, new BatchProcessor(EventType.SQS), { context });
 }
 
 export const handler = middy(routerHandler).use(injectLambdaContext(logger));

@@ -35,6 +35,8 @@ export interface LocalFaults {
   lostResponseRate?: number;
   /** Probability that a function invoked by the state machine or SQS fails with Lambda.Unknown before running. */
   lambdaCrashRate?: number;
+  /** Probability that StartExecution answers ThrottlingException (the account's StartExecution bucket is empty). */
+  startExecutionThrottleRate?: number;
 }
 
 export interface LocalOptions {
@@ -84,6 +86,8 @@ export interface LocalStats {
   billedTransitions: number;
   retries: number;
   executions: StepFunctionsStats['executions'];
+  /** StartExecution calls answered ThrottlingException by the injected fault. */
+  startExecutionThrottled: number;
   lambdaInvocations: LambdaStats['invocations'];
   lambdaErrors: LambdaStats['errors'];
   injectedCrashes: number;
@@ -304,6 +308,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     timeScale,
     recordFile: file('executions.jsonl'),
     random: options.random,
+    startExecutionThrottleRate: faults.startExecutionThrottleRate,
     invoke: (id, payload) => invoker.invoke(id, payload, 'states'),
     log,
   });
@@ -338,6 +343,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       billedTransitions: s.billedTransitions,
       retries: s.retries,
       executions: s.executions,
+      startExecutionThrottled: s.startExecutionThrottled,
       lambdaInvocations: l.invocations,
       lambdaErrors: l.errors,
       injectedCrashes: l.injectedCrashes,
@@ -492,6 +498,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       Object.assign(faults, next);
       ses.setFaults(faults);
       invoker.setCrashRate(faults.lambdaCrashRate ?? 0);
+      sfn.setStartExecutionThrottleRate(faults.startExecutionThrottleRate ?? 0);
     },
     whenIdle: async ({ timeoutMs = 30_000 } = {}) => {
       const deadline = Date.now() + timeoutMs;

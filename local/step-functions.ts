@@ -86,8 +86,15 @@ export interface LocalStepFunctionsOptions {
   recordFile?: string;
   /** Shortest retry pause, in ms, however large the time scale. @default 5 */
   minRetryDelayMs?: number;
+  /** Shortest real wait before a callback task's deadline fires, however large the time scale. @default 250 */
+  minCallbackDeadlineMs?: number;
   random?: () => number;
   log?: (line: string) => void;
+  /**
+   * Probability that StartExecution answers `ThrottlingException` (as when the account's
+   * StartExecution token bucket is empty) instead of starting. @default 0
+   */
+  startExecutionThrottleRate?: number;
 }
 
 export interface StepFunctionsStats {
@@ -97,6 +104,8 @@ export interface StepFunctionsStats {
   /** State transitions plus retries: what Step Functions Standard bills. */
   billedTransitions: number;
   tasksWaiting: number;
+  /** StartExecution calls answered ThrottlingException by the injected fault. */
+  startExecutionThrottled: number;
 }
 
 interface TokenEntry {
@@ -245,6 +254,7 @@ export class LocalStepFunctions {
   private readonly states: Record<string, StateDef>;
   private readonly executionTimeoutSeconds: number | undefined;
   private readonly scale: number;
+  private readonly minCallbackDeadlineMs: number;
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly runs = new Map<string, Run>();
   private readonly tokens = new Map<string, TokenEntry>();
@@ -252,16 +262,20 @@ export class LocalStepFunctions {
   private readonly tokenPrefix = randomBytes(6).toString('hex');
   private tokenCounter = 0;
   private closing = false;
+  private startThrottleRate: number;
+  private startThrottled = 0;
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
     ensurePromiseWithResolvers();
     this.stateMachineArn = options.stateMachineArn;
     this.scale = options.timeScale ?? 1;
+    this.minCallbackDeadlineMs = options.minCallbackDeadlineMs ?? 250;
     if (!(this.scale > 0)) throw new Error(`timeScale must be positive, got ${this.scale}`);
     this.states = collectStates(options.definition.States as Record<string, unknown>, {});
     for (const [name, state] of Object.entries(this.states)) {
       if (state.Type === 'Task' && !options.tasks[name]) throw new Error(`Task state ${name} has no local handler binding`);
     }
+    this.startThrottleRate = options.startExecutionThrottleRate ?? 0;
     this.executionTimeoutSeconds = options.definition.TimeoutSeconds;
     this.machine = new StateMachine(forInterpreter(options.definition), { validationOptions: { checkArn: false, checkPaths: false } });
     if (options.recordFile) this.load(options.recordFile);
@@ -273,6 +287,11 @@ export class LocalStepFunctions {
   /** The request listener for the local `AWS_ENDPOINT_URL_SFN` endpoint. */
   readonly listener = awsJsonListener('AWSStepFunctions', {
     StartExecution: (i) => {
+      // Injected before anything else, as AWS throttles before looking at the request.
+      if (this.startThrottleRate > 0 && (this.options.random ?? Math.random)() < this.startThrottleRate) {
+        this.startThrottled++;
+        throw new AwsError('ThrottlingException', 'Rate exceeded');
+      }
       const r = this.startExecution({ stateMachineArn: String(i.stateMachineArn ?? ''), name: i.name as string | undefined, input: i.input as string | undefined });
       return { executionArn: r.executionArn, startDate: r.startDate / 1000 };
     },
@@ -300,6 +319,11 @@ export class LocalStepFunctions {
       };
     },
   });
+
+  /** Changes the injected StartExecution throttling (tests and benchmarks vary it). */
+  setStartExecutionThrottleRate(rate: number): void {
+    this.startThrottleRate = rate;
+  }
 
   /**
    * Whether an ARN names this state machine. Only the name is compared: a template synthesized
@@ -406,7 +430,14 @@ export class LocalStepFunctions {
       stateTransitions += r.stateTransitions;
       retries += r.retries;
     }
-    return { executions, stateTransitions, retries, billedTransitions: stateTransitions + retries, tasksWaiting: this.tokens.size };
+    return {
+      executions,
+      stateTransitions,
+      retries,
+      billedTransitions: stateTransitions + retries,
+      tasksWaiting: this.tokens.size,
+      startExecutionThrottled: this.startThrottled,
+    };
   }
 
   /** Executions whose task is being processed right now (not waiting on a token). */
@@ -600,7 +631,11 @@ export class LocalStepFunctions {
     };
     const timeout = seconds('TimeoutSeconds');
     const heartbeat = seconds('HeartbeatSeconds');
-    if (timeout !== undefined) timers.push(setLongTimeout(() => expire('States.Timeout'), (timeout * 1000) / this.scale, { unref: true }));
+    // A scaled deadline never undercuts the time a callback's own function needs to answer: at a
+    // large scale a one-second deadline would be microseconds, and the timeout would always win
+    // the race that on AWS the function wins.
+    const deadlineMs = (s: number) => Math.max(Math.min(s * 1000, this.minCallbackDeadlineMs), (s * 1000) / this.scale);
+    if (timeout !== undefined) timers.push(setLongTimeout(() => expire('States.Timeout'), deadlineMs(timeout), { unref: true }));
     if (heartbeat !== undefined) {
       let beat = setLongTimeout(() => expire('States.HeartbeatTimeout'), (heartbeat * 1000) / this.scale, { unref: true });
       timers.push({ cancel: () => beat.cancel() });

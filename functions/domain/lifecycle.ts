@@ -232,12 +232,18 @@ export function phaseDeadline(phase: AwaitPhase, ctx: DecisionContext): string |
   }
 }
 
+/**
+ * Shortest wait: a deadline already passed still gives the waiting state's own function time to
+ * register and settle it (a cold start included) before the timeout routes to a delay check.
+ */
+export const MIN_WAIT_SECONDS = 60;
+
 /** Seconds until a phase's deadline, clamped to what a Task timeout accepts. */
 export function waitSeconds(phase: AwaitPhase | 'none', ctx: DecisionContext): number {
   const deadline = phase === 'none' ? undefined : phaseDeadline(phase, ctx);
-  if (!deadline) return 1;
+  if (!deadline) return MIN_WAIT_SECONDS;
   const seconds = Math.ceil((Date.parse(deadline) - ctx.now.getTime()) / 1000);
-  return Math.min(MAX_WAIT_SECONDS, Math.max(1, seconds));
+  return Math.min(MAX_WAIT_SECONDS, Math.max(MIN_WAIT_SECONDS, seconds));
 }
 
 export type AwaitDecision =

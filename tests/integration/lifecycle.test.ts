@@ -103,6 +103,17 @@ describe.concurrent('order lifecycle', () => {
     expect(await kinds(id)).toEqual(['receipt', 'cancellation']);
   });
 
+  it('cancellation after the ship-by date already passed: the cancellation still goes out and the workflow ends', async () => {
+    const id = 'C-3';
+    await h.post('order.placed', { order: h.order(id, { placedAt: h.at(-5), promises: { shipBy: h.at(-1) } }) });
+    await h.waitForEmail(id, 'receipt');
+    await h.post('order.cancelled', { orderId: id, reason: 'inventory' });
+    await h.waitForEmail(id, 'cancellation');
+    await h.waitForExecution(id, 'SUCCEEDED');
+    expect((await kinds(id)).filter((k) => k === 'delay_notice').length).toBeLessThanOrEqual(1);
+    expect(h.execution(id)!.stateTransitions).toBeLessThan(10);
+  });
+
   it('cancellation after shipping: a cancellation notice and no feedback request', async () => {
     const id = 'C-2';
     await h.post('order.placed', { order: h.order(id) });

@@ -1,0 +1,120 @@
+/**
+ * The local stack as the benchmarks run it: `startLocal` in memory, the DynamoDB and SQS meters in
+ * front of their stand-ins, handler log output counted (and kept off the report), and a usage
+ * snapshot that two points in a run can be subtracted from (so that warm-up work is left out).
+ */
+import { startLocal, type LocalFaults, type LocalRuntime } from '../../local/runtime.js';
+import { meterDynamoDb, meterSqs, type DynamoUsage, type SqsUsage } from './meter.js';
+
+export interface Usage {
+  billedTransitions: number;
+  stateTransitions: number;
+  retries: number;
+  executions: number;
+  /** Per entry: invocations and total handler milliseconds. */
+  lambda: Record<string, { invocations: number; totalMs: number; memoryMb: number }>;
+  dynamo: DynamoUsage;
+  sqs: SqsUsage & { esmBatches: number; messagesDelivered: number };
+  emails: number;
+  sesEvents: number;
+  httpRequests: number;
+  logBytes: number;
+}
+
+export interface BenchStack {
+  rt: LocalRuntime;
+  usage(): Usage;
+  stop(): Promise<void>;
+}
+
+let logBytes = 0;
+
+/** Counts and discards what handlers write to stdout (Powertools JSON logs and EMF metrics). */
+function captureStdout(): () => void {
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    logBytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    const cb = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
+    cb?.();
+    return true;
+  }) as typeof process.stdout.write;
+  return () => {
+    process.stdout.write = write;
+  };
+}
+
+export async function startBenchStack(options: { timeScale: number; faults?: LocalFaults; random?: () => number; meter?: boolean }): Promise<BenchStack> {
+  const rt = await startLocal({ port: 0, inMemory: true, timeScale: options.timeScale, faults: options.faults, random: options.random });
+  const meter = options.meter ?? true;
+  const indexKeys = ['gsi1pk', 'gsi1sk'];
+  const dynamo = meter ? await meterDynamoDb({ endpoint: rt.endpoints.dynamodb, indexKeys }) : undefined;
+  const sqs = meter ? await meterSqs({ endpoint: rt.endpoints.sqs }) : undefined;
+  const restore = captureStdout();
+  const memory = Object.fromEntries(Object.values(rt.app.functions).map((f) => [f.entry, f.memoryMb]));
+  return {
+    rt,
+    usage: () => {
+      const s = rt.stats();
+      const lambda: Usage['lambda'] = {};
+      for (const [entry, invocations] of Object.entries(s.lambdaInvocations)) {
+        const d = s.durations[entry];
+        lambda[entry] = { invocations, totalMs: d ? d.count * d.meanMs : 0, memoryMb: memory[entry] ?? 128 };
+      }
+      const events = Object.values(s.ses.events).reduce((a, b) => a + b, 0);
+      return {
+        billedTransitions: s.billedTransitions,
+        stateTransitions: s.stateTransitions,
+        retries: s.retries,
+        executions: Object.values(s.executions).reduce((a, b) => a + b, 0),
+        lambda,
+        dynamo: dynamo?.usage() ?? { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0 },
+        sqs: { ...(sqs?.usage() ?? { requests: {} }), esmBatches: s.sqs.batchesDelivered, messagesDelivered: s.sqs.messagesDelivered },
+        emails: s.ses.accepted,
+        sesEvents: events,
+        httpRequests: s.http.requests,
+        logBytes,
+      };
+    },
+    stop: async () => {
+      await rt.stop();
+      await dynamo?.close();
+      await sqs?.close();
+      restore();
+    },
+  };
+}
+
+const sub = (a: Record<string, number>, b: Record<string, number>) =>
+  Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, (a[k] ?? 0) - (b[k] ?? 0)]));
+
+/** What happened between two snapshots. */
+export function usageBetween(before: Usage, after: Usage): Usage {
+  const lambda: Usage['lambda'] = {};
+  for (const [entry, a] of Object.entries(after.lambda)) {
+    const b = before.lambda[entry] ?? { invocations: 0, totalMs: 0 };
+    lambda[entry] = { invocations: a.invocations - b.invocations, totalMs: a.totalMs - b.totalMs, memoryMb: a.memoryMb };
+  }
+  return {
+    billedTransitions: after.billedTransitions - before.billedTransitions,
+    stateTransitions: after.stateTransitions - before.stateTransitions,
+    retries: after.retries - before.retries,
+    executions: after.executions - before.executions,
+    lambda,
+    dynamo: {
+      rru: after.dynamo.rru - before.dynamo.rru,
+      wru: after.dynamo.wru - before.dynamo.wru,
+      estimatedWru: after.dynamo.estimatedWru - before.dynamo.estimatedWru,
+      requests: sub(after.dynamo.requests, before.dynamo.requests),
+      conditionFailures: after.dynamo.conditionFailures - before.dynamo.conditionFailures,
+    },
+    sqs: {
+      requests: sub(after.sqs.requests, before.sqs.requests),
+      esmBatches: after.sqs.esmBatches - before.sqs.esmBatches,
+      messagesDelivered: after.sqs.messagesDelivered - before.sqs.messagesDelivered,
+    },
+    emails: after.emails - before.emails,
+    sesEvents: after.sesEvents - before.sesEvents,
+    httpRequests: after.httpRequests - before.httpRequests,
+    logBytes: after.logBytes - before.logBytes,
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * `npm run bench`: speed, cost and resilience of the whole product, in one run, each figure with
+ * the baseline it is compared against measured in the same run (the machine is shared and noisy).
+ * Sections that run handlers run in their own process (see lib/child.ts). See docs/BENCHMARKS.md.
+ *
+ *   npm run bench                     # everything, a few minutes on 2 cores
+ *   npm run bench -- --only cost,resilience
+ */
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENTRY_NAMES } from '../lib/handler-function.js';
+import { describeApp, loadTemplate } from '../local/template.js';
+import { BUNDLE_LIMIT_BYTES, IMPORT_RATIO_LIMIT, measureColdStarts, type ColdStartRow } from './cold-start.js';
+import type { CostResult } from './cost.js';
+import type { E2eResult } from './e2e.js';
+import type { IngestResult } from './ingest.js';
+import type { ResilienceResult } from './resilience.js';
+import { loadPrices } from './lib/cost-model.js';
+import { runInChild } from './lib/child.js';
+import { fmt, kb, table, usd } from './lib/stats.js';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const SECTIONS = ['ingest', 'cold', 'e2e', 'cost', 'resilience'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const MAX_TRANSITIONS = 8;
+const MAX_USD_PER_1000 = 0.6;
+const RESILIENCE_ORDERS = 30;
+
+const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+const print = (s = '') => process.stdout.write(`${s}\n`);
+const heading = (s: string) => print(`\n== ${s} ${'='.repeat(Math.max(0, 96 - s.length))}`);
+
+function parseOnly(argv: string[]): Set<Section> {
+  const i = argv.indexOf('--only');
+  if (i < 0) return new Set(SECTIONS);
+  const wanted = (argv[i + 1] ?? '').split(',').map((s) => s.trim()) as Section[];
+  for (const w of wanted) if (!SECTIONS.includes(w)) throw new Error(`--only takes ${SECTIONS.join(', ')}; got "${w}"`);
+  return new Set(wanted);
+}
+
+function printIngest(r: IngestResult): void {
+  heading('1. Ingest: webhook handler in-process');
+  print('functions/ingest.ts handler (middy, Powertools logger+metrics, HMAC check, Shopify mapping, zod, conditional put, SQS batch),');
+  print('SDK send() answered by in-process stubs; signed Shopify orders/create fixture. Baseline: a handler that parses the JSON and answers 200.');
+  print(`${r.requests} requests each, interleaved in blocks of 100, after a warm-up.`);
+  print();
+  print(
+    table(
+      ['handler', 'p50 ms', 'p99 ms', 'mean ms', 'req/s (1 in flight)'],
+      [
+        ['ingest (ours)', fmt(r.ingest.p50Ms, 3), fmt(r.ingest.p99Ms, 3), fmt(r.ingest.meanMs, 3), fmt(r.ingest.perSecond, 0)],
+        ['baseline (parse JSON, 200)', fmt(r.baseline.p50Ms, 3), fmt(r.baseline.p99Ms, 3), fmt(r.baseline.meanMs, 3), fmt(r.baseline.perSecond, 0)],
+        ['ratio ours / baseline', `${fmt(r.ingest.p50Ms / r.baseline.p50Ms)}×`, `${fmt(r.ingest.p99Ms / r.baseline.p99Ms)}×`, `${fmt(r.ingest.meanMs / r.baseline.meanMs)}×`, `${fmt(r.ingest.perSecond / r.baseline.perSecond, 3)}×`],
+      ],
+    ),
+  );
+  print(`log output (Powertools JSON line + EMF metrics) per request: ${fmt(r.logBytesPerRequest, 0)} bytes`);
+}
+
+function printCold(rows: ColdStartRow[]): void {
+  heading('2. Cold start proxy: bundle size and import time per Lambda entry');
+  print('Built with esbuild using lib/handler-function.ts bundling options (ESM, node24, minify, source map, @aws-sdk/* external, createRequire banner).');
+  print('Import: median of fresh `node --input-type=module -e "await import(bundle)"` runs with the function\'s template environment (NODE_OPTIONS');
+  print('--enable-source-maps included), interleaved with a baseline bundle that imports only the same @aws-sdk packages the entry imports.');
+  print();
+  print(
+    table(
+      ['entry', 'bundle', 'map', 'import ms', 'baseline ms', 'ratio', `< ${BUNDLE_LIMIT_BYTES / 1024} KB`, `≤ ${IMPORT_RATIO_LIMIT}×`, 'SDK packages'],
+      rows.map((r) => [
+        r.entry,
+        kb(r.bytes),
+        kb(r.mapBytes),
+        fmt(r.importMs),
+        fmt(r.baselineMs),
+        `${fmt(r.ratio, 2)}×`,
+        pass(r.sizePass),
+        pass(r.ratioPass),
+        r.sdkPackages.map((p) => p.replace('@aws-sdk/', '')).join(' '),
+      ]),
+    ),
+  );
+}
+
+function printE2e(r: E2eResult): void {
+  heading('3. End to end on the local stack: webhook to receipt in the outbox');
+  print(`startLocal({ inMemory: true, timeScale: 1 }); ${r.orders} orders, ${r.concurrency} concurrent senders (each posts its next order once its receipt is out),`);
+  print('signed generic order.placed webhooks to POST /webhooks; latency = SES acceptance time of the receipt minus the moment of posting.');
+  print();
+  print(
+    table(
+      ['', 'p50 ms', 'p99 ms'],
+      [
+        ['webhook → receipt in outbox', fmt(r.receipt.p50Ms, 0), fmt(r.receipt.p99Ms, 0)],
+        ['webhook answered (202)', fmt(r.answer.p50Ms, 0), fmt(r.answer.p99Ms, 0)],
+        ['baseline: bare HTTP round trip to the same server', fmt(r.baseline.p50Ms, 2), fmt(r.baseline.p99Ms, 2)],
+        ['ratio receipt / baseline', `${fmt(r.receipt.p50Ms / r.baseline.p50Ms, 0)}×`, `${fmt(r.receipt.p99Ms / r.baseline.p99Ms, 0)}×`],
+      ],
+    ),
+  );
+  print(`throughput ${fmt(r.ordersPerSecond)} orders/s to receipt; first (cold) order ${fmt(r.coldMs, 0)} ms; the SQS batching window alone is ${r.batchingWindowMs} ms locally (1 s on AWS)`);
+}
+
+function printCost(r: CostResult): void {
+  const prices = loadPrices(join(ROOT, 'bench', 'prices.json'));
+  heading('4. Cost on AWS per 1,000 orders (from what the local run counted)');
+  print(`Prices: bench/prices.json (${prices.region}, checked ${prices.checked}). Local run at time scale ${r.timeScale}; warm functions (a warm-up order first).`);
+  for (const s of r.scenarios) {
+    print();
+    print(`-- ${s.scenario === 'happy' ? 'Happy path: receipt, one shipment, delivery, feedback given (3 emails)' : 'Delayed: ship-by missed → delay notice, then shipped, delivered, feedback given (4 emails)'}; ${s.orders} orders, ${fmt(s.realSeconds, 0)} s`);
+    print(
+      table(
+        ['service', 'per order', 'unit', '$ per 1,000 orders'],
+        [
+          ...s.lines.map((l) => [l.inTarget ? l.service : `(${l.service})`, fmt(l.perOrder, 2), l.unit, usd(l.per1000)]),
+          ['TOTAL (items in parentheses excluded)', '', '', usd(s.total)],
+        ],
+      ),
+    );
+    const d = s.usage.dynamo;
+    print(
+      `DynamoDB calls per order: ${Object.entries(d.requests).map(([k, v]) => `${k} ${fmt(v / s.orders, 1)}`).join(', ')}; ` +
+        `${fmt(d.conditionFailures / s.orders, 1)} failed conditions/order; ${fmt(d.estimatedWru / s.orders, 1)} of the WRU/order estimated (conditions, GSI)`,
+    );
+    print(
+      `emails: expected ${s.emails.expected}, sent ${s.emails.sent}, duplicated ${s.emails.duplicated}, missing ${s.emails.missing}; ` +
+        `executions stayed open ${fmt(s.openDays, 1)} virtual days on average`,
+    );
+    if (s.scenario === 'happy') {
+      const essentials = s.total - (s.usage.emails / s.orders) * 1000 * prices.prices.sesPerEmail!.usd + (s.usage.emails / s.orders) * 1000 * prices.prices.sesEssentialsPerEmail!.usd;
+      print(`targets: billed transitions/order ${fmt(s.billedTransitionsPerOrder, 2)} ≤ ${MAX_TRANSITIONS} ${pass(s.billedTransitionsPerOrder <= MAX_TRANSITIONS)}; all-in ${usd(s.total)} ≤ ${usd(MAX_USD_PER_1000, 2)} per 1,000 orders ${pass(s.total <= MAX_USD_PER_1000)}`);
+      print(`(on the SES Essentials plan, $0.16 per 1,000 emails, the same orders would cost ${usd(essentials)} per 1,000: ${pass(essentials <= MAX_USD_PER_1000)} against the target)`);
+    }
+  }
+
+  // Where the account's default quotas bind.
+  const q = prices.quotas;
+  const l = r.lifecycle;
+  const calendar = (businessDays: number) => (businessDays * 7) / 5;
+  const deliveryDays = calendar(l.handlingDays) + calendar(l.transitDays);
+  const openWorst = deliveryDays + l.feedbackDelayDays + l.feedbackReminderDays;
+  const openFeedbackGiven = deliveryDays + l.feedbackDelayDays;
+  const openUntilDelivery = deliveryDays;
+  const perDay = (days: number) => q.openExecutionsPerAccountRegion / days;
+  const happy = r.scenarios.find((s) => s.scenario === 'happy');
+  const transitionsPerOrder = happy?.billedTransitionsPerOrder ?? 7;
+  print();
+  print(`-- Account quotas (Step Functions Standard, ${q.source}; checked ${q.checked})`);
+  print(
+    table(
+      ['quota (default)', 'binds at', 'why'],
+      [
+        [
+          `open executions: ${q.openExecutionsPerAccountRegion.toLocaleString('en')} per account and region`,
+          `${Math.round(perDay(openWorst)).toLocaleString('en')} orders/day`,
+          `an execution stays open ~${fmt(openWorst, 0)} days: ${l.handlingDays}+${l.transitDays} business days to deliver (${fmt(deliveryDays, 0)} calendar) + ${l.feedbackDelayDays} feedback window + ${l.feedbackReminderDays} to the reminder`,
+        ],
+        ['  … when feedback comes with the request', `${Math.round(perDay(openFeedbackGiven)).toLocaleString('en')} orders/day`, `~${fmt(openFeedbackGiven, 0)} days open`],
+        ['  … executions ending at delivery', `${Math.round(perDay(openUntilDelivery)).toLocaleString('en')} orders/day`, `~${fmt(openUntilDelivery, 0)} days open; feedback request scheduled with EventBridge Scheduler`],
+        [
+          `StartExecution: bucket ${q.startExecution.bucket}, refill ${q.startExecution.refillPerSecond}/s`,
+          `${Math.round(q.startExecution.refillPerSecond * 86_400).toLocaleString('en')} orders/day sustained`,
+          `bursts over ${q.startExecution.bucket} starts are throttled: the SQS queue holds them and the router retries (see tests/integration/burst.test.ts)`,
+        ],
+        [
+          `state transitions: bucket ${q.stateTransition.bucket}, refill ${q.stateTransition.refillPerSecond}/s`,
+          `${Math.round((q.stateTransition.refillPerSecond * 86_400) / transitionsPerOrder).toLocaleString('en')} orders/day`,
+          `${fmt(transitionsPerOrder, 0)} transitions per order, spread over its lifetime`,
+        ],
+      ],
+    ),
+  );
+  print(
+    `Open executions bind first, at about ${Math.round(perDay(openWorst)).toLocaleString('en')} orders/day. Recommendation: past ~${(Math.round(perDay(openWorst) / 2000) * 1000).toLocaleString('en')} orders/day ask for a quota increase ` +
+      '(a soft quota, "millions"); for growth beyond that, end the execution at delivery and schedule the feedback request with EventBridge Scheduler (one schedule per order), which more than doubles the headroom. StartExecution throttling needs no quota change: the queue absorbs it.',
+  );
+}
+
+function printResilience(r: ResilienceResult): void {
+  heading('5. Resilience: duplicate and out-of-order webhooks, SES throttling, lost SES answers, Lambda crashes');
+  print(
+    `${r.orders} orders (${r.byScenario.full} shipped+delivered, ${r.byScenario.cancelled} cancelled, ${r.byScenario.delayed} delayed then shipped), every webhook delivered 3× at once, ` +
+      `events of an order posted together shuffled; faults ${JSON.stringify(r.faults)}; seed ${r.seed}; time scale ${r.timeScale}; ${fmt(r.realSeconds, 0)} s`,
+  );
+  print();
+  print(
+    table(
+      ['emails expected', 'sent', 'duplicated', 'missing', 'unexpected', 'result'],
+      [[String(r.tally.expected), String(r.tally.sent), String(r.tally.duplicated), String(r.tally.missing), String(r.tally.unexpected), pass(r.tally.duplicated === 0 && r.tally.missing === 0 && r.stuck.length === 0)]],
+    ),
+  );
+  for (const d of r.tally.details) print(`  ${d}`);
+  for (const e of r.stuck) print(`  still running at the deadline: ${e.name}: … ${e.last.join(' → ')}`);
+  print(
+    `faults that happened: SES throttled ${r.stats.sesThrottled}, SES answers lost ${r.stats.sesLostResponses}, function crashes ${r.stats.injectedCrashes}; ` +
+      `state machine retries ${r.stats.retries}, SQS redeliveries ${r.stats.sqsFailedDeliveries}, dead-lettered ${r.stats.deadLettered}; ` +
+      `webhook deliveries ${r.webhookDeliveries}; executions ${JSON.stringify(r.executions)}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const only = parseOnly(process.argv.slice(2));
+  const started = Date.now();
+  const load = loadavg().map((n) => n.toFixed(2)).join(' ');
+  print(`postpurchase benchmarks — ${new Date().toISOString()} — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, load average ${load}`);
+
+  const app = describeApp(await loadTemplate());
+  const fnEnv = (entry: string) => {
+    const fn = Object.values(app.functions).find((f) => f.entry === entry);
+    if (!fn) throw new Error(`The template has no function for entry ${entry}`);
+    return fn.env;
+  };
+
+  if (only.has('ingest')) {
+    const stores = JSON.parse(fnEnv('ingest').STORES ?? '[]') as Array<Record<string, unknown> & { storeId: string }>;
+    const shop = stores.find((s) => s.storeId.endsWith('.myshopify.com')) ?? stores[0]!;
+    const { webhookSecretName: _ignored, ...storeConfig } = shop;
+    printIngest(await runInChild<IngestResult>(new URL('./ingest.ts', import.meta.url).href, [ROOT, JSON.stringify(storeConfig), '3000']));
+  }
+  if (only.has('cold')) {
+    const rows = await measureColdStarts({
+      projectRoot: ROOT,
+      entries: ENTRY_NAMES,
+      // What Lambda sets besides the function's own variables, as far as module scope reads it.
+      envFor: (entry) => ({ ...fnEnv(entry), AWS_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_NAME: entry, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512' }),
+      outDir: join(ROOT, '.local', 'bench', 'bundles'),
+      runs: 7,
+    });
+    printCold(rows);
+  }
+  if (only.has('e2e')) printE2e(await runInChild<E2eResult>(new URL('./e2e.ts', import.meta.url).href, [ROOT, '50']));
+  if (only.has('cost')) printCost(await runInChild<CostResult>(new URL('./cost.ts', import.meta.url).href, [ROOT, '20']));
+  if (only.has('resilience')) printResilience(await runInChild<ResilienceResult>(new URL('./resilience.ts', import.meta.url).href, [ROOT, String(RESILIENCE_ORDERS)]));
+  print(`\nDone in ${fmt((Date.now() - started) / 1000, 0)} s.`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
