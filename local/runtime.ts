@@ -240,6 +240,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     accountId: ACCOUNT,
     port: previousPorts.ses,
     log,
+    now: () => clock.now(),
     deliverEvent: sesEvents ? (event: SNSEvent) => invoker.invoke(sesEvents.logicalId, event, 'sns') : undefined,
   });
   cleanup.push(() => ses.close());

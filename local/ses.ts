@@ -41,6 +41,8 @@ export interface LocalSesOptions {
   log?: (line: string) => void;
   /** Port of the proxy (the handlers' endpoint); taken if free, else any. @default any */
   port?: number;
+  /** The clock the outbox shows times in (the runtime's virtual clock). @default real time */
+  now?: () => Date;
 }
 
 export type SesEventType = 'Send' | 'Delivery' | 'Bounce' | 'Complaint';
@@ -91,6 +93,8 @@ function describeTags(tags: Record<string, string>): Pick<Email, 'kind' | 'order
 }
 
 export class LocalSes {
+  /** Real time each message was accepted (the outbox shows virtual time). */
+  private readonly acceptedAt = new Map<string, number>();
   private faults: SesFaults;
   private readonly counters: SesStats = {
     accepted: 0,
@@ -249,8 +253,9 @@ export class LocalSes {
       tags,
       ...describeTags(tags),
       configurationSet: request.ConfigurationSetName,
-      at: new Date().toISOString(),
+      at: (this.options.now?.() ?? new Date()).toISOString(),
     };
+    this.acceptedAt.set(email.messageId, Date.now());
     this.options.outbox.add(email);
     this.counters.accepted++;
     this.emitLifecycle(email);
@@ -271,7 +276,7 @@ export class LocalSes {
       await this.publish(email, 'Delivery', {
         delivery: {
           timestamp: new Date().toISOString(),
-          processingTimeMillis: Math.max(1, Date.now() - Date.parse(email.at)),
+          processingTimeMillis: Math.max(1, Date.now() - (this.acceptedAt.get(email.messageId) ?? Date.now())),
           recipients: email.to.split(','),
           smtpResponse: '250 2.6.0 Message received',
           reportingMTA: 'a8-70.smtp-out.amazonses.com',
