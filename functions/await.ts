@@ -1,14 +1,9 @@
 /** Lambda entry: registers a waiting state's task token (invoked by the state machine with waitForTaskToken). */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
-import { OrderStore } from './adapters/order-store.js';
-import { WorkflowClient } from './adapters/workflow-client.js';
-import { clock, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
+import { workflowDeps } from './adapters/wiring.js';
 import { logger } from './adapters/observability.js';
 import { awaitPhase, type AwaitInput } from './services/await-phase.js';
 
@@ -20,14 +15,7 @@ const env = readEnv(
     MAX_STEPS_PER_EXECUTION: z.coerce.number().int().min(2).default(400),
   }),
 );
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-const deps = {
-  orders: new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS }),
-  workflow: new WorkflowClient(new SFNClient({}), env.STATE_MACHINE_ARN),
-  clock,
-  configFor: storeLookup(storesFromEnv()),
-  maxStepsPerExecution: env.MAX_STEPS_PER_EXECUTION,
-};
+const deps = { ...workflowDeps(env), maxStepsPerExecution: env.MAX_STEPS_PER_EXECUTION };
 
 async function awaitHandler(input: AwaitInput): Promise<{ outcome: string }> {
   const outcome = await awaitPhase(input, deps);

@@ -8,29 +8,19 @@ import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
 import { FeedbackStore } from './adapters/feedback-store.js';
 import { logger } from './adapters/observability.js';
-import { OrderStore } from './adapters/order-store.js';
-import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
-import { WorkflowClient } from './adapters/workflow-client.js';
+import { clock, secretValue, storesFromEnv } from './adapters/runtime-config.js';
+import { documentClient, workflowDeps } from './adapters/wiring.js';
 import { notFound, pageRoutes, runRoute, type PagesDeps, type PagesRequest, type PagesResponse } from './domain/pages/handle.js';
 import { LANGUAGES, type Language } from './domain/i18n/index.js';
 import { wakeOrder } from './services/signal.js';
 
-/**
- * Not yet in ENV (functions/adapters/env.ts); the stack sets the same names (EXTRA_ENV in
- * lib/postpurchase-stack.ts). The ops token guards GET /stores/{store}/feedback: inline for
- * local runs, by secret ARN on AWS.
- */
-export const OPS_TOKEN = 'OPS_TOKEN';
-export const OPS_TOKEN_SECRET_ARN = 'OPS_TOKEN_SECRET_ARN';
-export const LANGUAGES_ENV = 'LANGUAGES';
+// The ops token guards GET /stores/{store}/feedback: inline for local runs, by secret ARN on AWS.
+const { opsToken: OPS_TOKEN, opsTokenArn: OPS_TOKEN_SECRET_ARN, languages: LANGUAGES_ENV } = ENV;
 
 const env = readEnv(
   z.object({
@@ -49,11 +39,11 @@ const env = readEnv(
   }),
 );
 
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-const orders = new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS });
+const doc = documentClient();
+const signalDeps = workflowDeps(env, doc);
+const { orders } = signalDeps;
 const feedback = new FeedbackStore(doc, env.TABLE_NAME, { retentionDays: env.RETENTION_DAYS });
 const stores = storesFromEnv();
-const signalDeps = { orders, workflow: new WorkflowClient(new SFNClient({}), env.STATE_MACHINE_ARN), clock, configFor: storeLookup(stores) };
 const linkSecret = secretValue(ENV.linkSecret, ENV.linkSecretArn);
 const opsToken = env.OPS_TOKEN || env.OPS_TOKEN_SECRET_ARN ? secretValue(OPS_TOKEN, OPS_TOKEN_SECRET_ARN) : async () => undefined;
 

@@ -2,15 +2,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import type { SQSEvent, SQSRecord, SQSBatchResponse, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
-import { OrderStore } from './adapters/order-store.js';
-import { WorkflowClient } from './adapters/workflow-client.js';
-import { clock, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
+import { workflowDeps } from './adapters/wiring.js';
 import { logger } from './adapters/observability.js';
 import { domainEventSchema } from './domain/events.js';
 import { routeEvent } from './services/route-event.js';
@@ -22,13 +17,7 @@ const env = readEnv(
     [ENV.retentionDays]: z.coerce.number().int().positive().default(400),
   }),
 );
-const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-const deps = {
-  orders: new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS }),
-  workflow: new WorkflowClient(new SFNClient({}), env.STATE_MACHINE_ARN),
-  clock,
-  configFor: storeLookup(storesFromEnv()),
-};
+const deps = workflowDeps(env);
 
 async function routeRecord(record: SQSRecord): Promise<void> {
   const event = domainEventSchema.parse(JSON.parse(record.body));
