@@ -155,7 +155,7 @@ export function buildOpenApiDocument(): JsonSchema {
         post: {
           operationId: 'receiveShopifyWebhook',
           summary: 'Receive a Shopify webhook (JSON, REST payloads)',
-          description: `Topics used: ${shopifyTopics.map((t) => `\`${t}\``).join(', ')}; any other topic is acknowledged with 200 and \`ignored\`. Shipment statuses: ${statuses}; \`delayed\` becomes order.delayed.`,
+          description: `Topics used: ${shopifyTopics.map((t) => `\`${t}\``).join(', ')}; any other topic is acknowledged with 200 and \`ignored\`. Shipment statuses: ${statuses}; \`delayed\` becomes order.delayed. A fulfillments/update with a null shipment status and tracking details becomes a shipment.updated without a status (tracking only).`,
           parameters: [
             header('X-Shopify-Hmac-Sha256', 'Base64 HMAC-SHA256 of the raw body keyed with the app or store webhook secret.'),
             header('X-Shopify-Shop-Domain', 'The shop, e.g. `acme.myshopify.com`: the store id.'),

@@ -62,10 +62,14 @@ export const eventPayloads = {
     orderId: z.string().min(1).max(100),
     shipment: shipmentSchema,
   }),
+  /**
+   * A carrier status, newer tracking details, or both. Without a status only the tracking
+   * details given change (a carrier switch, a corrected number); `message` goes with a status.
+   */
   'shipment.updated': z.object({
     orderId: z.string().min(1).max(100),
     shipmentId: z.string().min(1).max(100),
-    status: shipmentStatusSchema,
+    status: shipmentStatusSchema.optional(),
     carrier: z.string().max(100).optional(),
     trackingNumber: z.string().max(100).optional(),
     trackingUrl: trackingUrlSchema.optional(),

@@ -147,29 +147,40 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
     }
     case 'shipment.updated': {
       const d = event.data;
+      const status = d.status;
+      const current = state.shipments.find((s) => s.shipmentId === d.shipmentId);
       let shipments = state.shipments;
       let timeline = state.timeline;
-      if (!shipments.some((s) => s.shipmentId === d.shipmentId)) {
+      if (!current) {
+        // Before its shipment.created (with or without a status): a bare shipment that the
+        // creation fills in later.
         shipments = [...shipments, { shipmentId: d.shipmentId, lineItems: [], shippedAt: at, status: 'created', statusAt: at }];
         timeline = [...timeline, { at, type: 'shipped', shipmentId: d.shipmentId }];
       }
       shipments = shipments.map((s) => {
         if (s.shipmentId !== d.shipmentId) return s;
+        // Details left out stay as they were, except a carrier's link to the old number: a new
+        // carrier or number without a URL must not leave the shopper tracking the old parcel.
+        const retracked = (d.carrier !== undefined && d.carrier !== s.carrier) || (d.trackingNumber !== undefined && d.trackingNumber !== s.trackingNumber);
         const merged = {
           ...s,
           carrier: d.carrier ?? s.carrier,
           trackingNumber: d.trackingNumber ?? s.trackingNumber,
-          trackingUrl: d.trackingUrl ?? s.trackingUrl,
+          trackingUrl: d.trackingUrl ?? (retracked ? undefined : s.trackingUrl),
           estimatedDelivery: d.estimatedDelivery ?? s.estimatedDelivery,
         };
-        // Status only moves forward: a late "in transit" after "delivered" changes nothing.
-        if (shipmentRank[d.status] < shipmentRank[s.status]) return merged;
-        return { ...merged, status: d.status, statusAt: at, deliveredAt: d.status === 'delivered' ? at : s.deliveredAt };
+        // No status: tracking details only. Status only moves forward: a late "in transit"
+        // after "delivered" changes nothing.
+        if (status === undefined || shipmentRank[status] < shipmentRank[s.status]) return merged;
+        return { ...merged, status, statusAt: at, deliveredAt: status === 'delivered' ? at : s.deliveredAt };
       });
-      const current = state.shipments.find((s) => s.shipmentId === d.shipmentId);
-      const moved = !current || shipmentRank[d.status] >= shipmentRank[current.status];
-      const type = d.status === 'failure' ? 'delivery_failure' : d.status;
-      if (moved && !(current?.status === d.status)) timeline = [...timeline, { at, type, shipmentId: d.shipmentId, message: d.message }];
+      // A tracking-only update adds no timeline entry: the pages show the shipment's current
+      // carrier and number, and no entry type describes "tracking changed".
+      if (status !== undefined) {
+        const moved = !current || shipmentRank[status] >= shipmentRank[current.status];
+        const type = status === 'failure' ? 'delivery_failure' : status;
+        if (moved && !(current?.status === status)) timeline = [...timeline, { at, type, shipmentId: d.shipmentId, message: d.message }];
+      }
       return { ...state, shipments, timeline };
     }
   }

@@ -56,6 +56,19 @@ describe('generic webhook contract', () => {
     expect(result.ok && result.events[0]?.occurredAt).toBe('2026-09-17T07:05:00.000Z');
   });
 
+  it('accepts a shipment.updated without a status as a tracking-only update', async () => {
+    const body = JSON.parse(raw('shipment-updated.json'));
+    delete body.data.status;
+    delete body.data.message;
+    body.eventId = 'shipment-SH-7781-tracking';
+    body.data.trackingNumber = '00340434161094042564';
+    const result = await deliver(JSON.stringify(body));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.events[0]).toMatchObject({ type: 'shipment.updated', data: { shipmentId: 'SH-7781', trackingNumber: '00340434161094042564' } });
+    expect(result.events[0]!.data).not.toHaveProperty('status');
+  });
+
   it('applies the domain defaults a sender may leave out', () => {
     const body = JSON.parse(raw('order-delayed.json'));
     delete body.data.reason;

@@ -310,12 +310,68 @@ describe('Shopify fulfillments', () => {
     expect(only(await events('fulfillments/update', body), 'shipment.updated').data.status).toBe(status);
   });
 
-  it('acknowledges an update without a shipment status and emits no status event', async () => {
+  it('maps an update without a shipment status but with a new tracking number to a status-less shipment.updated', async () => {
+    const result = await deliver('fulfillments/update', raw('fulfillments-update-tracking'));
+    expect(result.ignored).toBeUndefined();
+    expect(result.events.map((e) => e.type)).toEqual(['shipment.created', 'shipment.updated']);
+    const event = only(result.events, 'shipment.updated');
+    expect(event.eventId).toBe('shopify:shipment.updated:4853458485443:tracking:2026-03-04T14:15:27.000Z');
+    expect(event.occurredAt).toBe('2026-03-04T14:15:27.000Z');
+    expect(event.data).toEqual({
+      orderId: '5781132443843',
+      shipmentId: '4853458485443',
+      carrier: 'UPS',
+      trackingNumber: '1Z999AA10123456795',
+      trackingUrl: 'https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=1Z999AA10123456795',
+      estimatedDelivery: '2026-03-06T20:00:00-05:00',
+    });
+    expect(event.data).not.toHaveProperty('status');
+  });
+
+  it('gives a tracking-only update an id of its own: the same for a redelivery, new for a later edit', async () => {
+    const body = json('fulfillments-update-tracking');
+    const first = only(await events('fulfillments/update', body), 'shipment.updated').eventId;
+    expect(only(await events('fulfillments/update', body), 'shipment.updated').eventId).toBe(first);
+    // The same instant written with another offset is the same edit.
+    body.updated_at = '2026-03-04T15:15:27+01:00';
+    expect(only(await events('fulfillments/update', body), 'shipment.updated').eventId).toBe(first);
+    body.updated_at = '2026-03-04T10:00:00-05:00';
+    expect(only(await events('fulfillments/update', body), 'shipment.updated').eventId).toBe('shopify:shipment.updated:4853458485443:tracking:2026-03-04T15:00:00.000Z');
+    // A status update at the same instant never shares it.
+    body.shipment_status = 'in_transit';
+    expect(only(await events('fulfillments/update', body), 'shipment.updated').eventId).toBe('shopify:shipment.updated:4853458485443:in_transit:2026-03-04T15:00:00.000Z');
+  });
+
+  it('shows the corrected tracking number on the order, without changing the shipment status', async () => {
+    const before = [
+      ...(await events('orders/create', raw('orders-create'))),
+      ...(await events('fulfillments/create', raw('fulfillments-create'))),
+      ...(await events('fulfillments/update', raw('fulfillments-update-in-transit'))),
+    ];
+    const after = [...before, ...(await events('fulfillments/update', raw('fulfillments-update-tracking')))];
+    const was = foldOrder(SHOP, '5781132443843', before);
+    const state = foldOrder(SHOP, '5781132443843', after);
+    expect(was.shipments[0]!.trackingNumber).toBe('1Z999AA10123456784');
+    expect(state.shipments).toHaveLength(1);
+    expect(state.shipments[0]).toMatchObject({ status: 'in_transit', trackingNumber: '1Z999AA10123456795', trackingUrl: expect.stringContaining('1Z999AA10123456795') });
+    expect(state.timeline).toEqual(was.timeline);
+    expect(state.status).toBe(was.status);
+  });
+
+  it('acknowledges an update with neither a shipment status nor tracking and emits no status event', async () => {
     const body = json('fulfillments-update-in-transit');
     body.shipment_status = null;
+    for (const field of ['tracking_company', 'tracking_number', 'tracking_url', 'estimated_delivery_at']) body[field] = null;
+    body.tracking_numbers = [];
+    body.tracking_urls = [];
     const result = await deliver('fulfillments/update', body);
     expect(result.events.map((e) => e.type)).toEqual(['shipment.created']);
     expect(result.ignored).toBe('fulfillment update has no shipment status');
+  });
+
+  it('emits no status-less update from fulfillments/create: its shipment.created carries the tracking', async () => {
+    const body = json('fulfillments-update-tracking');
+    expect((await events('fulfillments/create', body)).map((e) => e.type)).toEqual(['shipment.created']);
   });
 
   it('acknowledges a shipment status it does not know without a status event', async () => {

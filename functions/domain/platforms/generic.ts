@@ -27,7 +27,8 @@ const descriptions: Record<EventType, string> = {
   'order.refunded': 'Money was refunded; `full` is true when the whole order was.',
   'order.delayed': 'The store reports a delay, optionally with new ship-by and deliver-by dates.',
   'shipment.created': 'A shipment was created with (some of) the line items and its tracking.',
-  'shipment.updated': 'A carrier status for a shipment, with any newer tracking details.',
+  'shipment.updated':
+    'A carrier status for a shipment, with any newer tracking details. Without `status` it only updates the tracking details given (carrier, number, URL, estimate).',
 };
 
 function variant<T extends EventType>(type: T) {

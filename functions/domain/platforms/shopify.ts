@@ -363,10 +363,25 @@ function mapFulfillmentTopic(topic: 'fulfillments/create' | 'fulfillments/update
     return { kind: 'mapped', events };
   }
   if (topic === 'fulfillments/create') return { kind: 'mapped', events };
-  // shipment.updated needs a status; tracking edits without one reach the shipment with the
-  // next status update, which always carries the current carrier and tracking.
   const ignored = raw === undefined ? 'fulfillment update has no shipment status' : `shipment status "${raw}" is not mapped`;
-  return { kind: 'mapped', events, ignored };
+  if (raw !== undefined || !hasTracking(shipment)) return { kind: 'mapped', events, ignored };
+  // No status, but tracking (typically a carrier switch or a corrected number): a status-less
+  // shipment.updated carries it, under an id no status update can have.
+  events.push(
+    event(ctx, 'shipment.updated', `shopify:shipment.updated:${f.id}:tracking:${updatedAt}`, updatedAt, {
+      orderId: f.order_id,
+      shipmentId: shipment.shipmentId,
+      carrier: shipment.carrier,
+      trackingNumber: shipment.trackingNumber,
+      trackingUrl: shipment.trackingUrl,
+      estimatedDelivery: shipment.estimatedDelivery,
+    }),
+  );
+  return { kind: 'mapped', events };
+}
+
+function hasTracking(s: ShipmentInput): boolean {
+  return [s.carrier, s.trackingNumber, s.trackingUrl, s.estimatedDelivery].some((v) => v !== undefined);
 }
 
 type ShipmentInput = Extract<DomainEventInput, { type: 'shipment.created' }>['data']['shipment'];
