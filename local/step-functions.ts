@@ -307,14 +307,7 @@ export class LocalStepFunctions {
       const max = Number(i.maxResults ?? 100) || 100;
       const page = all.slice(start, start + max);
       return {
-        executions: page.map((r) => ({
-          executionArn: r.executionArn,
-          stateMachineArn: r.stateMachineArn,
-          name: r.name,
-          status: r.status,
-          startDate: r.startDate / 1000,
-          ...(r.stopDate ? { stopDate: r.stopDate / 1000 } : {}),
-        })),
+        executions: page.map(summary),
         ...(start + max < all.length ? { nextToken: String(start + max) } : {}),
       };
     },
@@ -740,7 +733,8 @@ export class LocalStepFunctions {
   }
 }
 
-function describe(r: ExecutionRecord): Record<string, unknown> {
+/** An execution as ListExecutions lists it (times in epoch seconds, as the SDK expects). */
+function summary(r: ExecutionRecord): Record<string, unknown> {
   return {
     executionArn: r.executionArn,
     stateMachineArn: r.stateMachineArn,
@@ -748,6 +742,12 @@ function describe(r: ExecutionRecord): Record<string, unknown> {
     status: r.status,
     startDate: r.startDate / 1000,
     ...(r.stopDate ? { stopDate: r.stopDate / 1000 } : {}),
+  };
+}
+
+function describe(r: ExecutionRecord): Record<string, unknown> {
+  return {
+    ...summary(r),
     input: r.input,
     inputDetails: { included: true },
     ...(r.output !== undefined ? { output: r.output, outputDetails: { included: true } } : {}),

@@ -46,6 +46,9 @@ export type ClaimResult = { claimed: true } | { claimed: false; existing: Ledger
 const isConditionFailure = (e: unknown): e is ConditionalCheckFailedException =>
   e instanceof ConditionalCheckFailedException || (e as { name?: string })?.name === 'ConditionalCheckFailedException';
 
+/** The key of one email-ledger line. */
+const mailKey = (store: string, orderId: string, kind: string, ref: string) => ({ pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) });
+
 /** Runs a conditional write whose failed condition simply means "someone already did it". */
 async function unlessAlreadyDone(write: Promise<unknown>): Promise<void> {
   try {
@@ -231,7 +234,7 @@ export class OrderStore {
         old ??
         (
           await this.doc.send(
-            new GetCommand({ TableName: this.tableName, Key: { pk: keys.order(store, orderId), sk: keys.mailSk(entry.kind, entry.ref) }, ConsistentRead: true }),
+            new GetCommand({ TableName: this.tableName, Key: mailKey(store, orderId, entry.kind, entry.ref), ConsistentRead: true }),
           )
         ).Item;
       return { claimed: false, existing: existing as LedgerEntry & { claimedAtMs?: number } };
@@ -240,7 +243,7 @@ export class OrderStore {
 
   async getLedger(store: string, orderId: string, kind: EmailKind, ref: string): Promise<(LedgerEntry & { claimedAtMs?: number }) | undefined> {
     const res = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: mailKey(store, orderId, kind, ref), ConsistentRead: true }),
     );
     return res.Item as (LedgerEntry & { claimedAtMs?: number }) | undefined;
   }
@@ -251,7 +254,7 @@ export class OrderStore {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) },
+          Key: mailKey(store, orderId, kind, ref),
           UpdateExpression: 'SET claimId = :new, claimedAt = :now, claimedAtMs = :ms',
           ConditionExpression: 'claimId = :old AND #s = :claimed',
           ExpressionAttributeNames: { '#s': 'status' },
@@ -271,7 +274,7 @@ export class OrderStore {
       await this.doc.send(
         new DeleteCommand({
           TableName: this.tableName,
-          Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) },
+          Key: mailKey(store, orderId, kind, ref),
           ConditionExpression: 'claimId = :c AND #s = :claimed',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':c': claimId, ':claimed': 'claimed' },
@@ -288,7 +291,7 @@ export class OrderStore {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) },
+          Key: mailKey(store, orderId, kind, ref),
           UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at',
           ConditionExpression: 'attribute_exists(pk) AND #s = :claimed',
           ExpressionAttributeNames: { '#s': 'status' },
@@ -313,7 +316,7 @@ export class OrderStore {
       this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) },
+          Key: mailKey(store, orderId, kind, ref),
           UpdateExpression: 'SET #s = :skipped, reason = :r',
           ConditionExpression: 'attribute_exists(pk) AND #s = :claimed',
           ExpressionAttributeNames: { '#s': 'status' },
