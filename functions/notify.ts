@@ -10,7 +10,7 @@ import { OrderStore } from './adapters/order-store.js';
 import { Mailer } from './adapters/mailer.js';
 import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
 import { countEmail, logger } from './adapters/observability.js';
-import { notify, type NotifyInput, type NotifyResult } from './services/notify.js';
+import { DEFAULT_CLAIM_SETTLE_SECONDS, notify, type NotifyInput, type NotifyResult } from './services/notify.js';
 
 const env = readEnv(
   z.object({
@@ -19,7 +19,7 @@ const env = readEnv(
     [ENV.configurationSet]: z.string().optional(),
     [ENV.publicBaseUrl]: z.url(),
     [ENV.retentionDays]: z.coerce.number().int().positive().default(400),
-    CLAIM_SETTLE_SECONDS: z.coerce.number().positive().default(900),
+    CLAIM_SETTLE_SECONDS: z.coerce.number().positive().default(DEFAULT_CLAIM_SETTLE_SECONDS),
     IN_PROCESS_SETTLE_SECONDS: z.coerce.number().min(0).default(10),
   }),
 );

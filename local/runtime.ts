@@ -27,6 +27,16 @@ import { LocalStepFunctions, type ExecutionRecord, type HistoryEvent, type StepF
 import { describeApp, loadTemplate, PROJECT_ROOT, type CfnTemplate, type LocalApp } from './template.js';
 import { ensurePromiseWithResolvers, realSetTimeout } from './timers.js';
 import { createServer } from 'node:http';
+import { DEFAULT_CLAIM_SETTLE_SECONDS } from '../functions/services/notify.js';
+
+/**
+ * Shortest local settle window, in real seconds. The window is how long an unsettled ledger claim
+ * waits for SES's Send event before notify takes it over; SES's event latency is what it covers.
+ * Locally the window is scaled like every other wait, so a crashed send is retried within the
+ * virtual minutes it would take on AWS, but never below the stand-in's own event latency on a
+ * loaded machine.
+ */
+export const LOCAL_SETTLE_FLOOR_SECONDS = 2;
 
 export interface LocalFaults {
   /** Probability that SES answers SendEmail with 429 before accepting it. */
@@ -282,6 +292,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     PUBLIC_BASE_URL: url,
     TIME_SCALE: String(timeScale),
     TIME_ORIGIN: String(Math.round(origin)),
+    CLAIM_SETTLE_SECONDS: String(Math.max(LOCAL_SETTLE_FLOOR_SECONDS, Number(env.CLAIM_SETTLE_SECONDS ?? DEFAULT_CLAIM_SETTLE_SECONDS) / timeScale)),
     LINK_SIGNING_SECRET: secrets.linkSigningSecret,
     OPS_TOKEN: secrets.opsToken,
     LOCAL_WEBHOOK_SECRETS: JSON.stringify(webhookSecretsByStore(env.STORES, secrets)),

@@ -55,8 +55,22 @@ export interface DelayNotice extends DelayNoticeInfo {
   ref: string;
 }
 
-const noticed = (ledger: readonly LedgerEntry[], ref: string) =>
-  ledger.find((e) => e.kind === 'delay_notice' && e.ref === ref);
+/** The ledger line of one email, settled or not. */
+const ledgerLine = (ledger: readonly LedgerEntry[], kind: EmailKind, ref = 'order') => ledger.find((e) => e.kind === kind && e.ref === ref);
+
+/**
+ * The ledger line of an email that is settled: `sent` (SES accepted it) or `skipped` (it will
+ * never be sent). An unsettled `claimed` line is an attempt whose outcome is not known yet (a
+ * crash, a timeout or a lost answer between the claim and the record): it counts neither as
+ * done nor as sent, so the email stays planned and notify's claim-settle protocol decides it
+ * (see functions/services/notify.ts). Every reader asks this, so none moves on past it.
+ */
+const settledLine = (ledger: readonly LedgerEntry[], kind: EmailKind, ref = 'order') => {
+  const line = ledgerLine(ledger, kind, ref);
+  return line && line.status !== 'claimed' ? line : undefined;
+};
+
+const noticed = (ledger: readonly LedgerEntry[], ref: string) => settledLine(ledger, 'delay_notice', ref);
 
 /** Follow the chain of missed promises already noticed: each notice set a new estimate. */
 function followMissed(ledger: readonly LedgerEntry[], refFor: (p: string) => string, promise: string): string {
@@ -197,9 +211,6 @@ export function deliveredAt(ctx: DecisionContext): string | undefined {
   return ctx.now.getTime() >= Date.parse(fallback) ? fallback : undefined;
 }
 
-const sentOrSettled = (ledger: readonly LedgerEntry[], kind: EmailKind, ref = 'order') =>
-  ledger.find((e) => e.kind === kind && e.ref === ref);
-
 /** Is non-essential mail to this shopper still wanted? */
 function wantsFeedbackMail(ctx: DecisionContext): boolean {
   const { state } = ctx;
@@ -225,7 +236,8 @@ export function phaseDeadline(phase: AwaitPhase, ctx: DecisionContext): string |
       return at ? addDaysIso(at, ctx.config.lifecycle.feedbackDelayDays) : undefined;
     }
     case 'feedback': {
-      const request = sentOrSettled(ctx.ledger, 'feedback_request');
+      // Counted from the send, or from the claim while SES has not yet settled it.
+      const request = ledgerLine(ctx.ledger, 'feedback_request');
       const from = request?.sentAt ?? request?.claimedAt;
       return from ? addDaysIso(from, ctx.config.lifecycle.feedbackReminderDays) : undefined;
     }
@@ -252,7 +264,7 @@ export type AwaitDecision =
   | { action: 'interrupt'; error: 'OrderCancelled' | 'OrderClosed' | 'OrderDelayed' | 'ShipmentCreated' };
 
 const unconfirmedShipments = (ctx: DecisionContext) =>
-  ctx.state.shipments.filter((s) => !sentOrSettled(ctx.ledger, 'shipping_confirmation', s.shipmentId));
+  ctx.state.shipments.filter((s) => !settledLine(ctx.ledger, 'shipping_confirmation', s.shipmentId));
 
 /**
  * What a waiting state should do now. `proceed` completes its task successfully (the
@@ -260,7 +272,7 @@ const unconfirmedShipments = (ctx: DecisionContext) =>
  */
 export function decideAwait(phase: AwaitPhase, ctx: DecisionContext): AwaitDecision {
   const { state } = ctx;
-  const cancelled = !!state.cancelled && !sentOrSettled(ctx.ledger, 'cancellation');
+  const cancelled = !!state.cancelled && !settledLine(ctx.ledger, 'cancellation');
   switch (phase) {
     case 'shipment':
       if (cancelled) return { action: 'interrupt', error: 'OrderCancelled' };
@@ -283,8 +295,9 @@ export function decideAwait(phase: AwaitPhase, ctx: DecisionContext): AwaitDecis
     }
     case 'feedback': {
       // Nothing to remind about: feedback given, request never sent, or the shopper opted out.
-      const request = sentOrSettled(ctx.ledger, 'feedback_request');
-      if (!request || request.status !== 'sent' || !wantsFeedbackMail(ctx)) return { action: 'proceed', next: 'none' };
+      // A request still unsettled may have gone out: keep waiting; the reminder itself needs it sent.
+      const request = ledgerLine(ctx.ledger, 'feedback_request');
+      if (!request || request.status === 'skipped' || !wantsFeedbackMail(ctx)) return { action: 'proceed', next: 'none' };
       return { action: 'wait' };
     }
   }
@@ -298,11 +311,14 @@ export interface PlannedEmail {
   delay?: DelayNotice;
 }
 
-/** The emails of one kind that are due now and not yet in the ledger. */
+/**
+ * The emails of one kind that are due now and not settled in the ledger. An unsettled claim is
+ * planned again: notify then finds the claim and settles it (SES's Send event) or takes it over.
+ */
 export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEmail[] {
   const { state, ledger } = ctx;
   if (!state.order || ctx.suppressed) return [];
-  const notYet = (ref: string) => !sentOrSettled(ledger, kind, ref);
+  const notYet = (ref: string) => !settledLine(ledger, kind, ref);
   switch (kind) {
     case 'receipt':
       return !state.cancelled && notYet('order') ? [{ kind, ref: 'order' }] : [];
@@ -315,11 +331,16 @@ export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEma
         .map((s) => ({ kind, ref: s.shipmentId, shipment: s, isFinalShipment: isFullyShipped(state) && s === last }));
     }
     case 'delay_notice':
-      return dueDelayNotices(ctx).map((d) => ({ kind, ref: d.ref, delay: d }));
+      return dueDelayNotices(ctx).map((d) => {
+        // Retrying an unsettled claim: say what the claim recorded (and what the ledger will keep).
+        const claim = ledgerLine(ledger, kind, d.ref);
+        const delay = claim?.newEstimate ? { ...d, missedPromise: claim.missedPromise ?? d.missedPromise, newEstimate: claim.newEstimate } : d;
+        return { kind, ref: d.ref, delay };
+      });
     case 'feedback_request':
       return wantsFeedbackMail(ctx) && deliveredAt(ctx) && notYet('order') ? [{ kind, ref: 'order' }] : [];
     case 'feedback_reminder': {
-      const request = sentOrSettled(ledger, 'feedback_request');
+      const request = settledLine(ledger, 'feedback_request');
       return request?.status === 'sent' && wantsFeedbackMail(ctx) && notYet('order') ? [{ kind, ref: 'order' }] : [];
     }
     case 'cancellation':

@@ -59,6 +59,9 @@ export interface NotifyDeps {
   onSent?: (kind: string) => void;
 }
 
+/** How long an unsettled claim waits for SES's Send event before it is taken over (CLAIM_SETTLE_SECONDS). */
+export const DEFAULT_CLAIM_SETTLE_SECONDS = 900;
+
 /** Error names the state machine retries on (see lib/order-workflow.ts). */
 export class ClaimPending extends Error {
   override name = 'ClaimPending';

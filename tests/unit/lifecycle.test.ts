@@ -159,3 +159,52 @@ describe('which emails are due', () => {
     expect(plannedEmails('cancellation', ctx([placed, events.cancelled('2026-11-24T08:00:00Z')], '2026-11-24T10:00:00Z'))).toHaveLength(1);
   });
 });
+
+describe('an unsettled claim (a crash or a lost answer between the claim and the record)', () => {
+  const claimed = (kind: LedgerEntry['kind'], ref = 'order', extra: Partial<LedgerEntry> = {}): LedgerEntry => ({
+    kind,
+    ref,
+    status: 'claimed',
+    claimId: 'crashed-attempt',
+    claimedAt: '2026-11-23T09:00:01Z',
+    ...extra,
+  });
+
+  it('keeps the email planned, so the retry reaches the claim-settle protocol instead of moving on', () => {
+    expect(plannedEmails('receipt', ctx([placed], '2026-11-23T09:00:05Z', { ledger: [claimed('receipt')] })).map((p) => p.ref)).toEqual(['order']);
+    const shipped = [placed, events.shipped('2026-11-24T10:00:00Z')];
+    expect(plannedEmails('shipping_confirmation', ctx(shipped, '2026-11-24T10:00:05Z', { ledger: [sent('receipt'), claimed('shipping_confirmation', 'f-1')] })).map((p) => p.ref)).toEqual(['f-1']);
+    const cancelled = [placed, events.cancelled('2026-11-24T08:00:00Z')];
+    expect(plannedEmails('cancellation', ctx(cancelled, '2026-11-24T09:00:00Z', { ledger: [sent('receipt'), claimed('cancellation')] }))).toHaveLength(1);
+  });
+
+  it('does not count as a confirmation or a cancellation notice for the waiting states', () => {
+    const shipped = [placed, events.shipped('2026-11-24T10:00:00Z')];
+    expect(decideAwait('delivery', ctx(shipped, '2026-11-24T10:00:05Z', { ledger: [sent('receipt'), claimed('shipping_confirmation', 'f-1')] }))).toEqual({
+      action: 'interrupt',
+      error: 'ShipmentCreated',
+    });
+    const cancelled = [placed, events.cancelled('2026-11-24T08:00:00Z')];
+    expect(decideAwait('shipment', ctx(cancelled, '2026-11-24T09:00:00Z', { ledger: [sent('receipt'), claimed('cancellation')] }))).toEqual({
+      action: 'interrupt',
+      error: 'OrderCancelled',
+    });
+  });
+
+  it('keeps a delay notice due with the estimate the claim recorded, and does not move the promise yet', () => {
+    const due = dueDelayNotices(ctx([placed], '2026-11-25T16:00:01Z'))[0]!;
+    const ledger = [sent('receipt'), claimed('delay_notice', due.ref, { missedPromise: due.missedPromise, newEstimate: due.newEstimate })];
+    // A day later the estimate computed afresh would differ; the retry says what the claim said.
+    const later = ctx([placed], '2026-11-26T16:00:01Z', { ledger });
+    expect(currentShipBy(later)).toBe(shipBy);
+    expect(plannedEmails('delay_notice', later).map((p) => [p.ref, p.delay?.newEstimate])).toEqual([[due.ref, due.newEstimate]]);
+  });
+
+  it('keeps the feedback wait open, and sends no reminder until the request is known to be sent', () => {
+    const delivered = [placed, events.shipped('2026-11-24T10:00:00Z'), events.status('2026-11-26T10:00:00Z', 'delivered')];
+    const ledger = [claimed('feedback_request', 'order', { claimedAt: '2026-12-03T10:00:00Z' })];
+    expect(decideAwait('feedback', ctx(delivered, '2026-12-04T10:00:00Z', { ledger }))).toEqual({ action: 'wait' });
+    expect(plannedEmails('feedback_reminder', ctx(delivered, '2026-12-08T10:00:01Z', { ledger }))).toEqual([]);
+    expect(plannedEmails('feedback_reminder', ctx(delivered, '2026-12-08T10:00:01Z', { ledger: [sent('feedback_request', 'order', { sentAt: '2026-12-03T10:00:00Z' })] }))).toHaveLength(1);
+  });
+});

@@ -80,6 +80,21 @@ describe('notify: one email per order, kind and ref', () => {
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
+  it('takes over a claim left unsettled by a crashed attempt once the settle window passed, and sends it once', async () => {
+    // The crashed attempt's claim is in the order's partition: the retry loads it with the events.
+    const stale = { pk: 'ORDER#x', sk: 'MAIL#receipt#order', kind: 'receipt', ref: 'order', status: 'claimed', claimId: 'crashed', claimedAt: now.toISOString(), claimedAtMs: Date.now() - 120_000 };
+    ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), stale] });
+    ddb.on(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' }).rejects(conditionalFailure(stale));
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
+
+    const result = await notify(input, deps());
+
+    expect(result.sent).toBe(1);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    const takeOver = ddb.commandCalls(UpdateCommand).find((c) => c.args[0].input.ConditionExpression === 'claimId = :old AND #s = :claimed')!;
+    expect(takeOver.args[0].input.ExpressionAttributeValues).toMatchObject({ ':old': 'crashed' });
+  });
+
   it('releases the claim and fails transiently when SES throttles, so a retry can send', async () => {
     ses.on(SendEmailCommand).rejects(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }));
 
