@@ -13,12 +13,14 @@ import { clock, storesFromEnv, webhookSecrets } from './adapters/runtime-config.
 import { logger, metrics, MetricUnit } from './adapters/observability.js';
 import type { DomainEvent } from './domain/events.js';
 import { ingestWebhook } from './services/ingest-webhook.js';
+import { storeSetupSchema } from './domain/webhooks/unknown-store.js';
 
 const env = readEnv(
   z.object({
     [ENV.tableName]: z.string().min(1),
     [ENV.queueUrl]: z.string().min(1),
     [ENV.retentionDays]: z.coerce.number().int().positive().default(400),
+    [ENV.storeSetup]: storeSetupSchema.default('deployed'),
   }),
 );
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
@@ -45,7 +47,7 @@ async function ingestHandler(event: APIGatewayProxyEventV2): Promise<APIGatewayP
   const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   const rawBody = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   const source = event.rawPath.endsWith('/shopify') ? 'shopify' : 'generic';
-  const answer = await ingestWebhook({ source, headers, rawBody }, { orders, enqueue, secretsFor, now: () => new Date() });
+  const answer = await ingestWebhook({ source, headers, rawBody }, { orders, enqueue, secretsFor, now: () => new Date(), storeSetup: env.STORE_SETUP });
   metrics.addDimension('source', source);
   metrics.addMetric(answer.statusCode < 300 ? 'WebhooksAccepted' : 'WebhooksRejected', MetricUnit.Count, 1);
   logger.info('webhook', { source, status: answer.statusCode, code: (answer.body.error as { code?: string } | undefined)?.code });

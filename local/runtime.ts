@@ -26,6 +26,9 @@ import { LocalSqs, type SqsStats } from './sqs.js';
 import { LocalStepFunctions, type ExecutionRecord, type HistoryEvent, type StepFunctionsStats } from './step-functions.js';
 import { describeApp, loadTemplate, PROJECT_ROOT, type CfnTemplate, type LocalApp } from './template.js';
 import { ensurePromiseWithResolvers, realSetTimeout } from './timers.js';
+import { localStores, withShops, type LocalStoreInfo } from './shops.js';
+import { CaptureWriter, capturedHeaders } from './captures.js';
+import { DEV_SECRETS } from './dev-secrets.js';
 import { createServer } from 'node:http';
 import { DEFAULT_CLAIM_SETTLE_SECONDS } from '../functions/services/notify.js';
 
@@ -62,6 +65,13 @@ export interface LocalOptions {
   shopifySecret?: string;
   /** A Standard Webhooks secret (`whsec_…`). @default env WEBHOOK_SECRET or a printed development default */
   webhookSecret?: string;
+  /**
+   * Shopify shops (`<shop>.myshopify.com`, canonical: see local/shops.ts parseShops) to accept
+   * besides the configured stores, verified with the Shopify secret, with default branding.
+   */
+  shops?: string[];
+  /** Capture every webhook received (raw body, headers, answer) as a file here, for `npm run replay`. @default none */
+  captureDir?: string;
   faults?: LocalFaults;
   /** Source of randomness for fault injection and retry jitter (seed it for repeatable benchmarks). @default Math.random */
   random?: () => number;
@@ -116,6 +126,10 @@ export interface LocalRuntime {
   /** The environment every handler sees. */
   env: Record<string, string>;
   secrets: LocalSecrets;
+  /** Every store accepted, with the endpoint and secret that authenticate it. */
+  stores: LocalStoreInfo[];
+  /** Where received webhooks are captured, if anywhere. */
+  captureDir?: string;
   /** What was taken from the template. */
   app: LocalApp;
   clock: { scale: number; origin: number; now(): Date };
@@ -138,13 +152,7 @@ export interface LocalRuntime {
 const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 
-/** Development defaults, printed at start; never valid anywhere else. */
-export const DEV_SECRETS = {
-  shopify: 'local-shopify-webhook-secret',
-  webhook: `whsec_${Buffer.from('postpurchase-local-development!!').toString('base64')}`,
-  linkSigning: 'local-link-signing-secret-not-for-production',
-  opsToken: 'local-ops-token-for-development',
-} as const;
+export { DEV_SECRETS } from './dev-secrets.js';
 
 let activeRuntime = false;
 /** Ports of the last runtime in this process: handler modules stay loaded, with clients bound to them. */
@@ -278,6 +286,8 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       env[k] = v;
     }
   }
+  const shops = withShops(env.STORES, options.shops ?? []);
+  if (options.shops?.length) env.STORES = shops.storesJson;
   Object.assign(env, {
     AWS_REGION: REGION,
     AWS_DEFAULT_REGION: REGION,
@@ -296,6 +306,8 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     LINK_SIGNING_SECRET: secrets.linkSigningSecret,
     OPS_TOKEN: secrets.opsToken,
     LOCAL_WEBHOOK_SECRETS: JSON.stringify(webhookSecretsByStore(env.STORES, secrets)),
+    // Unknown stores are told how to add one here (--shop) rather than on AWS.
+    STORE_SETUP: 'local',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
   });
@@ -346,6 +358,29 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   for (const missing of invoker.missingModules()) log(`[lambda] handler module not found (yet): ${missing}`);
 
   const router = new Router(app.routes);
+  const captures = options.captureDir ? new CaptureWriter(resolve(options.captureDir)) : undefined;
+  const capture = (req: IncomingMessage, path: string, body: Buffer, answer: unknown) => {
+    if (!captures) return;
+    try {
+      const r = (answer ?? {}) as { statusCode?: number; body?: string };
+      let answerBody: unknown = r.body;
+      try {
+        answerBody = typeof r.body === 'string' ? JSON.parse(r.body) : r.body;
+      } catch {
+        /* kept as text */
+      }
+      captures.write({
+        capturedAt: new Date().toISOString(),
+        endpoint: path.endsWith('/shopify') ? 'shopify' : 'generic',
+        path,
+        headers: capturedHeaders(req.headers),
+        body: body.toString('utf8'),
+        answer: { status: Number(r.statusCode) || 500, body: answerBody },
+      });
+    } catch (e) {
+      log(`[captures] not captured: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
   const httpStats = { requests: 0, byRoute: {} as Record<string, number> };
   const stats = (): LocalStats => {
     const s = sfn.stats();
@@ -474,11 +509,16 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       if (!match) return writeJson(res, 404, { message: 'Not Found' });
       httpStats.requests++;
       httpStats.byRoute[match.route.routeKey] = (httpStats.byRoute[match.route.routeKey] ?? 0) + 1;
-      const event = apiGatewayEvent(req, await readBody(req), match);
+      const body = await readBody(req);
+      const event = apiGatewayEvent(req, body, match);
+      const isWebhook = match.route.method === 'POST' && /webhook/.test(match.route.path);
       try {
-        writeApiGatewayResult(res, await invoker.invoke(match.route.functionLogicalId, event, 'http'));
+        const result = await invoker.invoke(match.route.functionLogicalId, event, 'http');
+        if (isWebhook) capture(req, parsed.pathname, body, result);
+        writeApiGatewayResult(res, result);
       } catch (e) {
         log(`[http] ${match.route.routeKey} → ${match.route.entry} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+        if (isWebhook) capture(req, parsed.pathname, body, { statusCode: 500, body: '{"message":"Internal Server Error"}' });
         writeJson(res, 500, { message: 'Internal Server Error' });
       }
     } catch (e) {
@@ -495,6 +535,8 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     endpoints: { dynamodb: dynamoUrl, sfn: sfnUrl, sqs: sqsUrl, sesv2: ses.url },
     env,
     secrets,
+    stores: localStores(env.STORES, shops.added),
+    captureDir: captures?.dir,
     app,
     clock,
     resumed,

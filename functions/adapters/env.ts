@@ -34,6 +34,8 @@ export const ENV = {
   opsToken: 'OPS_TOKEN',
   opsTokenArn: 'OPS_TOKEN_SECRET_ARN',
   languages: 'LANGUAGES',
+  /** `local` in the local runtime: unknown_store answers say how to add a store there. @default deployed */
+  storeSetup: 'STORE_SETUP',
 } as const;
 
 /** Per-store settings as the functions receive them: config plus the name of its webhook secret. */

@@ -7,6 +7,7 @@
 import { orderIdOf, type DomainEvent } from '../domain/events.js';
 import { parseWebhook } from '../domain/webhooks/parse-webhook.js';
 import type { OrderStore } from '../adapters/order-store.js';
+import type { StoreSetup } from '../domain/webhooks/unknown-store.js';
 
 export interface IngestDeps {
   orders: OrderStore;
@@ -14,6 +15,8 @@ export interface IngestDeps {
   secretsFor: (storeId: string) => Promise<string[] | undefined>;
   now: () => Date;
   maxBytes?: number;
+  /** Where the service runs: decides the how-to-add hint of an unknown_store answer. */
+  storeSetup?: StoreSetup;
 }
 
 export interface HttpAnswer {
@@ -25,7 +28,7 @@ export async function ingestWebhook(
   req: { source: 'shopify' | 'generic'; headers: Record<string, string | undefined>; rawBody: string },
   deps: IngestDeps,
 ): Promise<HttpAnswer> {
-  const parsed = await parseWebhook(req, { secretsFor: deps.secretsFor, now: deps.now, maxBytes: deps.maxBytes });
+  const parsed = await parseWebhook(req, { secretsFor: deps.secretsFor, now: deps.now, maxBytes: deps.maxBytes, storeSetup: deps.storeSetup });
   if (!parsed.ok) return { statusCode: parsed.status, body: { error: parsed.error } };
   if (parsed.events.length === 0) return { statusCode: 200, body: { status: 'ignored', reason: parsed.ignored ?? 'nothing to do' } };
 

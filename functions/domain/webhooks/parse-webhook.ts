@@ -12,6 +12,7 @@ import { mapShopifyWebhook, type DomainEventInput } from '../platforms/shopify.j
 import { parseJsonKeepingBigInts } from './json.js';
 import { issuePath, reject, rejectSchema, type WebhookResult } from './result.js';
 import { verifyShopify, verifyStandardWebhook } from './signatures.js';
+import { unknownStoreMessage, type StoreSetup } from './unknown-store.js';
 
 export { signShopify, signStandardWebhook } from './signatures.js';
 export type { WebhookResult } from './result.js';
@@ -30,6 +31,8 @@ export interface WebhookDeps {
   now: () => Date;
   /** Largest accepted body in bytes; default 256 KiB. */
   maxBytes?: number;
+  /** Where the service runs, for the unknown_store answer's how-to-add hint. @default 'deployed' */
+  storeSetup?: StoreSetup;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -73,7 +76,7 @@ async function parseShopify(req: WebhookRequest, deps: WebhookDeps): Promise<Web
   const store = h['x-shopify-shop-domain']?.trim();
   if (!store) return reject(401, 'unknown_store', 'X-Shopify-Shop-Domain header is missing');
   const secrets = await secretsOf(store, deps);
-  if (secrets.length === 0) return reject(401, 'unknown_store', 'shop is not configured');
+  if (secrets.length === 0) return reject(401, 'unknown_store', unknownStoreMessage('shopify', deps.storeSetup));
   if (!verifyShopify(secrets, req.rawBody, hmac)) {
     return reject(401, 'invalid_signature', 'X-Shopify-Hmac-Sha256 does not match the body');
   }
@@ -145,7 +148,7 @@ async function parseGeneric(req: WebhookRequest, deps: WebhookDeps): Promise<Web
   if (!probe.success) return reject(401, 'unknown_store', 'body names no store');
   const store = probe.data.store;
   const secrets = await secretsOf(store, deps);
-  if (secrets.length === 0) return reject(401, 'unknown_store', 'store is not configured');
+  if (secrets.length === 0) return reject(401, 'unknown_store', unknownStoreMessage('generic', deps.storeSetup));
   if (!verifyStandardWebhook(secrets, { id, timestamp, body: req.rawBody }, signature)) {
     return reject(401, 'invalid_signature', 'no webhook-signature entry matches the message');
   }
