@@ -59,16 +59,7 @@ export interface OrderState {
   timeline: TimelineEntry[];
 }
 
-/** Status only moves forward, whatever order events are applied in. */
-const statusRank: Record<OrderStatus, number> = {
-  awaiting_order: 0,
-  placed: 1,
-  partially_shipped: 2,
-  shipped: 3,
-  delivered: 4,
-  cancelled: 5,
-};
-
+/** A shipment's status only moves forward, whatever order its updates are applied in. */
 const shipmentRank: Record<ShipmentState['status'], number> = {
   created: 0,
   label_printed: 1,
@@ -108,7 +99,7 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
         timeline: [...state.timeline, { at: event.data.order.placedAt, type: 'placed' }],
       };
     case 'order.updated':
-      return { ...state, order: event.data.order, timeline: state.order ? state.timeline : state.timeline };
+      return { ...state, order: event.data.order };
     case 'order.cancelled':
       if (state.cancelled || isDelivered(state)) return state;
       return {
@@ -220,5 +211,3 @@ function deriveStatus(state: OrderState): OrderStatus {
   if (state.shipments.length > 0) return 'partially_shipped';
   return 'placed';
 }
-
-export { statusRank };

@@ -84,3 +84,25 @@ describe('Standard Webhooks signature', () => {
     expect(verifyStandardWebhook([vector.secret], message, `v2,${sig} ${vector.signature}`)).toBe(true);
   });
 });
+
+describe('signature edge cases', () => {
+  const body = '{"id":820982911946154508}';
+  const key = `whsec_${Buffer.from('a 32 byte secret for the test!!').toString('base64')}`;
+  const message = { id: 'msg_1', timestamp: '1700000000', body };
+
+  it('accepts a Shopify header with whitespace around it, as a proxy may pass it on', () => {
+    expect(verifyShopify(['secret'], body, ` ${signShopify('secret', body)}\r\n`)).toBe(true);
+  });
+
+  it('refuses to sign with an empty Standard Webhooks secret rather than sign with an empty key', () => {
+    expect(() => signStandardWebhook('whsec_', 'msg_1', 1700000000, body)).toThrow('Standard Webhooks secret is empty');
+    expect(() => signStandardWebhook('', 'msg_1', 1700000000, body)).toThrow('Standard Webhooks secret is empty');
+  });
+
+  it('skips an empty secret in the configured list, still matching with the others', () => {
+    const signature = signStandardWebhook(key, message.id, message.timestamp, body);
+
+    expect(verifyStandardWebhook(['whsec_', '', key], message, signature)).toBe(true);
+    expect(verifyStandardWebhook(['whsec_', ''], message, signature)).toBe(false);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * The tests Stryker runs against each mutant (npm run mutate): only the fast ones that exercise
+ * the mutated core, so a mutant costs a second, not a local runtime start. The in-process
+ * dynalite tests of the ledger adapter are fast and are the only ones that evaluate its
+ * condition expressions, so they belong here.
+ */
+import { defineConfig } from 'vitest/config';
+
+export const MUTATION_TESTS = [
+  'tests/unit/lifecycle.test.ts',
+  'tests/unit/order-state.test.ts',
+  'tests/unit/order-state-rules.test.ts',
+  'tests/unit/promises.test.ts',
+  'tests/unit/notify.test.ts',
+  'tests/unit/await-and-route.test.ts',
+  'tests/unit/ses-events.test.ts',
+  'tests/unit/webhook-signatures.test.ts',
+  'tests/unit/webhook-parse.test.ts',
+  'tests/unit/generic-webhook.test.ts',
+  'tests/unit/ingest-handler.test.ts',
+  'tests/unit/webhook-responses.test.ts',
+  'tests/integration/order-store.test.ts',
+];
+
+export default defineConfig({
+  test: {
+    include: MUTATION_TESTS,
+    testTimeout: 20_000,
+    pool: 'forks',
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
+  },
+});
