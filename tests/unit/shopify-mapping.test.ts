@@ -69,10 +69,11 @@ describe('Shopify orders/create → order.placed', () => {
         countryCode: 'US',
       },
       lineItems: [
-        { id: '14250389700803', title: 'Merino Crew Sweater', variant: 'Navy / M', sku: 'MCS-NVY-M', quantity: 2, unitPrice: '89.00', total: '160.20' },
-        { id: '14250389733571', title: 'Wool Hiking Socks', sku: 'WHS-01', quantity: 3, unitPrice: '12.50', total: '33.75' },
+        { id: '14250389700803', title: 'Merino Crew Sweater', variant: 'Navy / M', sku: 'MCS-NVY-M', quantity: 2, unitPrice: '89.00', total: '178.00' },
+        { id: '14250389733571', title: 'Wool Hiking Socks', sku: 'WHS-01', quantity: 3, unitPrice: '12.50', total: '37.50' },
       ],
-      subtotal: '193.95',
+      // Before discounts, so that subtotal − discounts + shipping + tax = total (215.50 − 21.55 + 8.00 + 16.49).
+      subtotal: '215.50',
       discounts: [{ code: 'WELCOME10', amount: '21.55' }],
       shipping: { title: 'Standard Shipping', amount: '8.00' },
       taxLines: [
@@ -124,11 +125,12 @@ describe('Shopify orders/create → order.placed', () => {
     const { order } = only(await events('orders/create', raw('orders-create-eur-taxes-included')), 'order.placed').data;
     expect(order.customer).toEqual({ email: 'zoe.mueller@example.de', firstName: 'Zoë', lastName: 'Müller', locale: 'de-DE' });
     expect(order.lineItems.map((li) => [li.title, li.variant, li.quantity, li.unitPrice, li.total])).toEqual([
-      ['Fahrradhelm „Straße“', 'Größe M / Mattschwarz', 1, '79.90', '67.91'],
-      ['Bügelschloss Ø 16 mm', undefined, 2, '34.95', '59.42'],
+      ['Fahrradhelm „Straße“', 'Größe M / Mattschwarz', 1, '79.90', '79.90'],
+      ['Bügelschloss Ø 16 mm', undefined, 2, '34.95', '69.90'],
     ]);
+    // Taxes included: 149.80 − 22.47 + 4.90 = 132.23.
     expect(order).toMatchObject({
-      subtotal: '127.33',
+      subtotal: '149.80',
       discounts: [{ code: 'SOMMER15', amount: '22.47' }],
       shipping: { title: 'DHL Paket', amount: '4.90' },
       taxLines: [{ title: 'MwSt.', rate: 0.19, amount: '21.11' }],
@@ -193,10 +195,13 @@ describe('Shopify orders/updated', () => {
     const { order } = event.data;
     // One of three pairs of socks was removed: two remain, with two thirds of their discount.
     expect(order.lineItems.map((li) => [li.id, li.quantity, li.total])).toEqual([
-      ['14250389700803', 2, '160.20'],
-      ['14250389733571', 2, '22.50'],
+      ['14250389700803', 2, '178.00'],
+      ['14250389733571', 2, '25.00'],
     ]);
-    expect([order.subtotal, order.taxTotal, order.total]).toEqual(['182.70', '15.53', '206.23']);
+    expect(order.discounts).toEqual([{ code: 'WELCOME10', amount: '20.30' }]);
+    expect(order.taxLines.map((t) => t.amount)).toEqual(['7.31', '8.22']);
+    // 203.00 − 20.30 + 8.00 + 15.53 = 206.23, the order's current total.
+    expect([order.subtotal, order.shipping?.amount, order.taxTotal, order.total]).toEqual(['203.00', '8.00', '15.53', '206.23']);
   });
 
   it('adds one full order.refunded when the financial status is refunded', async () => {

@@ -113,3 +113,13 @@ export function currencyDigits(currency: string): number {
 export function toCurrencyAmount(value: string, currency: string): string {
   return format(parse(value), currencyDigits(currency));
 }
+
+/** Exact `a - b`, with as many places as the more precise operand. */
+export function subtractDecimals(a: string, b: string): string {
+  return lineTotal(a, 1, [b]);
+}
+
+/** Whether the decimal string is below zero ("-0.01"; "-0" is not). */
+export function isNegative(value: string): boolean {
+  return parse(value).units < 0n;
+}
