@@ -10,7 +10,7 @@ import { OrderStore } from './adapters/order-store.js';
 import { Mailer } from './adapters/mailer.js';
 import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
 import { countEmail, logger } from './adapters/observability.js';
-import { DEFAULT_CLAIM_SETTLE_SECONDS, notify, type NotifyInput, type NotifyResult } from './services/notify.js';
+import { DEFAULT_CLAIM_SETTLE_SECONDS, notify, type NotifyDeps, type NotifyInput, type NotifyResult } from './services/notify.js';
 
 const env = readEnv(
   z.object({
@@ -25,7 +25,7 @@ const env = readEnv(
 );
 const stores = storesFromEnv();
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-const deps = {
+const deps: NotifyDeps = {
   orders: new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS }),
   // No SDK retries for SendEmail: see Mailer. Throttles are retried there, the rest by the claim protocol.
   mailer: new Mailer(new SESv2Client({ maxAttempts: 1 }), env.SES_CONFIGURATION_SET),
@@ -37,6 +37,7 @@ const deps = {
   settleWindowMs: env.CLAIM_SETTLE_SECONDS * 1000,
   inProcessSettleMs: env.IN_PROCESS_SETTLE_SECONDS * 1000,
   onSent: countEmail,
+  onMoneyMismatch: (mismatch) => logger.warn('receipt money does not reconcile', { ...mismatch }),
 };
 
 async function notifyHandler(input: NotifyInput): Promise<NotifyResult> {

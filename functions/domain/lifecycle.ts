@@ -311,6 +311,17 @@ export interface PlannedEmail {
   delay?: DelayNotice;
 }
 
+/** Whether the order may be confirmed to the shopper: not cancelled, voided or refunded in full. */
+function isConfirmable(state: OrderState): boolean {
+  const payment = state.order?.paymentStatus;
+  return !state.cancelled && state.refunded !== 'full' && payment !== 'voided' && payment !== 'refunded';
+}
+
+/** Some email about the order (a receipt, a shipping confirmation…) reached, or may have reached, the shopper. */
+function toldAboutOrder(ledger: readonly LedgerEntry[]): boolean {
+  return ledger.some((e) => e.kind !== 'cancellation' && e.status !== 'skipped');
+}
+
 /**
  * The emails of one kind that are due now and not settled in the ledger. An unsettled claim is
  * planned again: notify then finds the claim and settles it (SES's Send event) or takes it over.
@@ -321,7 +332,8 @@ export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEma
   const notYet = (ref: string) => !settledLine(ledger, kind, ref);
   switch (kind) {
     case 'receipt':
-      return !state.cancelled && notYet('order') ? [{ kind, ref: 'order' }] : [];
+      // An order that arrives cancelled, voided or refunded in full was never confirmed.
+      return isConfirmable(state) && notYet('order') ? [{ kind, ref: 'order' }] : [];
     case 'shipping_confirmation': {
       if (state.cancelled) return [];
       const ordered = [...state.shipments].sort((a, b) => Date.parse(a.shippedAt) - Date.parse(b.shippedAt));
@@ -344,7 +356,8 @@ export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEma
       return request?.status === 'sent' && wantsFeedbackMail(ctx) && notYet('order') ? [{ kind, ref: 'order' }] : [];
     }
     case 'cancellation':
-      return state.cancelled && notYet('order') ? [{ kind, ref: 'order' }] : [];
+      // Only a shopper who was told about the order is told it is cancelled.
+      return state.cancelled && toldAboutOrder(ledger) && notYet('order') ? [{ kind, ref: 'order' }] : [];
   }
 }
 

@@ -40,7 +40,7 @@ export const lineItemSchema = z.object({
   sku: z.string().max(200).optional(),
   quantity: z.number().int().positive(),
   unitPrice: moneySchema,
-  /** Line total after line-level discounts. */
+  /** Line total before discounts, normally unitPrice × quantity (discounts are listed in the order's `discounts`). */
   total: moneySchema,
   imageUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
@@ -95,12 +95,19 @@ export const orderSchema = z.object({
   customer: customerSchema,
   shippingAddress: addressSchema.optional(),
   lineItems: z.array(lineItemSchema).min(1).max(500),
+  /**
+   * The money adds up as the receipt shows it (functions/domain/money.ts):
+   * subtotal (Σ line totals) − Σ discounts + shipping + taxes (unless included) = total.
+   */
   subtotal: moneySchema,
+  /** Every discount, on items and on shipping, each once. */
   discounts: z.array(discountSchema).max(50).default([]),
+  /** Shipping before discounts (a shipping discount is one of `discounts`). */
   shipping: z.object({ title: z.string().max(200).optional(), amount: moneySchema }).optional(),
   taxLines: z.array(taxLineSchema).max(50).default([]),
   taxTotal: moneySchema.default('0'),
   taxesIncluded: z.boolean().default(false),
+  /** The amount charged. */
   total: moneySchema,
   paymentStatus: paymentStatusSchema.default('unknown'),
   /** Shipping method code, used to look up transit days in store configuration. */

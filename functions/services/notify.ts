@@ -19,7 +19,8 @@ import {
   type LedgerEntry,
   type PlannedEmail,
 } from '../domain/lifecycle.js';
-import { currentDeliverBy, currentShipBy } from '../domain/lifecycle.js';
+import { currentDeliverBy, currentShipBy, shipmentEstimate } from '../domain/lifecycle.js';
+import { checkOrderMoney, type MoneyCheck } from '../domain/money.js';
 import { renderEmail } from '../domain/email/render.js';
 import { buildLinks } from '../domain/links.js';
 import { pickLocale } from '../domain/i18n/index.js';
@@ -57,6 +58,8 @@ export interface NotifyDeps {
   /** How long one invocation polls for that settlement before handing the wait to a retry. */
   inProcessSettleMs: number;
   onSent?: (kind: string) => void;
+  /** A receipt whose figures do not add up to the charged total (amounts and ids only). */
+  onMoneyMismatch?: (mismatch: MoneyCheck & { store: string; orderId: string }) => void;
 }
 
 /** How long an unsettled claim waits for SES's Send event before it is taken over (CLAIM_SETTLE_SECONDS). */
@@ -135,9 +138,16 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     links,
     shipment: planned.shipment,
     isFinalShipment: planned.isFinalShipment,
+    shipmentEstimate: planned.shipment ? shipmentEstimate(ctx, planned.shipment) : undefined,
     estimates: { shipBy: currentShipBy(ctx), deliverBy: currentDeliverBy(ctx) },
     delay: planned.delay,
   });
+  if (planned.kind === 'receipt') {
+    // The receipt states the charged total whatever; a breakdown that does not add up to it is
+    // the platform's or the mapping's, and worth knowing about.
+    const money = checkOrderMoney(order);
+    if (!money.reconciles) deps.onMoneyMismatch?.({ store, orderId, ...money });
+  }
   const outcome = await deps.mailer.send({
     from: `${ctx.config.branding.name.replace(/["\r\n]/g, '')} <${deps.sender}>`,
     to: order.customer.email,

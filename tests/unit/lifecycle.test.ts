@@ -156,7 +156,7 @@ describe('which emails are due', () => {
 
   it('plans a cancellation notice only for a cancelled order', () => {
     expect(plannedEmails('cancellation', ctx([placed], '2026-11-24T10:00:00Z'))).toEqual([]);
-    expect(plannedEmails('cancellation', ctx([placed, events.cancelled('2026-11-24T08:00:00Z')], '2026-11-24T10:00:00Z'))).toHaveLength(1);
+    expect(plannedEmails('cancellation', ctx([placed, events.cancelled('2026-11-24T08:00:00Z')], '2026-11-24T10:00:00Z', { ledger: [sent('receipt')] }))).toHaveLength(1);
   });
 });
 

@@ -56,6 +56,11 @@ export interface EmailContext {
   };
   /** shipping_confirmation: the shipment this email is about (default: the latest one). */
   shipment?: ShipmentState;
+  /**
+   * shipping_confirmation: the delivery estimate in force for this shipment, the one the delay
+   * notices and the tracking page use (default: the platform's own, if it sent one).
+   */
+  shipmentEstimate?: string;
   /** shipping_confirmation: the last one says the order is complete (default: whether the state is fully shipped). */
   isFinalShipment?: boolean;
   /** receipt: when it should ship and arrive, ISO (default: the order's own promises). */

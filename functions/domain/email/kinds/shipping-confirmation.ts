@@ -8,7 +8,10 @@ export function shippingConfirmation(env: Env): EmailDoc {
   const shipment = ctx.shipment ?? ctx.state.shipments.at(-1);
   if (!shipment) throw new Error(`renderEmail: shipping_confirmation for order ${order.orderId} needs ctx.shipment (the state has no shipments)`);
   const final = ctx.isFinalShipment ?? isFullyShipped(ctx.state);
-  const delivery = shipment.estimatedDelivery ? env.date(shipment.estimatedDelivery) : undefined;
+  // The estimate in force, computed when the platform gives none: the same date a later delay
+  // notice says was missed.
+  const estimate = ctx.shipmentEstimate ?? shipment.estimatedDelivery;
+  const delivery = estimate ? env.date(estimate) : undefined;
   const facts: FactRow[] = [
     ...(shipment.carrier ? [{ label: s.carrier, value: shipment.carrier }] : []),
     ...(shipment.trackingNumber ? [{ label: s.trackingNumber, value: shipment.trackingNumber }] : []),
