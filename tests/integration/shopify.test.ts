@@ -50,6 +50,22 @@ describe('a Shopify store', () => {
     expect((await h.emails(orderId)).map((e) => e.kind)).toEqual(['receipt', 'shipping_confirmation', 'feedback_request']);
   });
 
+  it("sends nothing for Shopify's published orders/create sample, which arrives cancelled and voided", async () => {
+    const sample = readFileSync('tests/fixtures/shopify/orders-create-shopify-sample.json', 'utf8');
+    const orderId = /"id": (\d+)/.exec(sample)![1]!;
+    const shift = h.rt.clock.now().getTime() - Date.parse(/"created_at": "([^"]+)"/.exec(sample)![1]!);
+
+    expect((await shopify('orders/create', fixture('orders-create-shopify-sample', shift))).status).toBe(202);
+    // The workflow runs to its end (no receipt, no cancellation notice) without waiting for anything.
+    await h.waitForExecution(orderId, 'SUCCEEDED');
+    expect(await h.emails(orderId)).toEqual([]);
+    // Its orders/cancelled, when Shopify sends it too, is the cancellation already stored.
+    // The id is past 2^53: written into the JSON as digits, as Shopify does.
+    const cancelledAt = new Date(Date.parse('2021-12-31T19:00:00-05:00') + shift).toISOString();
+    const cancelled = `{"id": ${orderId}, "cancelled_at": "${cancelledAt}", "cancel_reason": "customer"}`;
+    expect(((await (await shopify('orders/cancelled', cancelled)).json()) as { status: string }).status).toBe('duplicate');
+  });
+
   it('acknowledges a topic it does not use without retrying it forever', async () => {
     const res = await shopify('products/update', '{"id":1}');
     expect(res.status).toBe(200);
