@@ -52,7 +52,7 @@ export function awsJsonListener(targetPrefix: string, actions: AwsJsonActions): 
         if (req.method !== 'POST' || prefix !== targetPrefix || !action) {
           throw new AwsError('UnknownOperationException', `Expected X-Amz-Target ${targetPrefix}.<Action>, got "${target}"`);
         }
-        const fn = actions[action];
+        const fn = Object.hasOwn(actions, action) ? actions[action] : undefined;
         if (!fn) throw new AwsError('UnknownOperationException', `${action} is not implemented by the local runtime`);
         const raw = (await readBody(req)).toString('utf8');
         let input: Record<string, unknown>;

@@ -31,6 +31,7 @@ import { CaptureWriter, capturedHeaders } from './captures.js';
 import { DEV_SECRETS } from './dev-secrets.js';
 import { createServer } from 'node:http';
 import { DEFAULT_CLAIM_SETTLE_SECONDS } from '../functions/services/notify.js';
+import { canonicalStoreId, inferredPlatform, type Platform } from '../functions/domain/store-id.js';
 
 /**
  * Shortest local settle window, in real seconds. The window is how long an unsettled ledger claim
@@ -482,9 +483,8 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     const id = `local_${randomUUID()}`;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (source === 'shopify') {
-      const stores = JSON.parse(env.STORES ?? '[]') as Array<{ storeId: string }>;
       headers['x-shopify-topic'] = query.get('topic') ?? 'orders/create';
-      headers['x-shopify-shop-domain'] = query.get('shop') ?? stores.find((s) => s.storeId.endsWith('.myshopify.com'))?.storeId ?? '';
+      headers['x-shopify-shop-domain'] = query.get('shop') ?? storesOfEnv(env.STORES).find((s) => s.platform === 'shopify')?.storeId ?? '';
       headers['x-shopify-webhook-id'] = headers['x-shopify-event-id'] = id;
       headers['x-shopify-triggered-at'] = new Date().toISOString();
       headers['x-shopify-hmac-sha256'] = createHmac('sha256', secrets.shopifyWebhookSecret).update(body, 'utf8').digest('base64');
@@ -602,18 +602,24 @@ function resolveSecrets(options: LocalOptions): LocalSecrets {
 
 /** Store id → its webhook secrets: Shopify shops get the Shopify secret, other sources the Standard Webhooks one. */
 export function webhookSecretsByStore(storesJson: string | undefined, secrets: Pick<LocalSecrets, 'shopifyWebhookSecret' | 'webhookSecret'>): Record<string, string[]> {
-  if (!storesJson) return {};
-  let stores: Array<{ storeId?: string }>;
-  try {
-    stores = JSON.parse(storesJson) as Array<{ storeId?: string }>;
-  } catch {
-    return {};
-  }
   return Object.fromEntries(
-    stores
-      .filter((s) => typeof s.storeId === 'string')
-      .map((s) => [s.storeId!, [s.storeId!.endsWith('.myshopify.com') ? secrets.shopifyWebhookSecret : secrets.webhookSecret]]),
+    storesOfEnv(storesJson).map((s) => [s.storeId, [s.platform === 'shopify' ? secrets.shopifyWebhookSecret : secrets.webhookSecret]]),
   );
+}
+
+/** The stores of a STORES value, canonical id and platform (as the functions settle them). */
+function storesOfEnv(storesJson: string | undefined): Array<{ storeId: string; platform: Platform }> {
+  if (!storesJson) return [];
+  let stores: Array<{ storeId?: unknown; platform?: Platform }>;
+  try {
+    stores = JSON.parse(storesJson) as Array<{ storeId?: unknown; platform?: Platform }>;
+  } catch {
+    return [];
+  }
+  return stores.flatMap((s) => {
+    const storeId = typeof s.storeId === 'string' ? canonicalStoreId(s.storeId) : undefined;
+    return storeId === undefined ? [] : [{ storeId, platform: s.platform ?? inferredPlatform(storeId) }];
+  });
 }
 
 async function ensureTable(endpoint: string, input: NonNullable<LocalApp['table']>, log: (line: string) => void): Promise<void> {

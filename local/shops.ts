@@ -74,9 +74,10 @@ export function endpointOf(storeId: string): StoreEndpoint {
 }
 
 export function localStores(storesJson: string | undefined, added: readonly string[]): LocalStoreInfo[] {
-  const stores = JSON.parse(storesJson ?? '[]') as Array<{ storeId: string }>;
+  const stores = JSON.parse(storesJson ?? '[]') as Array<{ storeId: string; platform?: StoreEndpoint }>;
   return stores.map((s) => {
-    const endpoint = endpointOf(s.storeId);
+    // The configured platform decides (functions/domain/store-config.ts); the id only when unset.
+    const endpoint = s.platform ?? endpointOf(s.storeId);
     return {
       storeId: s.storeId,
       endpoint,

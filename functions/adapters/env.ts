@@ -4,7 +4,7 @@
  * the local runtime sets the same names before it imports a handler.
  */
 import * as z from 'zod';
-import { storeConfigSchema } from '../domain/store-config.js';
+import { storeConfigFields, withPlatform } from '../domain/store-config.js';
 
 const json = <T extends z.ZodType>(schema: T) =>
   z.string().transform((s, ctx) => {
@@ -40,10 +40,12 @@ export const ENV = {
 
 /** Per-store settings as the functions receive them: config plus the name of its webhook secret. */
 export const storesEnvSchema = z.array(
-  storeConfigSchema.extend({
-    /** Secrets Manager secret name or ARN holding this store's webhook secret(s). */
-    webhookSecretName: z.string().optional(),
-  }),
+  storeConfigFields
+    .extend({
+      /** Secrets Manager secret name or ARN holding this store's webhook secret(s). */
+      webhookSecretName: z.string().optional(),
+    })
+    .transform(withPlatform),
 );
 export type StoresEnv = z.infer<typeof storesEnvSchema>;
 

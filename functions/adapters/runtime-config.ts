@@ -6,6 +6,7 @@ import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { ENV, storesEnvSchema, type StoresEnv } from './env.js';
 import { clockFromEnv } from './clock.js';
 import type { StoreConfig } from '../domain/store-config.js';
+import { canonicalStoreId, StoreDirectory, type Platform } from '../domain/store-id.js';
 
 export function storesFromEnv(env: NodeJS.ProcessEnv = process.env): StoresEnv {
   const raw = env[ENV.stores];
@@ -18,9 +19,10 @@ export function storesFromEnv(env: NodeJS.ProcessEnv = process.env): StoresEnv {
   return parsed.data;
 }
 
+/** A store's configuration by id, in any case: what every entry uses to find a store. */
 export function storeLookup(stores: StoresEnv): (store: string) => StoreConfig | undefined {
-  const byId = new Map(stores.map((s) => [s.storeId.toLowerCase(), s]));
-  return (store) => byId.get(store.toLowerCase());
+  const directory = new StoreDirectory(stores);
+  return (store) => directory.get(store);
 }
 
 export const clock = clockFromEnv();
@@ -40,17 +42,22 @@ export function secretValue(inlineEnv: string, arnEnv: string, env: NodeJS.Proce
   };
 }
 
-/** A store's webhook secrets; a JSON array allows two during a rotation. */
-export function webhookSecrets(stores: StoresEnv, env: NodeJS.ProcessEnv = process.env): (storeId: string) => Promise<string[] | undefined> {
-  const local = env[ENV.localWebhookSecrets] ? (JSON.parse(env[ENV.localWebhookSecrets]!) as Record<string, string | string[]>) : undefined;
-  const lookup = storeLookup(stores);
-  return async (storeId) => {
-    if (local) {
-      const v = local[storeId] ?? local[storeId.toLowerCase()];
-      return v === undefined ? undefined : Array.isArray(v) ? v : [v];
-    }
-    const store = stores.find((s) => s.storeId === storeId) ?? lookup(storeId);
-    const name = (store as { webhookSecretName?: string } | undefined)?.webhookSecretName;
+/**
+ * A store's webhook secrets, only for a configured store of that platform (each endpoint accepts
+ * only its own kind of store); a JSON array allows two during a rotation. Locally the secrets
+ * come inline (LOCAL_WEBHOOK_SECRETS), keyed by store id; on AWS from Secrets Manager.
+ */
+export function webhookSecrets(
+  stores: StoresEnv,
+  env: NodeJS.ProcessEnv = process.env,
+): (storeId: string, platform: Platform) => Promise<string[] | undefined> {
+  const local = env[ENV.localWebhookSecrets] ? localSecrets(env[ENV.localWebhookSecrets]!) : undefined;
+  const directory = new StoreDirectory(stores);
+  return async (storeId, platform) => {
+    const store = directory.get(storeId, platform);
+    if (!store) return undefined;
+    if (local) return local.get(store.storeId);
+    const name = store.webhookSecretName;
     if (!name) return undefined;
     const value = await getSecret(name, { maxAge: SECRET_MAX_AGE_S });
     if (typeof value !== 'string') return undefined;
@@ -62,4 +69,16 @@ export function webhookSecrets(stores: StoresEnv, env: NodeJS.ProcessEnv = proce
     }
     return [value];
   };
+}
+
+/** LOCAL_WEBHOOK_SECRETS (`{ "<store id>": "secret" | ["secret", …] }`) as a Map by canonical id. */
+function localSecrets(json: string): Map<string, string[]> {
+  const parsed = JSON.parse(json) as Record<string, unknown>;
+  const byStore = new Map<string, string[]>();
+  for (const [id, value] of Object.entries(parsed)) {
+    const store = canonicalStoreId(id);
+    const list = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string' && v.length > 0);
+    if (store !== undefined && list.length > 0) byStore.set(store, list);
+  }
+  return byStore;
 }

@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { orderSchema, timestampSchema, lineItemSchema } from './order.js';
+import { canonicalStoreIdSchema } from './store-id.js';
 
 export const shipmentStatusSchema = z.enum([
   'label_printed',
@@ -85,8 +86,8 @@ export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T
 const envelope = {
   /** Unique per business event; duplicates with the same id change nothing. */
   eventId: z.string().min(1).max(200),
-  /** Store id: the Shopify shop domain, or the generic source id. */
-  store: z.string().min(1).max(200),
+  /** Store id, canonical (trimmed, lower-case; see store-id.ts): the Shopify shop domain, or the generic source id. */
+  store: canonicalStoreIdSchema,
   source: z.enum(['shopify', 'generic']),
   /** When it happened at the platform: events are ordered by this, not by arrival. */
   occurredAt: timestampSchema,

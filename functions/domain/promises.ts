@@ -85,7 +85,9 @@ export function addBusinessDays(from: string | number, days: number, cfg: Promis
 
 /** Business days in transit for a shipping method, falling back to the default. */
 export function transitDaysFor(method: string | undefined, cfg: PromiseDefaults): number {
-  return (method ? cfg.transitDays.byMethod[method] : undefined) ?? cfg.transitDays.default;
+  // The method code comes from the order: an own-property check, so "constructor" is just unknown.
+  const byMethod = cfg.transitDays.byMethod;
+  return (method !== undefined && Object.hasOwn(byMethod, method) ? byMethod[method] : undefined) ?? cfg.transitDays.default;
 }
 
 /** The later of two ISO instants (undefined-safe). */

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { localeSchema } from './order.js';
+import { inferredPlatform, isShopDomain, platformSchema, storeIdSchema } from './store-id.js';
 
 export const brandingSchema = z.object({
   name: z.string().min(1).max(100),
@@ -50,13 +51,41 @@ export const lifecycleSchema = z.object({
 });
 export type Lifecycle = z.infer<typeof lifecycleSchema>;
 
-export const storeConfigSchema = z.object({
-  /** Shopify shop domain (e.g. "acme.myshopify.com") or the generic source id. */
-  storeId: z.string().min(1).max(200),
+/** The fields of a store's configuration, before its platform is settled (environments extend these). */
+export const storeConfigFields = z.object({
+  /** Shopify shop domain (e.g. "acme.myshopify.com") or the generic source id; canonicalized (trimmed, lower-case). */
+  storeId: storeIdSchema,
+  /**
+   * Which endpoint the store's webhooks come to: "shopify" (`POST /webhooks/shopify`, HMAC with
+   * the app's secret) or "generic" (`POST /webhooks`, Standard Webhooks). Each endpoint accepts
+   * only its own stores. @default "shopify" for a `*.myshopify.com` id, else "generic"
+   */
+  platform: platformSchema.optional(),
   branding: brandingSchema,
   defaultLocale: localeSchema.default('en'),
   promises: promiseDefaultsSchema.default(promiseDefaultsSchema.parse({})),
   lifecycle: lifecycleSchema.default(lifecycleSchema.parse({})),
 });
+
+/**
+ * Settles the platform: the configured one, else the one the id implies. Shopify names a shop
+ * by its permanent `*.myshopify.com` domain in every webhook, so a Shopify store needs one.
+ */
+export function withPlatform<T extends { storeId: string; platform?: z.infer<typeof platformSchema> }>(
+  store: T,
+  ctx: z.core.$RefinementCtx<T>,
+): T & { platform: z.infer<typeof platformSchema> } {
+  const platform = store.platform ?? inferredPlatform(store.storeId);
+  if (platform === 'shopify' && !isShopDomain(store.storeId)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['storeId'],
+      message: `a Shopify store's id is its shop domain ("<shop>.myshopify.com", as X-Shopify-Shop-Domain sends it), got "${store.storeId}"`,
+    });
+  }
+  return { ...store, platform };
+}
+
+export const storeConfigSchema = storeConfigFields.transform(withPlatform);
 export type StoreConfig = z.infer<typeof storeConfigSchema>;
 export type StoreConfigInput = z.input<typeof storeConfigSchema>;

@@ -6,13 +6,14 @@
  */
 import { orderIdOf, type DomainEvent } from '../domain/events.js';
 import { parseWebhook } from '../domain/webhooks/parse-webhook.js';
+import type { WebhookDeps } from '../domain/webhooks/parse-webhook.js';
 import type { OrderStore } from '../adapters/order-store.js';
 import type { StoreSetup } from '../domain/webhooks/unknown-store.js';
 
 export interface IngestDeps {
   orders: OrderStore;
   enqueue: (events: DomainEvent[]) => Promise<void>;
-  secretsFor: (storeId: string) => Promise<string[] | undefined>;
+  secretsFor: WebhookDeps['secretsFor'];
   now: () => Date;
   maxBytes?: number;
   /** Where the service runs: decides the how-to-add hint of an unknown_store answer. */

@@ -53,6 +53,46 @@ describe('stack configuration', () => {
     expect(error).toMatch(/stores\.1\.defaultLocale: "fr-CA" is not in the enabled languages \(en\)/);
   });
 
+  describe('store ids', () => {
+    const errorOf = (stores: unknown[]) => {
+      try {
+        parseStackConfig(withChanges({ stores: stores as StackConfigInput['stores'] }));
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    };
+
+    it('keeps each store id in its canonical form (trimmed, lower-case) and settles its platform', () => {
+      const config = parseStackConfig(withChanges({ stores: [store(' ACME-Dev.MyShopify.com '), store('Generic-Dev'), store('outlet', { platform: 'generic' })] }));
+      expect(config.stores.map((s) => [s.storeId, s.platform])).toEqual([
+        ['acme-dev.myshopify.com', 'shopify'],
+        ['generic-dev', 'generic'],
+        ['outlet', 'generic'],
+      ]);
+      const env = JSON.parse(storesEnvJson(config)) as Array<{ storeId: string; platform: string; webhookSecretName: string }>;
+      expect(env.map((s) => [s.storeId, s.platform, s.webhookSecretName])).toEqual([
+        ['acme-dev.myshopify.com', 'shopify', 'PostpurchaseDev/webhook/acme-dev.myshopify.com'],
+        ['generic-dev', 'generic', 'PostpurchaseDev/webhook/generic-dev'],
+        ['outlet', 'generic', 'PostpurchaseDev/webhook/outlet'],
+      ]);
+    });
+
+    it('rejects two spellings of one store id as a duplicate', () => {
+      expect(errorOf([store('generic-dev'), store('Generic-Dev')])).toMatch(/stores\.1\.storeId: duplicate storeId "generic-dev"/);
+    });
+
+    it('rejects characters that cannot be part of a store id, naming the rule', () => {
+      expect(errorOf([store('acme#outlet')])).toMatch(/stores\.0\.storeId: must be 1-200 letters, digits, "\.", "_" or "-"/);
+      expect(errorOf([store('acme outlet')])).toMatch(/stores\.0\.storeId: must be/);
+    });
+
+    it('rejects a Shopify store whose id is not its myshopify.com domain', () => {
+      expect(errorOf([store('acme.com', { platform: 'shopify' })])).toMatch(/stores\.0\.storeId: a Shopify store's id is its shop domain/);
+      expect(errorOf([store('acme', { platform: 'magento' })])).toMatch(/stores\.0\.platform/);
+    });
+  });
+
   it('keeps data at least as long as an order workflow can run', () => {
     expect(() => parseStackConfig(withChanges({ retentionDays: 30 }))).toThrow(/retentionDays: must be at least 190/);
   });

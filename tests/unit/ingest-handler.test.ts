@@ -7,12 +7,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { signStandardWebhook } from '../../functions/domain/webhooks/parse-webhook.js';
-import { STORE, aStoreConfig } from '../support/builders.js';
+import { signShopify, signStandardWebhook } from '../../functions/domain/webhooks/parse-webhook.js';
+import { STORE as SHOP, aStoreConfig } from '../support/builders.js';
 import { conditionalFailure } from '../support/sdk.js';
 import placed from '../fixtures/generic/order-placed.json' with { type: 'json' };
+import shopifyOrder from '../fixtures/shopify/orders-create.json' with { type: 'json' };
 
 const SECRET = `whsec_${Buffer.from('unit-test-secret-0123456789').toString('base64')}`;
+const SHOPIFY_SECRET = 'shpss_unit-test-shopify-secret';
+/** A store on the generic endpoint; SHOP (a myshopify.com domain) is on the Shopify one. */
+const STORE = 'acme-outlet';
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
 let handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -21,8 +25,8 @@ beforeAll(async () => {
   Object.assign(process.env, {
     TABLE_NAME: 'Orders',
     QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/events',
-    STORES: JSON.stringify([aStoreConfig()]),
-    LOCAL_WEBHOOK_SECRETS: JSON.stringify({ [STORE]: [SECRET] }),
+    STORES: JSON.stringify([aStoreConfig({ storeId: STORE }), aStoreConfig({ storeId: SHOP })]),
+    LOCAL_WEBHOOK_SECRETS: JSON.stringify({ [STORE]: [SECRET], [SHOP]: [SHOPIFY_SECRET] }),
     AWS_REGION: 'us-east-1',
     POWERTOOLS_DEV: 'false',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -50,7 +54,28 @@ function signedRequest(body: string, opts: { secret?: string; at?: number; id?: 
   } as unknown as APIGatewayProxyEventV2;
 }
 
+function shopifyRequest(rawBody: string, opts: { shop?: string; secret?: string } = {}): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: 'POST /webhooks/shopify',
+    rawPath: '/webhooks/shopify',
+    rawQueryString: '',
+    headers: {
+      'content-type': 'application/json',
+      'x-shopify-topic': 'orders/create',
+      'x-shopify-shop-domain': opts.shop ?? SHOP,
+      'x-shopify-event-id': 'evt-1',
+      'x-shopify-hmac-sha256': signShopify(opts.secret ?? SHOPIFY_SECRET, rawBody),
+    },
+    body: rawBody,
+    isBase64Encoded: false,
+    requestContext: { http: { method: 'POST', path: '/webhooks/shopify' } },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
 const body = JSON.stringify({ ...placed, store: STORE });
+const shopifyBody = JSON.stringify(shopifyOrder);
+const storedPk = () => ddb.commandCalls(PutCommand)[0]!.args[0].input.Item!.pk as string;
 const context = { functionName: 'ingest', awsRequestId: 'r-1' } as Context;
 
 describe('ingest webhook', () => {
@@ -111,5 +136,63 @@ describe('ingest webhook', () => {
     const res = await handler(signedRequest(body), context);
 
     expect(res.statusCode).toBe(503);
+  });
+
+  describe('store ids', () => {
+    it('treats "Acme-Outlet" as the store "acme-outlet": stored, deduplicated and queued under the canonical id', async () => {
+      const res = await handler(signedRequest(JSON.stringify({ ...placed, store: 'Acme-Outlet' })), context);
+
+      expect(res.statusCode).toBe(202);
+      expect(storedPk()).toMatch(/^ORDER#acme-outlet#/);
+      const queued = JSON.parse(sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries![0]!.MessageBody!);
+      expect(queued.store).toBe('acme-outlet');
+    });
+
+    it('treats X-Shopify-Shop-Domain case-insensitively: ACME.MYSHOPIFY.COM is acme.myshopify.com', async () => {
+      const res = await handler(shopifyRequest(shopifyBody, { shop: ` ${SHOP.toUpperCase()} ` }), context);
+
+      expect(res.statusCode).toBe(202);
+      expect(storedPk()).toMatch(new RegExp(`^ORDER#${SHOP.replace(/\./g, '\\.')}#`));
+      const queued = JSON.parse(sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries![0]!.MessageBody!);
+      expect(queued.store).toBe(SHOP);
+    });
+
+    it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'acme#outlet', 'ａcme'])(
+      'answers a body naming the store %j with the 401 of any unknown store, and stores nothing',
+      async (store) => {
+        const unknown = await handler(signedRequest(JSON.stringify({ ...placed, store: 'no-such-store' })), context);
+        const res = await handler(signedRequest(JSON.stringify({ ...placed, store })), context);
+
+        expect(res.statusCode).toBe(401);
+        expect(JSON.parse(res.body!)).toEqual(JSON.parse(unknown.body!));
+        expect(JSON.parse(res.body!).error.code).toBe('unknown_store');
+        expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      },
+    );
+
+    it.each(['__proto__', 'constructor', 'toString'])('answers X-Shopify-Shop-Domain %j with 401 unknown_store', async (shop) => {
+      const res = await handler(shopifyRequest(shopifyBody, { shop }), context);
+
+      expect(res.statusCode).toBe(401);
+      expect(JSON.parse(res.body!).error.code).toBe('unknown_store');
+    });
+  });
+
+  describe('each endpoint accepts only its own kind of store', () => {
+    it('refuses a generic store on POST /webhooks/shopify, even with an HMAC keyed by its whsec_ string', async () => {
+      const res = await handler(shopifyRequest(shopifyBody, { shop: STORE, secret: SECRET }), context);
+
+      expect(res.statusCode).toBe(401);
+      expect(JSON.parse(res.body!).error.code).toBe('unknown_store');
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    });
+
+    it('refuses a Shopify store on POST /webhooks, even signed per Standard Webhooks with its secret', async () => {
+      const res = await handler(signedRequest(JSON.stringify({ ...placed, store: SHOP }), { secret: SHOPIFY_SECRET }), context);
+
+      expect(res.statusCode).toBe(401);
+      expect(JSON.parse(res.body!).error.code).toBe('unknown_store');
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    });
   });
 });

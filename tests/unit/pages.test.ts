@@ -136,6 +136,16 @@ describe('GET /track', () => {
     expect((await send('GET', `/track?t=${signLink('another-secret-0123456789', { store: STORE, orderId: '1001', purpose: 'track' })}`)).status).toBe(403);
   });
 
+  it('finds the store of a link or a summary path in any spelling of its id (store ids are case-insensitive)', async () => {
+    const { send } = setup();
+    const link = signLink(SECRET, { store: STORE.toUpperCase(), orderId: '1001', purpose: 'track' });
+
+    expect((await send('GET', `/track?t=${link}`)).status).toBe(200);
+    const summary = await send('GET', `/stores/${STORE.toUpperCase()}/feedback`, { headers: { authorization: `Bearer ${OPS}` } });
+    expect(summary.status).toBe(200);
+    expect(JSON.parse(summary.body).store).toBe(STORE);
+  });
+
   it('shows the lookup form when there is no token, in the browser\'s language', async () => {
     const res = await setup().send('GET', '/track', { headers: { 'Accept-Language': 'fr-CH, fr;q=0.9, en;q=0.5' } });
 

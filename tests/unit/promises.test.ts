@@ -35,4 +35,12 @@ describe('promise arithmetic', () => {
     expect(transitDaysFor('standard', cfg)).toBe(3);
     expect(transitDaysFor(undefined, cfg)).toBe(3);
   });
+
+  it('treats a shipping method named like an Object member ("constructor", "__proto__") as unknown: the default transit days', () => {
+    const cfg = promiseDefaultsSchema.parse({ transitDays: { default: 3, byMethod: { express: 1 } } });
+    expect(transitDaysFor('constructor', cfg)).toBe(3);
+    expect(transitDaysFor('__proto__', cfg)).toBe(3);
+    expect(transitDaysFor('toString', cfg)).toBe(3);
+    expect(transitDaysFor('express', cfg)).toBe(1);
+  });
 });

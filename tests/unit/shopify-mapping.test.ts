@@ -387,6 +387,13 @@ describe('Shopify fulfillments', () => {
     expect(result.ignored).toBe('shipment status "buyer_action_required" is not mapped');
   });
 
+  it.each(['constructor', '__proto__', 'toString'])('treats a shipment status named %j as unknown, not as an Object member', async (status) => {
+    const body = json('fulfillments-update-in-transit');
+    body.shipment_status = status;
+    const result = await deliver('fulfillments/update', body);
+    expect(result.events.map((e) => e.type)).toEqual(['shipment.created']);
+  });
+
   it('reports a carrier "delayed" status as order.delayed, once per new estimate', async () => {
     const body = json('fulfillments-update-in-transit');
     body.shipment_status = 'delayed';

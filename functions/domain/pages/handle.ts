@@ -15,6 +15,7 @@ import { formattingLocale, LANGUAGES, type Language } from '../i18n/index.js';
 import { trackingToken, verifyLink, type LinkClaims, type LinkPurpose } from '../links.js';
 import type { Order } from '../order.js';
 import type { StoreConfig } from '../store-config.js';
+import { canonicalStoreId } from '../store-id.js';
 import { renderErrorPage, type PageError } from './errors.js';
 import { renderFeedbackPage } from './feedback.js';
 import { neutralBrand, type PageContext, type RenderedPage } from './layout.js';
@@ -151,8 +152,10 @@ export function preferredTag(acceptLanguage: string | undefined, offered: readon
   return ranked.find((r) => (offered as readonly string[]).includes(primary(r.tag) ?? ''))?.tag;
 }
 
+/** The configured store a link, form field or path names, in any spelling of its canonical id. */
 function storeById(deps: PagesDeps, storeId: string | undefined): StoreConfig | undefined {
-  return storeId === undefined ? undefined : deps.stores.find((s) => s.storeId === storeId);
+  const id = canonicalStoreId(storeId);
+  return id === undefined ? undefined : deps.stores.find((s) => s.storeId === id);
 }
 
 const primary = (tag: string | undefined) => tag?.trim().split(/[-_]/)[0]?.toLowerCase();
@@ -366,9 +369,9 @@ function bearerMatches(req: PagesRequest, configured: string | undefined): boole
 
 async function getSummary(req: PagesRequest, deps: PagesDeps): Promise<PagesResponse> {
   if (!bearerMatches(req, deps.opsToken)) return json(401, { message: 'Unauthorized' }, { 'WWW-Authenticate': 'Bearer' });
-  const storeId = req.params?.store;
-  if (!storeById(deps, storeId)) return json(404, { message: 'Unknown store' });
-  return json(200, await deps.feedback.readSummary(storeId!));
+  const store = storeById(deps, req.params?.store);
+  if (!store) return json(404, { message: 'Unknown store' });
+  return json(200, await deps.feedback.readSummary(store.storeId));
 }
 
 // ---------------------------------------------------------------------------------------------

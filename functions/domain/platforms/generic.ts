@@ -10,7 +10,13 @@ import { timestampSchema } from '../order.js';
 
 const envelope = {
   timestamp: timestampSchema.describe('When it happened at the platform (ISO 8601 with offset). Events are ordered by it, not by arrival.'),
-  store: z.string().min(1).max(200).describe('Source id the store is configured under; selects the signing secret.'),
+  store: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe(
+      'Id the store is configured under, as a generic (non-Shopify) store; selects the signing secret. Case-insensitive and trimmed: "Generic-Dev" is the store "generic-dev". Letters, digits, ".", "_" and "-" only; anything else, or a store not configured for this endpoint, answers 401 unknown_store.',
+    ),
   eventId: z
     .string()
     .min(1)

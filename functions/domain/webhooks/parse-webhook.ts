@@ -9,6 +9,7 @@ import type { DomainEvent } from '../events.js';
 import { domainEventSchema } from '../events.js';
 import { genericStoreProbeSchema, genericToDomainEvent, genericWebhookSchema } from '../platforms/generic.js';
 import { mapShopifyWebhook, type DomainEventInput } from '../platforms/shopify.js';
+import { canonicalStoreId, type Platform } from '../store-id.js';
 import { parseJsonKeepingBigInts } from './json.js';
 import { issuePath, reject, rejectSchema, type WebhookResult } from './result.js';
 import { verifyShopify, verifyStandardWebhook } from './signatures.js';
@@ -26,8 +27,11 @@ export interface WebhookRequest {
 }
 
 export interface WebhookDeps {
-  /** Every secret currently valid for the store (several during rotation); undefined if unknown. */
-  secretsFor: (storeId: string) => Promise<string[] | undefined>;
+  /**
+   * Every secret currently valid for the store (several during rotation); undefined unless it
+   * is a configured store of that platform. `storeId` is canonical (see store-id.ts).
+   */
+  secretsFor: (storeId: string, platform: Platform) => Promise<string[] | undefined>;
   now: () => Date;
   /** Largest accepted body in bytes; default 256 KiB. */
   maxBytes?: number;
@@ -63,8 +67,8 @@ function isJsonContentType(header: string | undefined): boolean {
   });
 }
 
-async function secretsOf(store: string, deps: WebhookDeps): Promise<string[]> {
-  return (await deps.secretsFor(store)) ?? [];
+async function secretsOf(store: string, platform: Platform, deps: WebhookDeps): Promise<string[]> {
+  return (await deps.secretsFor(store, platform)) ?? [];
 }
 
 // --- Shopify -----------------------------------------------------------------------------------
@@ -73,9 +77,12 @@ async function parseShopify(req: WebhookRequest, deps: WebhookDeps): Promise<Web
   const h = req.headers;
   const hmac = h['x-shopify-hmac-sha256'];
   if (!hmac) return reject(401, 'missing_signature', 'X-Shopify-Hmac-Sha256 header is missing');
-  const store = h['x-shopify-shop-domain']?.trim();
-  if (!store) return reject(401, 'unknown_store', 'X-Shopify-Shop-Domain header is missing');
-  const secrets = await secretsOf(store, deps);
+  const domain = h['x-shopify-shop-domain'];
+  if (!domain?.trim()) return reject(401, 'unknown_store', 'X-Shopify-Shop-Domain header is missing');
+  // Shop domains are case-insensitive: one canonical id for authentication, deduplication and links.
+  const store = canonicalStoreId(domain);
+  if (store === undefined) return reject(401, 'unknown_store', unknownStoreMessage('shopify', deps.storeSetup));
+  const secrets = await secretsOf(store, 'shopify', deps);
   if (secrets.length === 0) return reject(401, 'unknown_store', unknownStoreMessage('shopify', deps.storeSetup));
   if (!verifyShopify(secrets, req.rawBody, hmac)) {
     return reject(401, 'invalid_signature', 'X-Shopify-Hmac-Sha256 does not match the body');
@@ -146,8 +153,10 @@ async function parseGeneric(req: WebhookRequest, deps: WebhookDeps): Promise<Web
   if (!payload.ok) return payload.result;
   const probe = genericStoreProbeSchema.safeParse(payload.value);
   if (!probe.success) return reject(401, 'unknown_store', 'body names no store');
-  const store = probe.data.store;
-  const secrets = await secretsOf(store, deps);
+  // One canonical id ("Generic-Dev" is "generic-dev"): the events carry it, not the spelling sent.
+  const store = canonicalStoreId(probe.data.store);
+  if (store === undefined) return reject(401, 'unknown_store', unknownStoreMessage('generic', deps.storeSetup));
+  const secrets = await secretsOf(store, 'generic', deps);
   if (secrets.length === 0) return reject(401, 'unknown_store', unknownStoreMessage('generic', deps.storeSetup));
   if (!verifyStandardWebhook(secrets, { id, timestamp, body: req.rawBody }, signature)) {
     return reject(401, 'invalid_signature', 'no webhook-signature entry matches the message');
@@ -158,7 +167,7 @@ async function parseGeneric(req: WebhookRequest, deps: WebhookDeps): Promise<Web
   if (body.data.eventId === undefined && id.length > 200) {
     return reject(400, 'invalid_header', 'webhook-id longer than 200 characters cannot serve as eventId; set eventId', 'webhook-id');
   }
-  const event = genericToDomainEvent(body.data, id);
+  const event = genericToDomainEvent({ ...body.data, store }, id);
   if (!event.success) return rejectSchema(event.error, 'event');
   return { ok: true, store, deliveryId: id, events: [event.data] };
 }

@@ -46,7 +46,8 @@ export function mapFulfillmentTopic(topic: 'fulfillments/create' | 'fulfillments
   ];
   const updatedAt = utc(f.updated_at ?? ctx.triggeredAt ?? f.created_at);
   const raw = f.shipment_status ?? undefined;
-  const status = raw === undefined ? undefined : shopifyShipmentStatuses[raw];
+  // An own-property check: a status named "constructor" is unknown, not Object's constructor.
+  const status = raw !== undefined && Object.hasOwn(shopifyShipmentStatuses, raw) ? shopifyShipmentStatuses[raw] : undefined;
   if (status) {
     events.push(
       event(ctx, 'shipment.updated', `shopify:shipment.updated:${f.id}:${status}:${updatedAt}`, updatedAt, {
