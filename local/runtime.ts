@@ -17,6 +17,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFo
 import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { closeServer, listen, readBody } from './aws-json.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
 import { Router, apiGatewayEvent, writeApiGatewayResult, writeJson } from './http.js';
 import { LambdaInvoker, type HandlerModule, type LambdaStats } from './lambda.js';
 import { Outbox, type Email } from './outbox.js';
@@ -180,6 +181,9 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   const inMemory = options.inMemory ?? false;
   const dataDir = resolve(options.dataDir ?? join(options.projectRoot ?? PROJECT_ROOT, '.local', 'data'));
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  // Before anything opens a file in it: dynalite's LevelDB admits one process per directory.
+  const lock = inMemory ? undefined : acquireDataDirLock(dataDir);
+  if (lock) cleanup.push(() => lock.release());
   const file = (name: string) => (inMemory ? undefined : join(dataDir, name));
   const timeScale = options.timeScale ?? (process.env.TIME_SCALE ? Number(process.env.TIME_SCALE) : 1);
   if (!(timeScale > 0) || !Number.isFinite(timeScale)) throw new Error(`timeScale must be a positive number, got ${timeScale}`);
@@ -211,6 +215,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   main.keepAliveTimeout = 1000;
   const url = await listenReusing(main, 'main', requestedPort === 0 ? undefined : requestedPort);
   cleanup.push(() => closeServer(main));
+  lock?.setUrl(url);
 
   const dynamo = dynalite({ createTableMs: 0, ...(inMemory ? {} : { path: join(dataDir, 'dynamodb') }) }) as Server;
   const dynamoUrl = await listenReusing(dynamo, 'dynamodb');
