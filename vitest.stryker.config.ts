@@ -20,6 +20,10 @@ export const MUTATION_TESTS = [
   'tests/unit/ingest-handler.test.ts',
   'tests/unit/webhook-responses.test.ts',
   'tests/integration/order-store.test.ts',
+  // notify's claim-settle path against dynalite and the SES stand-in (concurrent attempts, take-over).
+  'tests/integration/ledger-claim.test.ts',
+  'tests/integration/notify-settle.test.ts',
+  'tests/unit/policy*.test.ts',
 ];
 
 export default defineConfig({
