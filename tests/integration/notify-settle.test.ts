@@ -6,7 +6,7 @@
  * it accepted, the answer lost or not, so "sent exactly once" is counted on what SES took.
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OrderStore } from '../../functions/adapters/order-store.js';
 import type { Mailer, OutgoingEmail, SendOutcome } from '../../functions/adapters/mailer.js';
 import { keys } from '../../functions/adapters/keys.js';
@@ -197,6 +197,20 @@ describe('notify: an earlier attempt whose outcome is unknown', () => {
     expect(line).toMatchObject({ status: 'sent', messageId: 'ses-1' });
     expect(line!.claimId).not.toBe('crashed');
     expect(await w.run()).toBe('sent 0');
+    expect(w.ses.accepted).toHaveLength(1);
+  });
+
+  it('takes over a claim exactly as old as the settle window: the window is over, not still open', async () => {
+    const w = await world();
+    // Real time stands still, so the claim is exactly one window old when notify reads it.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      await earlierClaim(w, 1_000, 'crashed');
+
+      expect(await w.run('receipt', { settleWindowMs: 1_000 })).toBe('sent 1');
+    } finally {
+      vi.useRealTimers();
+    }
     expect(w.ses.accepted).toHaveLength(1);
   });
 
