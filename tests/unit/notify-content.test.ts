@@ -1,0 +1,112 @@
+/**
+ * What notify puts in an email beyond the order itself:
+ * - (issue 11, case 5) a shipping confirmation states the delivery estimate in force even when
+ *   the platform sends none — the date computed from the store's transit days, which is the one
+ *   a later delay notice says was missed and the one the tracking page shows;
+ * - (case 7) a receipt states the charged total, and a breakdown that does not add up to it is
+ *   reported with amounts and ids only.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { OrderStore } from '../../functions/adapters/order-store.js';
+import { Mailer } from '../../functions/adapters/mailer.js';
+import { dueDelayNotices } from '../../functions/domain/lifecycle.js';
+import { foldOrder } from '../../functions/domain/order-state.js';
+import { renderTrackPage } from '../../functions/domain/pages/track.js';
+import { notify, type NotifyDeps } from '../../functions/services/notify.js';
+import type { DomainEvent } from '../../functions/domain/events.js';
+import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
+import { eventItem } from '../support/sdk.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESv2Client);
+const config = aStoreConfig(); // Europe/Berlin, 3 transit days, cutoff 17:00
+
+function deps(now: Date): NotifyDeps {
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
+  const clock = { now: () => now };
+  return {
+    orders: new OrderStore(doc, 'Orders', { clock, retentionDays: 30 }),
+    mailer: new Mailer(new SESv2Client({ region: 'us-east-1' }), 'postpurchase'),
+    clock,
+    configFor: (s) => (s === STORE ? config : undefined),
+    sender: 'orders@acme.example',
+    publicBaseUrl: 'https://pages.acme.example',
+    linkSecret: async () => 'test-link-secret',
+    settleWindowMs: 60_000,
+    inProcessSettleMs: 0,
+  };
+}
+
+// Shipped Tuesday 24 November, 11:00 in Berlin, no estimate from the platform: three business
+// days on is Friday 27 November, 17:00 Berlin (16:00Z).
+const placed = events.placed(anOrder({ customer: { email: 'zoe@example.com', firstName: 'Zoë', locale: 'en-GB' } }));
+const shipped = events.shipped('2026-11-24T10:00:00Z', 'f-1');
+const computed = '2026-11-27T16:00:00.000Z';
+
+async function sentText(kind: 'receipt' | 'shipping_confirmation', list: DomainEvent[], more: Partial<NotifyDeps> = {}): Promise<string> {
+  ddb.on(QueryCommand).resolves({ Items: list.map((e) => eventItem(e)) });
+  ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+  const result = await notify({ kind, next: 'delivery', order: { store: STORE, orderId: '1001' } }, { ...deps(new Date('2026-11-24T10:00:05Z')), ...more });
+  expect(result.sent).toBe(1);
+  return ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Content!.Simple!.Body!.Text!.Data!;
+}
+const shippingConfirmationText = (list = [placed, shipped]) => sentText('shipping_confirmation', list);
+
+beforeEach(() => {
+  ddb.reset();
+  ses.reset();
+  ddb.on(BatchGetCommand).resolves({ Responses: { Orders: [] } });
+  ddb.on(GetCommand).resolves({});
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+  ddb.on(DeleteCommand).resolves({});
+});
+
+describe('receipt money that does not add up', () => {
+  it('states the charged total and reports the mismatch with amounts and ids, nothing personal', async () => {
+    const reports: unknown[] = [];
+    // 139.00 + 4.90 shipping, taxes included, is 143.90; the platform says it charged 150.00.
+    const odd = events.placed(anOrder({ total: '150.00', customer: { email: 'zoe@example.com', firstName: 'Zoë', locale: 'en-GB' } }));
+    const text = await sentText('receipt', [odd], { onMoneyMismatch: (m) => reports.push(m) });
+    expect(text).toContain('Total: €150.00');
+    expect(reports).toEqual([
+      { store: STORE, orderId: '1001', reconciles: false, currency: 'EUR', charged: '150.00', computed: '143.90', difference: '6.10', linesDifference: '0.00' },
+    ]);
+    expect(JSON.stringify(reports)).not.toMatch(/zoe|Zoë|Müller|Hauptstraße/i);
+  });
+
+  it('reports nothing when the receipt adds up', async () => {
+    const reports: unknown[] = [];
+    await sentText('receipt', [placed], { onMoneyMismatch: (m) => reports.push(m) });
+    expect(reports).toEqual([]);
+  });
+});
+
+describe('shipping confirmation estimate', () => {
+  it('states the computed estimate when the platform sends none', async () => {
+    const text = await shippingConfirmationText();
+    expect(text).toContain('Estimated delivery: Friday, 27 November 2026');
+  });
+
+  it("states the platform's own estimate when it sends one", async () => {
+    const text = await shippingConfirmationText([placed, events.shipped('2026-11-24T10:00:00Z', 'f-1', undefined, { estimatedDelivery: '2026-11-30T12:00:00Z' })]);
+    expect(text).toContain('Estimated delivery: Monday, 30 November 2026');
+  });
+
+  it('is the promise a later delay notice names as missed, and the date the tracking page shows', () => {
+    const state = foldOrder(STORE, '1001', [placed, shipped]);
+    const [notice] = dueDelayNotices({ state, ledger: [], unsubscribed: false, suppressed: false, config, now: new Date('2026-11-28T09:00:00Z') });
+    expect(notice).toMatchObject({ what: 'delivery', missedPromise: computed, shipmentId: 'f-1' });
+    const page = renderTrackPage(
+      { language: 'en', locale: 'en-GB', timeZone: 'Europe/Berlin', brand: { name: 'Acme Outdoor', accentColor: '#1a73e8', supportEmail: 'help@acme.example' } },
+      { state },
+      config,
+      new Date('2026-11-25T09:00:00Z'),
+    ).html;
+    expect(page).toContain('<dt>Estimated delivery</dt><dd>Friday, 27 November 2026</dd>');
+  });
+});
