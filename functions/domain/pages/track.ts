@@ -4,7 +4,7 @@
  * shipping confirmation or delay notice that linked to it.
  */
 import { canonicalLocale, formatDate, messagesFor } from '../i18n/index.js';
-import { currentDeliverBy, shipmentEstimate, type DecisionContext, type LedgerEntry } from '../lifecycle.js';
+import { currentDeliverBy, deliveredAt, shipmentEstimate, type DecisionContext, type LedgerEntry } from '../lifecycle.js';
 import { isDelivered, isFullyShipped, type OrderState, type ReportedDelay, type ShipmentState, type TimelineEntry } from '../order-state.js';
 import { later } from '../promises.js';
 import type { StoreConfig } from '../store-config.js';
@@ -28,11 +28,26 @@ function isOpen(state: OrderState): boolean {
   return !!state.order && !state.cancelled && state.refunded !== 'full' && !isDelivered(state);
 }
 
+function decisionContext(view: TrackView, config: StoreConfig, now: Date): DecisionContext {
+  return { state: view.state, ledger: view.ledger ?? [], unsubscribed: false, suppressed: false, config, now };
+}
+
+/**
+ * Nothing is awaited any more: delivered, cancelled, refunded in full, or assumed delivered —
+ * the delivery fallback passed, or the feedback request (which follows delivery) went out. An
+ * "estimated" date after that would be stale.
+ */
+export function isSettled(view: TrackView, config: StoreConfig, now: Date): boolean {
+  if (!isOpen(view.state)) return true;
+  if ((view.ledger ?? []).some((e) => e.kind === 'feedback_request')) return true;
+  return deliveredAt(decisionContext(view, config, now)) !== undefined;
+}
+
 /** The delivery estimates in force now, for the order and each undelivered shipment. */
 export function currentEstimates(view: TrackView, config: StoreConfig, now: Date): Estimates {
   const { state } = view;
-  if (!isOpen(state)) return { byShipment: new Map() };
-  const ctx: DecisionContext = { state, ledger: view.ledger ?? [], unsubscribed: false, suppressed: false, config, now };
+  if (isSettled(view, config, now)) return { byShipment: new Map() };
+  const ctx = decisionContext(view, config, now);
   const byShipment = new Map<string, string>();
   for (const s of state.shipments) if (s.status !== 'delivered') byShipment.set(s.shipmentId, shipmentEstimate(ctx, s));
   let order = [...byShipment.values()].reduce<string | undefined>((a, b) => later(a, b), undefined);
@@ -53,6 +68,24 @@ export function timelineEntries(state: OrderState): TimelineEntry[] {
     .filter(({ entry }) => entry.type !== 'updated')
     .sort((a, b) => Date.parse(a.entry.at) - Date.parse(b.entry.at) || a.i - b.i)
     .map(({ entry }) => entry);
+}
+
+/** A delay notice we emailed about a missed promise, as the order history shows it. */
+export interface DelayNoticeEntry {
+  at: string;
+  missedPromise: string;
+  newEstimate: string;
+}
+
+/**
+ * The delay notices sent (or possibly sent) for missed promises, oldest first. A notice about a
+ * platform-reported delay is left out: the report itself is already in the history.
+ */
+export function delayNoticeEntries(ledger: readonly LedgerEntry[]): DelayNoticeEntry[] {
+  return ledger
+    .filter((e) => e.kind === 'delay_notice' && e.status !== 'skipped' && !e.ref.startsWith('report:') && e.missedPromise && e.newEstimate)
+    .map((e) => ({ at: e.sentAt ?? e.claimedAt, missedPromise: e.missedPromise!, newEstimate: e.newEstimate! }))
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
 /** The most recent reported delay that still matters: the order is open and its shipment is not delivered. */
@@ -93,7 +126,7 @@ export function renderTrackPage(ctx: PageContext, view: TrackView, config: Store
   const date = (iso: string) => formatDate(iso, ctx.locale, ctx.timeZone);
   const dateTime = (iso: string) => formatDateTime(iso, ctx.locale, ctx.timeZone);
   const estimates = currentEstimates(view, config, now);
-  const delay = activeDelay(state);
+  const delay = isSettled(view, config, now) ? undefined : activeDelay(state);
   const shipmentNo = new Map(state.shipments.map((s, i) => [s.shipmentId, i + 1]));
   const titleOf = new Map(order.lineItems.map((li) => [li.id, li.variant ? `${li.title} (${li.variant})` : li.title]));
   const delayReason = (d: ReportedDelay) => (d.reason === 'other' ? p.track.delayOther : m.delay.reasons[d.reason]);
@@ -115,6 +148,20 @@ export function renderTrackPage(ctx: PageContext, view: TrackView, config: Store
       detail ? html`<br><span class="muted">${detail}</span>` : ''
     }</li>`;
   };
+
+  const noticeItem = (n: DelayNoticeEntry): SafeHtml =>
+    html`<li><time datetime="${n.at}">${dateTime(n.at)}</time><br><strong>${p.track.delayNoticeSent}</strong><br><span class="muted">${p.track.delayNoticeDetail(
+      date(n.missedPromise),
+      date(n.newEstimate),
+    )}</span></li>`;
+  // The platform's events and the notices we sent, in one story, oldest first (a notice after
+  // an event of the same instant).
+  const history = [
+    ...timelineEntries(state).map((e, i) => ({ at: e.at, order: i, item: timelineItem(e) })),
+    ...delayNoticeEntries(view.ledger ?? []).map((n, i) => ({ at: n.at, order: 100_000 + i, item: noticeItem(n) })),
+  ]
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.order - b.order)
+    .map((h) => h.item);
 
   const shipmentCard = (s: ShipmentState, i: number): SafeHtml => {
     const url = safeHttpUrl(s.trackingUrl);
@@ -161,7 +208,7 @@ ${state.shipments.length > 0 ? state.shipments.map(shipmentCard) : html`<p>${p.t
 <h2>${p.track.items}</h2>
 <ul class="items">${order.lineItems.map((li) => html`<li>${titleOf.get(li.id)} · ${m.common.quantity(li.quantity)}</li>`)}</ul>
 <h2>${p.track.timeline}</h2>
-<ol class="timeline">${timelineEntries(state).map(timelineItem)}</ol>`;
+<ol class="timeline">${history}</ol>`;
 
   return renderLayout(ctx, { status: 200, title: m.common.orderLabel(order.orderName), body });
 }

@@ -30,6 +30,8 @@ export const de: PageMessages = {
       cancelled: 'Bestellung storniert',
       refunded: 'Erstattung veranlasst',
     },
+    delayNoticeSent: 'Verzögerung mitgeteilt',
+    delayNoticeDetail: (missed, next) => `Erwartet bis ${missed}; neue Schätzung: ${next}.`,
     shipmentRef: (n) => `Sendung ${n}`,
     shipments: 'Sendungen',
     shipmentOf: (n, total) => `Sendung ${n} von ${total}`,

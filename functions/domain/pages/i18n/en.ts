@@ -29,6 +29,8 @@ export const en: PageMessages = {
       cancelled: 'Order cancelled',
       refunded: 'Refund issued',
     },
+    delayNoticeSent: 'Delay notice sent',
+    delayNoticeDetail: (missed, next) => `Expected by ${missed}; new estimate: ${next}.`,
     shipmentRef: (n) => `Shipment ${n}`,
     shipments: 'Shipments',
     shipmentOf: (n, total) => `Shipment ${n} of ${total}`,

@@ -32,6 +32,8 @@ export const fr: PageMessages = {
       cancelled: 'Commande annulée',
       refunded: 'Remboursement effectué',
     },
+    delayNoticeSent: 'Avis de retard envoyé',
+    delayNoticeDetail: (missed, next) => `Prévu pour le ${missed}${nb}; nouvelle estimation${nb}: ${next}.`,
     shipmentRef: (n) => `Colis ${n}`,
     shipments: 'Colis',
     shipmentOf: (n, total) => `Colis ${n} sur ${total}`,

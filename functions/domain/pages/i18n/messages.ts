@@ -17,6 +17,9 @@ export interface PageMessages {
     cancelledNotice: string;
     timeline: string;
     events: Record<TimelineEntry['type'], string>;
+    /** A delay notice we emailed (a missed promise), in the order history. */
+    delayNoticeSent: string;
+    delayNoticeDetail: (missed: string, next: string) => string;
     shipmentRef: (n: number) => string;
     shipments: string;
     shipmentOf: (n: number, total: number) => string;
