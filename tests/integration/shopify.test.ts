@@ -44,7 +44,9 @@ describe('a Shopify store', () => {
     expect((await shopify('orders/create', fixture('orders-create', shift))).status).toBe(200);
 
     await shopify('fulfillments/create', fixture('fulfillments-create', shift - 86_400_000));
-    await h.waitForEmail(orderId, 'shipping_confirmation');
+    const [confirmation] = await h.waitForEmail(orderId, 'shipping_confirmation');
+    // Shopify sent no estimated_delivery_at: the confirmation states the computed estimate.
+    expect(confirmation!.text).toMatch(/Estimated delivery: \w+day, \w+ \d{1,2}, \d{4}/);
     await shopify('fulfillments/update', fixture('fulfillments-update-delivered', shift - 3 * 86_400_000));
     await h.waitForEmail(orderId, 'feedback_request', { timeoutMs: 20_000 });
     expect((await h.emails(orderId)).map((e) => e.kind)).toEqual(['receipt', 'shipping_confirmation', 'feedback_request']);
