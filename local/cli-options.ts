@@ -16,6 +16,7 @@ export const USAGE = `Usage: npm start -- [options]
   --time-scale <n>    virtual seconds per real second, e.g. 86400 = a day per second (env TIME_SCALE, default 1)
   --data-dir <path>   where data survives restarts (default .local/data)
   --in-memory         keep nothing on disk (no captures either, unless --captures is given)
+  --manual-clock      virtual time stands still until POST /_local/clock/advance moves it (tests)
   --captures <dir>    where every webhook received is captured for npm run replay (default .local/captures)
   --no-captures       capture nothing
   --template <path>   run a synthesized template (cdk.out/*.template.json) instead of synthesizing
@@ -34,6 +35,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
       'time-scale': { type: 'string' },
       'data-dir': { type: 'string' },
       'in-memory': { type: 'boolean' },
+      'manual-clock': { type: 'boolean' },
       captures: { type: 'string' },
       'no-captures': { type: 'boolean' },
       template: { type: 'string' },
@@ -55,6 +57,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     timeScale: number('time-scale', values['time-scale']),
     dataDir: values['data-dir'],
     inMemory: values['in-memory'],
+    manualClock: values['manual-clock'],
     templatePath: values.template,
     shops: parseShops(values.shop ?? [], env.SHOPIFY_SHOP),
     captureDir,

@@ -30,6 +30,8 @@ import { ensurePromiseWithResolvers, realSetTimeout } from './timers.js';
 import { localStores, withShops, type LocalStoreInfo } from './shops.js';
 import { CaptureWriter, capturedHeaders } from './captures.js';
 import { DEV_SECRETS } from './dev-secrets.js';
+import { LocalClock, type ClockState } from './clock.js';
+import { installHostClock } from '../functions/adapters/host-hooks.js';
 import { createServer } from 'node:http';
 import { DEFAULT_CLAIM_SETTLE_SECONDS } from '../functions/services/notify.js';
 import { canonicalStoreId, inferredPlatform, type Platform } from '../functions/domain/store-id.js';
@@ -63,6 +65,12 @@ export interface LocalOptions {
   inMemory?: boolean;
   /** Virtual seconds per real second. @default env TIME_SCALE or 1 */
   timeScale?: number;
+  /**
+   * Virtual time stands still until {@link LocalRuntime.advanceTime} (or `POST /_local/clock/advance`)
+   * moves it, firing the deadlines it passes in order: tests that must not depend on machine load.
+   * @default false
+   */
+  manualClock?: boolean;
   /** @default env SHOPIFY_WEBHOOK_SECRET or a printed development default */
   shopifySecret?: string;
   /** A Standard Webhooks secret (`whsec_…`). @default env WEBHOOK_SECRET or a printed development default */
@@ -134,7 +142,12 @@ export interface LocalRuntime {
   captureDir?: string;
   /** What was taken from the template. */
   app: LocalApp;
-  clock: { scale: number; origin: number; now(): Date };
+  clock: { scale: number; origin: number; readonly manual: boolean; now(): Date };
+  /**
+   * Manual clock only: moves virtual time forward, firing each deadline it passes at its own
+   * instant and waiting for the runtime to be idle after each. Resolves with the deadlines fired.
+   */
+  advanceTime(virtualMs: number): Promise<number>;
   outbox(): Promise<Email[]>;
   clearOutbox(): void;
   executions(): ExecutionRecord[];
@@ -274,13 +287,19 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   const clockFile = file('clock.json');
   const now = Date.now();
   let origin = now;
+  let manualNow: number | undefined = options.manualClock ? now : undefined;
   if (clockFile && existsSync(clockFile)) {
-    const prev = JSON.parse(readFileSync(clockFile, 'utf8')) as { origin: number; scale: number };
-    const virtualNow = prev.scale === 1 ? now : prev.origin + (now - prev.origin) * prev.scale;
-    origin = timeScale === 1 ? now : prev.scale === timeScale ? prev.origin : (virtualNow - now * timeScale) / (1 - timeScale);
+    const prev = JSON.parse(readFileSync(clockFile, 'utf8')) as ClockState;
+    const virtualNow = prev.manualNow ?? (prev.scale === 1 ? now : prev.origin + (now - prev.origin) * prev.scale);
+    origin = timeScale === 1 ? now : prev.scale === timeScale && prev.manualNow === undefined ? prev.origin : (virtualNow - now * timeScale) / (1 - timeScale);
+    if (options.manualClock) manualNow = virtualNow;
   }
-  if (clockFile) writeFileSync(clockFile, JSON.stringify({ origin, scale: timeScale }));
-  const clock = { scale: timeScale, origin, now: () => new Date(timeScale === 1 ? Date.now() : origin + (Date.now() - origin) * timeScale) };
+  const clock = new LocalClock({ origin, scale: timeScale, manualNow });
+  const saveClock = () => clockFile && writeFileSync(clockFile, JSON.stringify(clock.state()));
+  saveClock();
+  // Every handler in this process reads this clock (functions/adapters/clock.ts).
+  installHostClock(() => clock.nowMs());
+  cleanup.push(() => installHostClock(undefined));
 
   // The handlers' environment: every function's template environment (local values resolved),
   // then the local endpoints and secrets.
@@ -336,6 +355,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     stateMachineArn: app.stateMachine.arn,
     tasks: app.tasks,
     timeScale,
+    clock,
     recordFile: file('executions.jsonl'),
     random: options.random,
     startExecutionThrottleRate: faults.startExecutionThrottleRate,
@@ -435,6 +455,15 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       res.writeHead(body === undefined ? 404 : 200, { 'content-type': file === '' ? 'text/html; charset=utf-8' : (found?.type ?? 'text/plain') });
       res.end(body ?? 'no such preview');
       return;
+    }
+    if (path === '/_local/clock' && method === 'GET') return writeJson(res, 200, { now: clock.now().toISOString(), scale: clock.scale, manual: clock.manual });
+    if (path === '/_local/clock/advance' && method === 'POST') {
+      const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { seconds?: number; days?: number };
+      const ms = ((body.seconds ?? 0) + (body.days ?? 0) * 86_400) * 1000;
+      if (!clock.manual) return writeJson(res, 409, { message: 'The clock is not manual: start with --manual-clock' });
+      if (!(ms >= 0) || !Number.isFinite(ms)) return writeJson(res, 400, { message: 'seconds or days: a non-negative number' });
+      const fired = await runtime.advanceTime(ms);
+      return writeJson(res, 200, { now: clock.now().toISOString(), fired });
     }
     if (path === '/_local/health') return writeJson(res, 200, { status: 'ok', url, timeScale, virtualNow: clock.now().toISOString(), executions: sfn.stats().executions });
     if (path === '/_local/outbox' && method === 'GET') {
@@ -545,6 +574,11 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     app,
     clock,
     resumed,
+    advanceTime: async (ms) => {
+      const fired = await clock.advance(ms, () => runtime.whenIdle({ timeoutMs: 60_000 }));
+      saveClock();
+      return fired;
+    },
     outbox: async () => outbox.list(),
     clearOutbox: () => outbox.clear(),
     executions: () => sfn.executions(),

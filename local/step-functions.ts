@@ -82,6 +82,11 @@ export interface LocalStepFunctionsOptions {
   invoke: (functionLogicalId: string, payload: unknown) => Promise<unknown>;
   /** Virtual seconds per real second. @default 1 */
   timeScale?: number;
+  /**
+   * Where virtual deadlines (callback timeouts, heartbeats, the execution timeout) are kept; a
+   * manual clock fires them only when a test moves it. @default - real timers, divided by timeScale
+   */
+  clock?: VirtualTimers;
   /** JSON-lines file recording executions across restarts. @default - in memory only */
   recordFile?: string;
   /** Shortest retry pause, in ms, however large the time scale. @default 5 */
@@ -95,6 +100,11 @@ export interface LocalStepFunctionsOptions {
    * StartExecution token bucket is empty) instead of starting. @default 0
    */
   startExecutionThrottleRate?: number;
+}
+
+/** Timers in virtual time (see local/clock.ts). */
+export interface VirtualTimers {
+  after(virtualMs: number, fn: () => void, options?: { minRealMs?: number }): LongTimer;
 }
 
 export interface StepFunctionsStats {
@@ -254,6 +264,7 @@ export class LocalStepFunctions {
   private readonly states: Record<string, StateDef>;
   private readonly executionTimeoutSeconds: number | undefined;
   private readonly scale: number;
+  private readonly virtual: VirtualTimers;
   private readonly minCallbackDeadlineMs: number;
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly runs = new Map<string, Run>();
@@ -271,6 +282,9 @@ export class LocalStepFunctions {
     this.scale = options.timeScale ?? 1;
     this.minCallbackDeadlineMs = options.minCallbackDeadlineMs ?? 250;
     if (!(this.scale > 0)) throw new Error(`timeScale must be positive, got ${this.scale}`);
+    this.virtual = options.clock ?? {
+      after: (ms, fn, o = {}) => setLongTimeout(fn, Math.max(o.minRealMs ?? 0, ms / this.scale), { unref: true }),
+    };
     this.states = collectStates(options.definition.States as Record<string, unknown>, {});
     for (const [name, state] of Object.entries(this.states)) {
       if (state.Type === 'Task' && !options.tasks[name]) throw new Error(`Task state ${name} has no local handler binding`);
@@ -510,10 +524,10 @@ export class LocalStepFunctions {
     run.abort = execution.abort;
     if (this.executionTimeoutSeconds !== undefined) {
       run.timers.push(
-        setLongTimeout(() => {
+        this.virtual.after(this.executionTimeoutSeconds * 1000, () => {
           run.stopReason = 'timeout';
           execution.abort();
-        }, (this.executionTimeoutSeconds * 1000) / this.scale, { unref: true }),
+        }),
       );
     }
     const events = (async () => {
@@ -627,14 +641,14 @@ export class LocalStepFunctions {
     // A scaled deadline never undercuts the time a callback's own function needs to answer: at a
     // large scale a one-second deadline would be microseconds, and the timeout would always win
     // the race that on AWS the function wins.
-    const deadlineMs = (s: number) => Math.max(Math.min(s * 1000, this.minCallbackDeadlineMs), (s * 1000) / this.scale);
-    if (timeout !== undefined) timers.push(setLongTimeout(() => expire('States.Timeout'), deadlineMs(timeout), { unref: true }));
+    const floor = (s: number) => ({ minRealMs: Math.min(s * 1000, this.minCallbackDeadlineMs) });
+    if (timeout !== undefined) timers.push(this.virtual.after(timeout * 1000, () => expire('States.Timeout'), floor(timeout)));
     if (heartbeat !== undefined) {
-      let beat = setLongTimeout(() => expire('States.HeartbeatTimeout'), (heartbeat * 1000) / this.scale, { unref: true });
+      let beat = this.virtual.after(heartbeat * 1000, () => expire('States.HeartbeatTimeout'));
       timers.push({ cancel: () => beat.cancel() });
       entry.onHeartbeat = () => {
         beat.cancel();
-        beat = setLongTimeout(() => expire('States.HeartbeatTimeout'), (heartbeat * 1000) / this.scale, { unref: true });
+        beat = this.virtual.after(heartbeat * 1000, () => expire('States.HeartbeatTimeout'));
       };
     }
     try {

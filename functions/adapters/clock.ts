@@ -3,6 +3,8 @@
  * faster (TIME_SCALE, counted from TIME_ORIGIN) so that days of waiting take seconds; every
  * deadline the functions compute then agrees with the scaled timers of the local runtime.
  */
+import { hostNow } from './host-hooks.js';
+
 export interface Clock {
   now(): Date;
 }
@@ -20,5 +22,13 @@ export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
   const scale = Number(env.TIME_SCALE ?? '1');
   if (!Number.isFinite(scale) || scale <= 0) throw new Error(`Invalid environment: TIME_SCALE must be a positive number, got "${env.TIME_SCALE}"`);
   const origin = env.TIME_ORIGIN ? Number(env.TIME_ORIGIN) : Date.now();
-  return scaledClock(scale, origin);
+  const scaled = scaledClock(scale, origin);
+  // A host that runs the handlers (the local runtime) may hold the clock itself, e.g. stopped
+  // while a test moves it by hand; on Lambda no host clock is installed.
+  return {
+    now: () => {
+      const host = hostNow();
+      return host === undefined ? scaled.now() : new Date(host);
+    },
+  };
 }

@@ -1,22 +1,24 @@
 /**
  * The order lifecycle end to end: the synthesized state machine on the ASL interpreter, the
- * real handlers, dynalite and the SES stand-in. One virtual day passes per real second.
+ * real handlers, dynalite and the SES stand-in. The clock is manual: virtual time moves only when
+ * a test moves it (`h.advance(days)`), firing each deadline on the way, so what a test sees never
+ * depends on how loaded the machine is. The tests share one runtime and run one after another,
+ * since moving time moves it for every order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedbackLink, shipment, startHarness, type Harness } from '../support/local-harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ manualClock: true });
 }, 120_000);
 afterAll(async () => {
   await h?.stop();
 });
 
 const kinds = async (orderId: string) => (await h.emails(orderId)).map((e) => e.kind);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.concurrent('order lifecycle', () => {
+describe('order lifecycle', () => {
   it('happy path: receipt, shipping confirmation, delivery, feedback request; feedback given ends it with no reminder', async () => {
     const id = 'H-1';
     expect((await h.post('order.placed', { order: h.order(id) })).status).toBe(202);
@@ -30,7 +32,13 @@ describe.concurrent('order lifecycle', () => {
     expect(confirmation!.html).toContain('/track?t=');
 
     await h.post('shipment.updated', { orderId: id, shipmentId: 's1', status: 'delivered' });
-    const [request] = await h.waitForEmail(id, 'feedback_request', { timeoutMs: 20_000 });
+    await h.idle();
+    // Not before the feedback window (7 days after delivery) is over…
+    await h.advance(6.9);
+    expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation']);
+    // …and then at once.
+    await h.advance(0.2);
+    const [request] = await h.waitForEmail(id, 'feedback_request');
     expect(request!.headers['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
 
     const click = await fetch(feedbackLink(request!, 5));
@@ -63,7 +71,8 @@ describe.concurrent('order lifecycle', () => {
     await h.post('order.delayed', { orderId: id, reason: 'backorder', message: 'Back in stock next week', newShipBy: h.at(9) });
     const [notice] = await h.waitForEmail(id, 'delay_notice');
     expect(notice!.text).toContain('Back in stock next week');
-    await sleep(1_000);
+    // Days pass, short of the new ship-by date: no second notice.
+    await h.advance(5);
     expect((await kinds(id)).filter((k) => k === 'delay_notice')).toHaveLength(1);
   });
 
@@ -71,10 +80,12 @@ describe.concurrent('order lifecycle', () => {
     const id = 'M-1';
     await h.post('order.placed', { order: h.order(id) });
     await h.waitForEmail(id, 'receipt');
-    // Two business days pass in a few real seconds.
-    await h.waitForEmail(id, 'delay_notice', { timeoutMs: 20_000 });
+    // Two business days, a weekend at most between them.
+    await h.advance(4.5);
+    await h.waitForEmail(id, 'delay_notice');
     await h.post('shipment.created', shipment(id, 'm1'));
     await h.waitForEmail(id, 'shipping_confirmation');
+    await h.idle();
     expect((await kinds(id)).filter((k) => k === 'delay_notice')).toHaveLength(1);
   });
 
@@ -84,10 +95,12 @@ describe.concurrent('order lifecycle', () => {
     await h.waitForEmail(id, 'receipt');
     await h.post('shipment.created', shipment(id, 'e1', undefined, { estimatedDelivery: h.at(0.5) }));
     await h.waitForEmail(id, 'shipping_confirmation');
-    const [notice] = await h.waitForEmail(id, 'delay_notice', { timeoutMs: 15_000 });
+    await h.advance(0.6);
+    const [notice] = await h.waitForEmail(id, 'delay_notice');
     expect(notice!.text).toContain('JDE1');
     await h.post('shipment.updated', { orderId: id, shipmentId: 'e1', status: 'delivered' });
-    await sleep(2_500);
+    // The new estimate passes after delivery: no notice for it.
+    await h.advance(6);
     expect((await kinds(id)).filter((k) => k === 'delay_notice')).toHaveLength(1);
   });
 
@@ -99,7 +112,7 @@ describe.concurrent('order lifecycle', () => {
     await h.waitForEmail(id, 'cancellation');
     await h.waitForExecution(id, 'SUCCEEDED');
     await h.post('shipment.created', shipment(id, 'late'));
-    await sleep(1_500);
+    await h.advance(3);
     expect(await kinds(id)).toEqual(['receipt', 'cancellation']);
   });
 
@@ -123,16 +136,23 @@ describe.concurrent('order lifecycle', () => {
     await h.post('order.cancelled', { orderId: id });
     await h.waitForEmail(id, 'cancellation');
     await h.waitForExecution(id, 'SUCCEEDED');
+    await h.advance(3);
     expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'cancellation']);
   });
 
   it('no feedback given: exactly one reminder, then the workflow ends', async () => {
     const id = 'R-1';
     await h.post('order.placed', { order: h.order(id) });
-    await h.post('shipment.created', shipment(id, 'r1'), { at: h.at(0.01) });
-    await h.post('shipment.updated', { orderId: id, shipmentId: 'r1', status: 'delivered' }, { at: h.at(0.02) });
-    await h.waitForEmail(id, 'feedback_reminder', { timeoutMs: 25_000 });
+    await h.post('shipment.created', shipment(id, 'r1'));
+    await h.post('shipment.updated', { orderId: id, shipmentId: 'r1', status: 'delivered' });
+    await h.advance(7.1);
+    await h.waitForEmail(id, 'feedback_request');
+    await h.advance(3.5);
+    expect(await kinds(id)).not.toContain('feedback_reminder');
+    await h.advance(0.6);
+    await h.waitForEmail(id, 'feedback_reminder');
     await h.waitForExecution(id, 'SUCCEEDED');
+    await h.advance(5);
     expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'feedback_request', 'feedback_reminder']);
   });
 
@@ -144,7 +164,7 @@ describe.concurrent('order lifecycle', () => {
     await Promise.all([h.post('order.placed', { order }, { eventId: 'place-o1', at: order.placedAt }), h.post('order.placed', { order }, { eventId: 'place-o1', at: order.placedAt })]);
     await h.waitForEmail(id, 'shipping_confirmation');
     await h.post('shipment.created', ship, { eventId: 'ship-o1' });
-    await sleep(1_000);
+    await h.idle();
     expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation']);
   });
 });

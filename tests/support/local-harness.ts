@@ -13,6 +13,13 @@ export interface Harness {
   rt: LocalRuntime;
   /** Virtual now, as an ISO string, shifted by `days`. */
   at(days?: number): string;
+  /**
+   * With a manual clock: lets `days` of virtual time pass, firing every deadline on the way and
+   * waiting until the runtime is idle after each.
+   */
+  advance(days: number): Promise<void>;
+  /** Resolves once nothing is queued or running (executions waiting on a deadline aside). */
+  idle(): Promise<void>;
   post(type: EventType, data: unknown, opts?: { at?: string; eventId?: string }): Promise<Response>;
   emails(orderId: string): Promise<Email[]>;
   waitForEmail(orderId: string, kind: string, opts?: { count?: number; timeoutMs?: number }): Promise<Email[]>;
@@ -32,12 +39,20 @@ export async function startHarness(options: Parameters<typeof startLocal>[0] = {
   const harness: Harness = {
     rt,
     at,
-    post: (type, data, opts = {}) =>
-      fetch(`${rt.url}/_local/webhooks/generic`, {
+    advance: async (days) => {
+      await rt.advanceTime(days * 86_400_000);
+    },
+    idle: () => rt.whenIdle({ timeoutMs: 60_000 }),
+    post: async (type, data, opts = {}) => {
+      // On a manual clock each webhook comes a virtual second after the one before, so that
+      // platform timestamps are distinct and ordered, as they are in life.
+      if (rt.clock.manual) await rt.advanceTime(1000);
+      return fetch(`${rt.url}/_local/webhooks/generic`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ type, timestamp: opts.at ?? at(), store: GENERIC_STORE, ...(opts.eventId ? { eventId: opts.eventId } : {}), data }),
-      }),
+      });
+    },
     emails,
     async waitForEmail(orderId, kind, { count = 1, timeoutMs = 30_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
