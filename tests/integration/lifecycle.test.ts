@@ -140,6 +140,22 @@ describe('order lifecycle', () => {
     expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'cancellation']);
   });
 
+  it('a cancellation that arrives late, dated before the delivery: no feedback request when the window ends, and no reminder', async () => {
+    const id = 'CF-1';
+    await h.post('order.placed', { order: h.order(id) });
+    await h.post('shipment.created', shipment(id, 'cf1'));
+    const cancelledAt = h.at();
+    await h.post('shipment.updated', { orderId: id, shipmentId: 'cf1', status: 'delivered' });
+    await h.advance(1);
+    // The platform's cancellation webhook comes a day late, dated when the order was cancelled.
+    await h.post('order.cancelled', { orderId: id, reason: 'customer' }, { at: cancelledAt });
+    await h.advance(12);
+    const sent = await kinds(id);
+    expect(sent.slice(0, 2)).toEqual(['receipt', 'shipping_confirmation']);
+    expect(sent).not.toContain('feedback_request');
+    expect(sent).not.toContain('feedback_reminder');
+  });
+
   it('no feedback given: exactly one reminder, then the workflow ends', async () => {
     const id = 'R-1';
     await h.post('order.placed', { order: h.order(id) });

@@ -208,3 +208,23 @@ describe('an unsettled claim (a crash or a lost answer between the claim and the
     expect(plannedEmails('feedback_reminder', ctx(delivered, '2026-12-08T10:00:01Z', { ledger: [sent('feedback_request', 'order', { sentAt: '2026-12-03T10:00:00Z' })] }))).toHaveLength(1);
   });
 });
+
+describe('feedback mail for a cancelled order', () => {
+  // Cancelled in transit; the carrier still reports the delivery (or the fallback assumes it).
+  const delivered = [placed, events.shipped('2026-11-24T10:00:00Z'), events.status('2026-11-26T10:00:00Z', 'delivered')];
+  const cancelled = [placed, events.shipped('2026-11-24T10:00:00Z'), events.cancelled('2026-11-25T10:00:00Z', 'customer request'), events.status('2026-11-26T10:00:00Z', 'delivered')];
+
+  it('plans no feedback request for it, and closes its feedback window', () => {
+    const at = '2026-12-03T10:00:01Z';
+    expect(plannedEmails('feedback_request', ctx(delivered, at))).toHaveLength(1);
+    expect(plannedEmails('feedback_request', ctx(cancelled, at))).toEqual([]);
+    expect(decideAwait('feedback_window', ctx(cancelled, at))).toEqual({ action: 'interrupt', error: 'OrderClosed' });
+  });
+
+  it('sends it no reminder, and ends the feedback wait', () => {
+    const ledger = [sent('feedback_request', 'order', { sentAt: '2026-12-03T10:00:00Z' })];
+    expect(plannedEmails('feedback_reminder', ctx(delivered, '2026-12-07T10:00:01Z', { ledger }))).toHaveLength(1);
+    expect(plannedEmails('feedback_reminder', ctx(cancelled, '2026-12-07T10:00:01Z', { ledger }))).toEqual([]);
+    expect(decideAwait('feedback', ctx(cancelled, '2026-12-05T10:00:00Z', { ledger }))).toEqual({ action: 'proceed', next: 'none' });
+  });
+});
