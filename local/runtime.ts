@@ -142,7 +142,7 @@ export interface LocalRuntime {
   captureDir?: string;
   /** What was taken from the template. */
   app: LocalApp;
-  clock: { scale: number; origin: number; readonly manual: boolean; now(): Date };
+  clock: { scale: number; origin: number; /** Set when the clock is manual (startLocal({ manualClock: true })). */ readonly manual?: boolean; now(): Date };
   /**
    * Manual clock only: moves virtual time forward, firing each deadline it passes at its own
    * instant and waiting for the runtime to be idle after each. Resolves with the deadlines fired.
