@@ -90,6 +90,9 @@ async function parseShopify(req: WebhookRequest, deps: WebhookDeps): Promise<Web
 
   const topic = h['x-shopify-topic']?.trim();
   if (!topic) return reject(400, 'missing_header', 'X-Shopify-Topic header is missing', 'x-shopify-topic');
+  if (isShopifyTestNotification(h)) {
+    return { ok: true, store, deliveryId: h['x-shopify-webhook-id']?.trim() || 'shopify-test-notification', events: [], ignored: testNotificationReason(topic) };
+  }
   // X-Shopify-Event-Id is shared by every delivery of one merchant action, so it names the
   // delivery better than the per-subscription X-Shopify-Webhook-Id.
   const deliveryId = h['x-shopify-event-id']?.trim() || h['x-shopify-webhook-id']?.trim();
@@ -111,6 +114,23 @@ async function parseShopify(req: WebhookRequest, deps: WebhookDeps): Promise<Web
       return { ok: true, store, deliveryId, events: events.value, ...(mapped.ignored ? { ignored: mapped.ignored } : {}) };
     }
   }
+}
+
+/**
+ * The admin's "Send test notification" (Settings → Notifications → Webhooks) marks what it sends
+ * with X-Shopify-Test: true. It sends Shopify's published sample payloads (order #9999, id
+ * 820982911946154508, customer jon@example.com, dates in 2021, already cancelled), about orders
+ * that do not exist; real deliveries say false, or nothing. Checked after the signature, so an
+ * acknowledged test proves the URL, the tunnel and the secret are right, and stored nowhere.
+ * Orders placed in a development store with a test gateway are real deliveries: their payload's
+ * own `"test": true` is not looked at here.
+ */
+function isShopifyTestNotification(h: Record<string, string | undefined>): boolean {
+  return h['x-shopify-test']?.trim().toLowerCase() === 'true';
+}
+
+function testNotificationReason(topic: string): string {
+  return `Shopify test notification (X-Shopify-Test: true) for ${topic}: signature verified; its sample data is not stored and sends no email`;
 }
 
 function validTimestamp(value: string | undefined): string | undefined {
