@@ -5,9 +5,7 @@
  * editing config/dev.json. What each store is verified with is described for the start banner.
  */
 import { storesEnvSchema, type StoresEnv } from '../functions/adapters/env.js';
-
-/** `<handle>.myshopify.com`: the permanent domain Shopify names a shop by in X-Shopify-Shop-Domain. */
-const SHOP_DOMAIN = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+import { canonicalStoreId, inferredPlatform, isShopDomain, type Platform } from '../functions/domain/store-id.js';
 
 /**
  * The shops named by `--shop` flags and SHOPIFY_SHOP (comma-separated), trimmed, lower-cased
@@ -17,9 +15,9 @@ export function parseShops(flags: readonly string[] = [], envValue?: string): st
   const given = [...flags.map((f) => ({ from: '--shop', value: f })), ...(envValue ?? '').split(',').map((v) => ({ from: 'SHOPIFY_SHOP', value: v }))];
   const shops: string[] = [];
   for (const { from, value } of given) {
-    const shop = value.trim().toLowerCase();
-    if (!shop && from === 'SHOPIFY_SHOP') continue;
-    if (!SHOP_DOMAIN.test(shop)) {
+    if (!value.trim() && from === 'SHOPIFY_SHOP') continue;
+    const shop = canonicalStoreId(value) ?? '';
+    if (!isShopDomain(shop)) {
       throw new Error(
         `${from} "${value}": a Shopify shop is named by its permanent <shop>.myshopify.com domain (the one X-Shopify-Shop-Domain sends; ` +
           'Shopify admin → Settings → Domains lists it), e.g. --shop my-dev-store.myshopify.com',
@@ -51,38 +49,33 @@ export function defaultShopStore(shop: string): StoresEnv[number] {
  */
 export function withShops(storesJson: string | undefined, shops: readonly string[]): { storesJson: string; added: string[] } {
   const stores = JSON.parse(storesJson ?? '[]') as Array<{ storeId: string }>;
-  const known = new Set(stores.map((s) => s.storeId.toLowerCase()));
+  const known = new Set(stores.map((s) => canonicalStoreId(s.storeId)));
   const added = shops.filter((s) => !known.has(s));
   return { storesJson: JSON.stringify([...stores, ...added.map(defaultShopStore)]), added };
 }
 
-export type StoreEndpoint = 'shopify' | 'generic';
-
 /** How a local store's webhooks are authenticated, for the banner: which endpoint and which secret. */
 export interface LocalStoreInfo {
   storeId: string;
-  endpoint: StoreEndpoint;
+  /** `shopify`: POST /webhooks/shopify, Shopify HMAC; `generic`: POST /webhooks, Standard Webhooks. */
+  endpoint: Platform;
   /** The environment variable holding the secret. */
   secretEnv: 'SHOPIFY_WEBHOOK_SECRET' | 'WEBHOOK_SECRET';
   /** True when added by --shop / SHOPIFY_SHOP rather than configured. */
   addedLocally: boolean;
 }
 
-/** Shopify shops are the `*.myshopify.com` ids; every other store signs with Standard Webhooks. */
-export function endpointOf(storeId: string): StoreEndpoint {
-  return storeId.toLowerCase().endsWith('.myshopify.com') ? 'shopify' : 'generic';
-}
-
+/** Each store of a STORES value, on the endpoint of its platform (configured, or implied by its id). */
 export function localStores(storesJson: string | undefined, added: readonly string[]): LocalStoreInfo[] {
-  const stores = JSON.parse(storesJson ?? '[]') as Array<{ storeId: string; platform?: StoreEndpoint }>;
+  const stores = JSON.parse(storesJson ?? '[]') as Array<{ storeId: string; platform?: Platform }>;
   return stores.map((s) => {
-    // The configured platform decides (functions/domain/store-config.ts); the id only when unset.
-    const endpoint = s.platform ?? endpointOf(s.storeId);
+    const storeId = canonicalStoreId(s.storeId) ?? s.storeId;
+    const endpoint = s.platform ?? inferredPlatform(storeId);
     return {
-      storeId: s.storeId,
+      storeId,
       endpoint,
       secretEnv: endpoint === 'shopify' ? 'SHOPIFY_WEBHOOK_SECRET' : 'WEBHOOK_SECRET',
-      addedLocally: added.includes(s.storeId),
+      addedLocally: added.includes(storeId),
     };
   });
 }

@@ -18,7 +18,7 @@ const sample = (topic: string) => readFileSync(`tests/fixtures/shopify/samples/$
 let rt: LocalRuntime;
 beforeAll(async () => {
   // A virtual day per real second: a delay notice or feedback request due "long ago" would be sent at once.
-  rt = await startLocal({ port: 0, inMemory: true, timeScale: 86_400, shops: ['with-header.myshopify.com'], log: () => {} });
+  rt = await startLocal({ port: 0, inMemory: true, timeScale: 86_400, shops: ['with-header.myshopify.com', 'admin-order.myshopify.com', 'reverse-order.myshopify.com'], log: () => {} });
 }, 120_000);
 afterAll(async () => {
   await rt?.stop();
@@ -56,6 +56,8 @@ async function settle(): Promise<void> {
 }
 
 const emailsFor = async (shop: string) => (await rt.outbox()).filter((e) => e.store === shop);
+const runningFor = (shop: string) =>
+  rt.executions().filter((e) => e.status === 'RUNNING' && e.name.includes(SAMPLE_ORDER_ID) && e.input.includes(shop));
 
 describe("Shopify's Send test notification, for every supported topic", () => {
   it('is acknowledged 200 ignored, once the signature is verified, and changes nothing', async () => {
@@ -86,4 +88,24 @@ describe("Shopify's Send test notification, for every supported topic", () => {
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_signature');
   });
+
+  // Shopify's current header reference does not list X-Shopify-Test: should a sample arrive
+  // unmarked (or be replayed from a capture without it), its content alone must be harmless.
+  for (const [shop, order] of [
+    ['admin-order.myshopify.com', TOPICS],
+    ['reverse-order.myshopify.com', [...TOPICS].reverse()],
+  ] as const) {
+    it(`without the test header, in ${shop.startsWith('admin') ? "the admin's" : 'reverse'} order: every sample 2xx, no email claims anything`, async () => {
+      for (const topic of order) {
+        const res = await deliver(shop, topic, false);
+        expect({ topic, status: res.status, ok: res.status >= 200 && res.status < 300 }).toEqual({ topic, status: res.status, ok: true });
+      }
+      await settle();
+      // The sample order was created already cancelled and voided: no receipt "confirmed", no
+      // shipping confirmation, delay notice or feedback request for it, and nothing left waiting
+      // to send one later.
+      expect((await emailsFor(shop)).map((e) => `${e.kind}: ${e.subject}`)).toEqual([]);
+      expect(runningFor(shop)).toEqual([]);
+    }, 120_000);
+  }
 });
