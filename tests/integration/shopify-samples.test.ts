@@ -17,8 +17,8 @@ const sample = (topic: string) => readFileSync(`tests/fixtures/shopify/samples/$
 
 let rt: LocalRuntime;
 beforeAll(async () => {
-  // A virtual day per real second: a delay notice or feedback request due "long ago" would be sent at once.
-  rt = await startLocal({ port: 0, inMemory: true, timeScale: 86_400, shops: ['with-header.myshopify.com', 'admin-order.myshopify.com', 'reverse-order.myshopify.com'], log: () => {} });
+  // The clock is manual: time moves only when settle() moves it, however loaded the machine.
+  rt = await startLocal({ port: 0, inMemory: true, manualClock: true, shops: ['with-header.myshopify.com', 'admin-order.myshopify.com', 'reverse-order.myshopify.com'], log: () => {} });
 }, 120_000);
 afterAll(async () => {
   await rt?.stop();
@@ -47,11 +47,14 @@ function deliver(shop: string, topic: string, test: boolean): Promise<Response> 
   });
 }
 
-/** Lets a few virtual days pass and the work they cause finish. */
+/**
+ * Lets two virtual months pass on the manual clock, firing every deadline on the way (ship-by,
+ * delivery estimates, the delivery fallback, the feedback window and reminder), and the work
+ * they cause finish: whatever a sample could ever send would be in the outbox by then.
+ */
 async function settle(): Promise<void> {
   await rt.whenIdle({ timeoutMs: 60_000 });
-  const until = rt.clock.now().getTime() + 3 * 86_400_000;
-  while (rt.clock.now().getTime() < until) await new Promise((r) => setTimeout(r, 50));
+  await rt.advanceTime(60 * 86_400_000);
   await rt.whenIdle({ timeoutMs: 60_000 });
 }
 
