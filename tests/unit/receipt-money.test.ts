@@ -233,6 +233,18 @@ describe('receipt money from Shopify payloads', () => {
     });
   });
 
+  it("takes Shopify's discount total after an edit when its pro rata share rounds differently from ours", () => {
+    // The socks' discount is 3.76 for three pairs; one is removed. Our share for two is 2.51
+    // (2.5067 rounded), Shopify's 2.50: its current_total_discounts (20.30) is what was charged.
+    const body = fixture('orders-updated');
+    body.line_items[1].discount_allocations[0].amount = '3.76';
+    body.line_items[1].discount_allocations[0].amount_set.shop_money.amount = '3.76';
+    body.line_items[1].discount_allocations[0].amount_set.presentment_money.amount = '3.76';
+    const state = stateOf(['orders/updated', body]);
+    expect(checkOrderMoney(state.order!)).toMatchObject({ reconciles: true, charged: '206.23' });
+    expect(summaryRows(receipt(state, 'en-US').text)).toContain('Discount (WELCOME10): -$20.30');
+  });
+
   it("states the amount charged at creation (total_price), not Shopify's current_total_price, for the published sample", () => {
     const body = fixture('orders-create-shopify-sample');
     expect([body.total_price, body.current_total_price]).toEqual(['404.95', '414.95']);

@@ -13,7 +13,7 @@
  */
 import type { OrderInput } from '../../order.js';
 import { discountSchema, lineItemSchema, orderSchema, taxLineSchema } from '../../order.js';
-import { isNegative, isZero, lineTotal, prorate, subtractDecimals, sumDecimals, toCurrencyAmount } from '../../webhooks/decimal.js';
+import { currencyDigits, isNegative, isZero, lineTotal, prorate, subtractDecimals, sumDecimals, toCurrencyAmount } from '../../webhooks/decimal.js';
 import { clip } from './common.js';
 import type { PriceSet, ShopifyOrder } from './schemas.js';
 
@@ -88,12 +88,15 @@ export function moneyParts(o: ShopifyOrder, view: MoneyView, currency: string, m
         };
 
   // Discounts: per discount application, what it took off the items left and the shipping.
+  let prorated = 0;
   const allocations = [
     ...items.flatMap(({ li, quantity }) =>
       (li.discount_allocations ?? []).map((a) => {
         const full = required([a.amount, a.amount_set]);
         // After an edit removed some units, only their share of the line's discounts remains.
-        return { index: a.discount_application_index, amount: quantity === li.quantity ? full : prorate(full, quantity, li.quantity) };
+        if (quantity === li.quantity) return { index: a.discount_application_index, amount: full };
+        prorated += 1;
+        return { index: a.discount_application_index, amount: prorate(full, quantity, li.quantity) };
       }),
     ),
     ...shippingLines.flatMap((s) => (s.discount_allocations ?? []).map((a) => ({ index: a.discount_application_index, amount: required([a.amount, a.amount_set]) }))),
@@ -120,6 +123,11 @@ export function moneyParts(o: ShopifyOrder, view: MoneyView, currency: string, m
       // Codes carry their amounts at creation; after an edit only the total is current.
       const code = clip(discounts.map((d) => d.code).filter(Boolean).join(', '), discountCodeLimit);
       discounts = isZero(discountTotal) ? [] : [{ code, amount: discountTotal }];
+    } else if (prorated > 0 && discounts.length > 0 && !isZero(rest) && withinRounding(rest, prorated, currency)) {
+      // Our pro rata share of an edited line's discount and Shopify's may differ by a cent per
+      // line; Shopify's total is the one charged, so the last discount absorbs the difference.
+      const last = discounts.at(-1)!;
+      discounts = [...discounts.slice(0, -1), { ...last, amount: toCurrencyAmount(sumDecimals([last.amount, rest]), currency) }];
     } else if (!isZero(rest) && !isNegative(rest)) {
       discounts = [...discounts, { amount: toCurrencyAmount(rest, currency) }];
     }
@@ -148,4 +156,12 @@ export function moneyParts(o: ShopifyOrder, view: MoneyView, currency: string, m
       ? required([o.current_total_price, o.current_total_price_set], [o.total_price, o.total_price_set])
       : required([o.total_price, o.total_price_set]),
   };
+}
+
+/** Whether `difference` is at most one minor unit of the currency per prorated allocation. */
+function withinRounding(difference: string, prorated: number, currency: string): boolean {
+  const unit = currencyDigits(currency) === 0 ? '1' : `0.${'0'.repeat(currencyDigits(currency) - 1)}1`;
+  const bound = sumDecimals(Array.from({ length: prorated }, () => unit));
+  const magnitude = difference.replace(/^-/, '');
+  return !isNegative(subtractDecimals(bound, magnitude));
 }
