@@ -30,6 +30,8 @@ export default {
   vitest: { configFile: 'vitest.stryker.config.ts' },
   mutate: [
     'functions/domain/lifecycle.ts',
+    // The shopper-experience policy the lifecycle decisions apply (issue 11), once it exists.
+    'functions/domain/policy.ts',
     'functions/domain/order-state.ts',
     'functions/services/notify.ts',
     'functions/domain/webhooks/signatures.ts',
