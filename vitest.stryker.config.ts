@@ -16,6 +16,7 @@ export const MUTATION_TESTS = [
   'tests/unit/ses-events.test.ts',
   'tests/unit/webhook-signatures.test.ts',
   'tests/unit/webhook-parse.test.ts',
+  'tests/unit/webhook-auth.test.ts',
   'tests/unit/generic-webhook.test.ts',
   'tests/unit/ingest-handler.test.ts',
   'tests/unit/webhook-responses.test.ts',
