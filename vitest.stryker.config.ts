@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 
 export const MUTATION_TESTS = [
   'tests/unit/lifecycle.test.ts',
+  'tests/unit/lifecycle-rules.test.ts',
   'tests/unit/order-state.test.ts',
   'tests/unit/order-state-rules.test.ts',
   'tests/unit/promises.test.ts',
