@@ -12,7 +12,7 @@ import type { Mailer, OutgoingEmail, SendOutcome } from '../../functions/adapter
 import { keys } from '../../functions/adapters/keys.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
 import { formatDate } from '../../functions/domain/i18n/format.js';
-import type { EmailKind } from '../../functions/domain/lifecycle.js';
+import { waitSeconds, type EmailKind } from '../../functions/domain/lifecycle.js';
 import { handleSesEvent } from '../../functions/services/ses-events.js';
 import { notify, type NotifyDeps, type NotifyInput } from '../../functions/services/notify.js';
 import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
@@ -89,6 +89,9 @@ interface World {
   deps: NotifyDeps;
   run: (kind?: EmailKind, overrides?: Partial<NotifyDeps>, input?: Partial<NotifyInput>) => Promise<string>;
   line: (kind?: EmailKind, ref?: string) => Promise<Record<string, unknown> | undefined>;
+  /** Sets the (virtual) clock of this world. */
+  at: (iso: string) => void;
+  freshWait: (next: Parameters<typeof waitSeconds>[0]) => Promise<number>;
 }
 
 /** A fresh order with the given events stored, and notify wired to dynalite and scripted SES. */
@@ -96,6 +99,8 @@ async function world(storedEvents: (orderId: string) => DomainEvent[] = (id) => 
   const orderId = `N-${++seq}`;
   for (const e of storedEvents(orderId)) await table.doc.send(new PutCommand({ TableName: table.tableName, Item: eventItem(e, orderId) }));
   const ses = new ScriptedSes();
+  let now = NOW;
+  const clock = { now: () => now };
   const orders = new ObservedStore(table.doc, table.tableName, { clock, retentionDays: 30 });
   const deps: NotifyDeps = {
     orders,
@@ -114,7 +119,12 @@ async function world(storedEvents: (orderId: string) => DomainEvent[] = (id) => 
       (e: Error) => `${e.name}: ${e.message}`,
     );
   const line: World['line'] = async (kind = 'receipt', ref = 'order') => (await orders.getLedger(STORE, orderId, kind, ref)) as Record<string, unknown> | undefined;
-  return { orderId, ses, orders, deps, run, line };
+  const at = (iso: string) => {
+    now = new Date(iso);
+  };
+  /** The wait computed afresh from what is stored: notify's answer must agree with it. */
+  const freshWait = async (next: Parameters<typeof waitSeconds>[0]) => waitSeconds(next, { ...(await orders.load(STORE, orderId)), config, now: clock.now() });
+  return { orderId, ses, orders, deps, run, line, at, freshWait };
 }
 
 /** A line claimed by an earlier attempt whose outcome is unknown, `ageMs` ago in real time. */
@@ -284,7 +294,9 @@ describe('notify: non-essential mail while sending is paused', () => {
     const w = await world(delivered);
     await w.orders.setNonEssentialPaused(true, 'bounce rate near review');
     try {
-      expect(await w.run('feedback_request')).toBe('sent 0');
+      const result = await notify({ kind: 'feedback_request', next: 'feedback', order: { store: STORE, orderId: w.orderId } }, w.deps);
+      expect(result.sent).toBe(0);
+      expect(result.wait.seconds).toBe(await w.freshWait('feedback'));
     } finally {
       await w.orders.setNonEssentialPaused(false, 'test over');
     }
@@ -303,6 +315,7 @@ describe('notify: the next wait counts from what was just sent', () => {
 
     expect(result.sent).toBe(1);
     expect(result.wait.seconds).toBe(aStoreConfig().lifecycle.feedbackReminderDays * 86_400);
+    expect(result.wait.seconds).toBe(await w.freshWait('feedback'));
   });
 
   it('waits the shortest wait when nothing follows (next defaults to "none")', async () => {
@@ -312,6 +325,37 @@ describe('notify: the next wait counts from what was just sent', () => {
     const explicit = await notify({ kind: 'receipt', next: 'none', order: { store: STORE, orderId: w.orderId } }, w.deps);
 
     expect([result.wait.seconds, explicit.wait.seconds]).toEqual([60, 60]);
+  });
+});
+
+describe('notify: delay notices', () => {
+  it('records what each notice said, and a second missed promise gets its own notice: the stored ledger decides what is due', async () => {
+    const w = await world();
+    w.at('2026-11-26T10:00:00Z');
+
+    const first = await notify({ kind: 'delay_notice', next: 'shipment', order: { store: STORE, orderId: w.orderId } }, w.deps);
+
+    expect(first.sent).toBe(1);
+    const [notice] = (await w.orders.load(STORE, w.orderId)).ledger.filter((l) => l.kind === 'delay_notice');
+    expect(notice).toMatchObject({ status: 'sent', missedPromise: '2026-11-25T16:00:00.000Z' });
+    expect(Date.parse(notice!.newEstimate!)).toBeGreaterThan(Date.parse('2026-11-26T10:00:00Z'));
+    expect(first.wait.seconds).toBe(await w.freshWait('shipment'));
+
+    // A week on, still unshipped: the new estimate has passed too.
+    w.at('2026-12-03T10:00:00Z');
+    expect(await w.run('delay_notice')).toBe('sent 1');
+    expect(w.ses.accepted).toHaveLength(2);
+  });
+
+  it('after SES rejects a notice, waits as the stored ledger says', async () => {
+    const w = await world();
+    w.at('2026-11-26T10:00:00Z');
+    w.ses.answer('rejected');
+
+    const result = await notify({ kind: 'delay_notice', next: 'shipment', order: { store: STORE, orderId: w.orderId } }, w.deps);
+
+    expect(result.sent).toBe(0);
+    expect(result.wait.seconds).toBe(await w.freshWait('shipment'));
   });
 });
 
