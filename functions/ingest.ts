@@ -4,14 +4,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
 import { OrderStore } from './adapters/order-store.js';
 import { clock, storesFromEnv, webhookSecrets } from './adapters/runtime-config.js';
 import { logger, metrics, MetricUnit } from './adapters/observability.js';
-import type { DomainEvent } from './domain/events.js';
+import { sqsEnqueue } from './adapters/event-queue.js';
 import { ingestWebhook } from './services/ingest-webhook.js';
 import { storeSetupSchema } from './domain/webhooks/unknown-store.js';
 
@@ -28,18 +28,9 @@ const sqs = new SQSClient({});
 const orders = new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS });
 const secretsFor = webhookSecrets(storesFromEnv());
 
-async function enqueue(events: DomainEvent[]): Promise<void> {
-  for (let i = 0; i < events.length; i += 10) {
-    const batch = events.slice(i, i + 10);
-    const res = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: env.QUEUE_URL,
-        Entries: batch.map((e, j) => ({ Id: String(j), MessageBody: JSON.stringify(e) })),
-      }),
-    );
-    if (res.Failed?.length) throw new Error(`${res.Failed.length} events not queued`);
-  }
-}
+const enqueue = sqsEnqueue(sqs, env.QUEUE_URL);
+/** Same name as APP_METRICS.eventsDeferred in lib/monitoring.ts (entries do not import lib/). */
+const APP_METRIC_EVENTS_DEFERRED = 'EventsDeferredToOutbox';
 
 // The signature replay window is about real elapsed time, so it reads the wall clock even
 // when the local runtime makes workflow time pass faster.
@@ -51,6 +42,10 @@ async function ingestHandler(event: APIGatewayProxyEventV2): Promise<APIGatewayP
   metrics.addDimension('source', source);
   metrics.addMetric(answer.statusCode < 300 ? 'WebhooksAccepted' : 'WebhooksRejected', MetricUnit.Count, 1);
   logger.info('webhook', { source, status: answer.statusCode, code: (answer.body.error as { code?: string } | undefined)?.code });
+  if (answer.deferred) {
+    metrics.addMetric(APP_METRIC_EVENTS_DEFERRED, MetricUnit.Count, answer.deferred);
+    logger.warn('events stored but not queued; the outbox sweeper queues them', { source, deferred: answer.deferred });
+  }
   return { statusCode: answer.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body) };
 }
 

@@ -27,6 +27,8 @@ export const APP_METRICS = {
   webhooksAccepted: 'WebhooksAccepted',
   /** ingest: one per webhook refused (bad signature, unknown store…). */
   webhooksRejected: 'WebhooksRejected',
+  /** ingest: events stored but not queued (the enqueue failed); the outbox sweeper queues them. */
+  eventsDeferred: 'EventsDeferredToOutbox',
   /** notify: one per email handed to SES (dimensions `service`, `kind`). */
   emailsSent: 'EmailsSent',
 } as const;

@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { acknowledge, wildcardResourceFinding } from './nag.js';
 import { ENV } from '../functions/adapters/env.js';
-import { LOOKUP_INDEX } from '../functions/adapters/keys.js';
+import { LOOKUP_INDEX, OUTBOX_INDEX } from '../functions/adapters/keys.js';
 
 /** Attribute every item carries (epoch seconds) so DynamoDB deletes it after the retention period. */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -21,8 +21,8 @@ export interface OrderTableProps {
 }
 
 /**
- * The single table (see functions/adapters/keys.ts): pk/sk strings, one GSI for the order
- * lookup, on-demand billing, point-in-time recovery and TTL on `expiresAt`.
+ * The single table (see functions/adapters/keys.ts): pk/sk strings, a GSI for the order
+ * lookup and a sparse one for the event outbox, on-demand billing, point-in-time recovery and TTL on `expiresAt`.
  *
  * Encryption uses the AWS managed key (aws/dynamodb) rather than a customer-managed one: every
  * use of the key is still logged in CloudTrail, nothing outside this account reads the table,
@@ -50,6 +50,16 @@ export class OrderTable extends Construct {
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    // Sparse: only stored events not yet queued carry its keys (the transactional outbox, see
+    // functions/services/sweep-outbox.ts), so it stays a handful of items. The sweeper needs
+    // the event itself to queue it, and nothing else.
+    this.table.addGlobalSecondaryIndex({
+      indexName: OUTBOX_INDEX,
+      partitionKey: { name: 'outboxPk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'outboxSk', type: dynamodb.AttributeType.NUMBER },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: ['event'],
+    });
   }
 
   /** Grants a function read or read/write access to the table and its index, and sets TABLE_NAME. */
@@ -60,7 +70,7 @@ export class OrderTable extends Construct {
       acknowledge(
         fn.role,
         wildcardResourceFinding(this, `${this.table.tableArn}/index/*`),
-        `Grants on the table cover its indexes as "<table arn>/index/*"; the only index is ${LOOKUP_INDEX} (order lookup by store and order number).`,
+        `Grants on the table cover its indexes as "<table arn>/index/*": ${LOOKUP_INDEX} (order lookup by store and order number) and ${OUTBOX_INDEX} (stored events not yet queued).`,
       );
     }
     return grant;

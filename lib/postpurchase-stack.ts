@@ -5,6 +5,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ENV } from '../functions/adapters/env.js';
 import { resolveWebhookSecrets, storesEnvJson, type StackConfig } from './config.js';
+import { EventOutbox } from './event-outbox.js';
 import { EventQueue } from './event-queue.js';
 import { HandlerFunction, type EntryName } from './handler-function.js';
 import { Mailer } from './mailer.js';
@@ -24,11 +25,12 @@ export interface PostpurchaseStackProps extends StackProps {
 export class PostpurchaseStack extends Stack {
   readonly table: OrderTable;
   readonly events: EventQueue;
+  readonly outbox: EventOutbox;
   readonly workflow: OrderWorkflow;
   readonly mailer: Mailer;
   readonly api: WebhookApi;
   readonly monitoring: Monitoring;
-  readonly functions: Readonly<Record<'ingest' | 'router' | 'notify' | 'await' | 'sesEvents' | 'pages', HandlerFunction>>;
+  readonly functions: Readonly<Record<'ingest' | 'router' | 'notify' | 'await' | 'sesEvents' | 'pages' | 'outbox', HandlerFunction>>;
   /** The state machine's ARN as the functions receive it (built from its fixed name, see below). */
   readonly stateMachineArn: string;
 
@@ -45,7 +47,8 @@ export class PostpurchaseStack extends Stack {
     const awaitFn = fn('await', 'AwaitFunction', Duration.seconds(15));
     const sesEvents = fn('ses-events', 'SesEventsFunction', Duration.seconds(30));
     const pages = fn('pages', 'PagesFunction', Duration.seconds(10));
-    this.functions = { ingest, router, notify, await: awaitFn, sesEvents, pages };
+    const outbox = fn('outbox', 'OutboxFunction', Duration.seconds(60));
+    this.functions = { ingest, router, notify, await: awaitFn, sesEvents, pages, outbox };
     const all = Object.values(this.functions);
 
     this.table = new OrderTable(this, 'OrderTable');
@@ -54,6 +57,7 @@ export class PostpurchaseStack extends Stack {
     this.events = new EventQueue(this, 'Events', { maxConsumerTimeout: router.timeout });
     this.events.bindProducer(ingest);
     this.events.addConsumer(router);
+    this.outbox = new EventOutbox(this, 'Outbox', { sweeper: outbox, queue: this.events, producer: ingest });
 
     const webhookSecrets = new WebhookSecrets(this, 'WebhookSecrets', { secrets: resolveWebhookSecrets(config) });
     webhookSecrets.grantRead(ingest);
@@ -134,7 +138,7 @@ export class PostpurchaseStack extends Stack {
       stateMachine: this.workflow.stateMachine,
       deadLetterQueue: this.events.deadLetterQueue,
       eventQueue: this.events.queue,
-      functions: { Ingest: ingest, Router: router, Notify: notify, Await: awaitFn, SesEvents: sesEvents, Pages: pages },
+      functions: { Ingest: ingest, Router: router, Notify: notify, Await: awaitFn, SesEvents: sesEvents, Pages: pages, Outbox: outbox },
       httpApi: this.api.httpApi,
       encryptionKey: topicKey,
       alarmEmail: config.alarmEmail,

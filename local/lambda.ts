@@ -18,7 +18,7 @@ export interface HandlerModule {
 }
 
 /** Who invoked: the state machine, the SQS event source, the HTTP API or SNS (SES events). */
-export type InvocationSource = 'states' | 'sqs' | 'http' | 'sns';
+export type InvocationSource = 'states' | 'sqs' | 'http' | 'sns' | 'events';
 
 /** A function error as Lambda reports it: `name` is the errorType callers match on. */
 export class LambdaFunctionError extends Error {

@@ -13,7 +13,13 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  type DescribeTableCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { closeServer, listen, readBody } from './aws-json.js';
@@ -24,6 +30,7 @@ import { Outbox, type Email } from './outbox.js';
 import { renderOutboxPage } from './outbox-page.js';
 import { LocalSes, type SesStats } from './ses.js';
 import { LocalSqs, type SqsStats } from './sqs.js';
+import { LocalSchedules } from './schedules.js';
 import { LocalStepFunctions, type ExecutionRecord, type HistoryEvent, type StepFunctionsStats } from './step-functions.js';
 import { describeApp, loadTemplate, PROJECT_ROOT, type CfnTemplate, type LocalApp } from './template.js';
 import { ensurePromiseWithResolvers, realSetTimeout } from './timers.js';
@@ -54,6 +61,8 @@ export interface LocalFaults {
   lambdaCrashRate?: number;
   /** Probability that StartExecution answers ThrottlingException (the account's StartExecution bucket is empty). */
   startExecutionThrottleRate?: number;
+  /** Probability that SQS refuses SendMessage(Batch) with a 500, queuing nothing (the SDK's retries included, so 1 refuses every send). */
+  sqsSendFailureRate?: number;
 }
 
 export interface LocalOptions {
@@ -123,6 +132,8 @@ export interface LocalStats {
   injectedCrashes: number;
   durations: LambdaStats['durations'];
   sqs: SqsStats;
+  /** Runs of scheduled rules (the outbox sweeper) and how many failed. */
+  schedules: { runs: number; failures: number };
   ses: SesStats;
   http: { requests: number; byRoute: Record<string, number> };
   outbox: number;
@@ -371,12 +382,25 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     region: REGION,
     snapshotFile: file('sqs.json'),
     batchingWindowMs: options.sqsBatchingWindowMs,
+    sendFailureRate: faults.sqsSendFailureRate,
+    random: options.random,
     maxBatchingWindowMs: 100,
     invoke: (id, event: SQSEvent) => invoker.invoke(id, event, 'sqs'),
     log,
   });
   sqsListener = sqs.listener;
   cleanup.push(() => sqs.close());
+  // Scheduled rules (the outbox sweeper) on the virtual clock.
+  const schedules = new LocalSchedules({
+    schedules: app.schedules,
+    invoke: (id, event) => invoker.invoke(id, event, 'events'),
+    timeScale,
+    region: REGION,
+    accountId: ACCOUNT,
+    now: () => clock.now(),
+    log,
+  });
+  cleanup.push(() => schedules.close());
 
   const port = (u: string) => Number(new URL(u).port);
   lastPorts = { main: port(url), dynamodb: port(dynamoUrl), sfn: port(sfnUrl), sqs: port(sqsUrl), ses: port(ses.url) };
@@ -422,6 +446,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       injectedCrashes: l.injectedCrashes,
       durations: l.durations,
       sqs: sqs.stats(),
+      schedules: schedules.stats(),
       ses: ses.stats(),
       http: { requests: httpStats.requests, byRoute: { ...httpStats.byRoute } },
       outbox: outbox.size,
@@ -592,6 +617,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       ses.setFaults(faults);
       invoker.setCrashRate(faults.lambdaCrashRate ?? 0);
       sfn.setStartExecutionThrottleRate(faults.startExecutionThrottleRate ?? 0);
+      sqs.setSendFailureRate(faults.sqsSendFailureRate ?? 0);
     },
     whenIdle: async ({ timeoutMs = 30_000 } = {}) => {
       const deadline = Date.now() + timeoutMs;
@@ -610,6 +636,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       if (stopped) return;
       stopped = true;
       await closeServer(main);
+      await schedules.close();
       await sfn.close();
       await sqs.close();
       // Let invocations under way finish their calls to the stand-ins before those go away.
@@ -664,11 +691,26 @@ function storesOfEnv(storesJson: string | undefined): Array<{ storeId: string; p
 async function ensureTable(endpoint: string, input: NonNullable<LocalApp['table']>, log: (line: string) => void): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
-    await client.send(new DescribeTableCommand({ TableName: input.TableName }));
-  } catch (e) {
-    if (!(e instanceof ResourceNotFoundException) && (e as Error).name !== 'ResourceNotFoundException') throw e;
-    await client.send(new CreateTableCommand(input));
-    log(`[dynamodb] created table ${input.TableName}`);
+    let existing: DescribeTableCommandOutput;
+    try {
+      existing = await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    } catch (e) {
+      if (!(e instanceof ResourceNotFoundException) && (e as Error).name !== 'ResourceNotFoundException') throw e;
+      await client.send(new CreateTableCommand(input));
+      log(`[dynamodb] created table ${input.TableName}`);
+      return;
+    }
+    // A data directory from before an index was added to the template. dynalite cannot add an
+    // index to a table (UpdateTable ignores it), so say what that means instead of failing later.
+    const have = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    for (const index of input.GlobalSecondaryIndexes ?? []) {
+      if (!have.has(index.IndexName)) {
+        log(
+          `[dynamodb] the table in this data directory predates its index ${index.IndexName}, which dynalite cannot add; ` +
+            'whatever reads that index fails (for the outbox index: stranded events are not swept). Start with a fresh --data-dir to get it.',
+        );
+      }
+    }
   } finally {
     client.destroy();
   }

@@ -75,6 +75,9 @@ export interface LocalSqsOptions {
   minVisibilityMs?: number;
   /** Concurrent batches per event source. @default the source's MaximumConcurrency or 5 */
   concurrency?: number;
+  /** Probability that SendMessage(Batch) answers 500 and queues nothing (fault injection). @default 0 */
+  sendFailureRate?: number;
+  random?: () => number;
   log?: (line: string) => void;
 }
 
@@ -88,6 +91,8 @@ export interface SqsStats {
   queued: number;
   inFlight: number;
   deadLetterDepth: number;
+  /** SendMessage(Batch) calls refused by the injected fault. */
+  sendsRefused: number;
 }
 
 export const md5 = (data: string | Buffer) => createHash('md5').update(data).digest('hex');
@@ -123,11 +128,13 @@ export class LocalSqs {
   private wakeAt = Infinity;
   private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
-  private readonly counters = { sent: 0, batchesDelivered: 0, messagesDelivered: 0, failedDeliveries: 0, deadLettered: 0, replayed: 0 };
+  private readonly counters = { sent: 0, batchesDelivered: 0, messagesDelivered: 0, failedDeliveries: 0, deadLettered: 0, replayed: 0, sendsRefused: 0 };
+  private sendFailureRate: number;
   private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly options: LocalSqsOptions) {
     this.scale = options.timeScale ?? 1;
+    this.sendFailureRate = options.sendFailureRate ?? 0;
     for (const def of options.queues) this.queues.set(def.name, { def, messages: [], inFlight: new Map(), dedupe: new Map() });
     for (const def of options.eventSources) {
       const queue = [...this.queues.values()].find((q) => q.def.arn === def.queueArn);
@@ -146,14 +153,28 @@ export class LocalSqs {
     this.pump();
   }
 
+  /** Sets the probability that a send is refused with a 500 (see LocalFaults.sqsSendFailureRate). */
+  setSendFailureRate(rate: number): void {
+    this.sendFailureRate = rate;
+  }
+
+  private maybeRefuseSend(): void {
+    if (this.sendFailureRate > 0 && (this.options.random ?? Math.random)() < this.sendFailureRate) {
+      this.counters.sendsRefused++;
+      throw new AwsError('com.amazonaws.sqs#InternalError', 'Injected fault: the queue refused the message (sqsSendFailureRate)', 500);
+    }
+  }
+
   /** The request listener for the local `AWS_ENDPOINT_URL_SQS` endpoint. */
   readonly listener = awsJsonListener('AmazonSQS', {
     SendMessage: (i) => {
+      this.maybeRefuseSend();
       const queue = this.queueByUrl(i.QueueUrl);
       const r = this.enqueue(queue, i);
       return { MessageId: r.messageId, MD5OfMessageBody: r.md5OfBody, ...(r.md5OfAttributes ? { MD5OfMessageAttributes: r.md5OfAttributes } : {}), ...(r.sequenceNumber ? { SequenceNumber: r.sequenceNumber } : {}) };
     },
     SendMessageBatch: (i) => {
+      this.maybeRefuseSend();
       const queue = this.queueByUrl(i.QueueUrl);
       const entries = (i.Entries as Array<Record<string, unknown>> | undefined) ?? [];
       if (entries.length === 0) throw queueError('EmptyBatchRequest', 'AWS.SimpleQueueService.EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.');

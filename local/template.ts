@@ -498,6 +498,24 @@ export interface EventSourceDefinition {
   maximumConcurrency?: number;
 }
 
+/** A scheduled EventBridge rule (`rate(…)`) invoking a function. */
+export interface ScheduleDefinition {
+  logicalId: string;
+  expression: string;
+  /** The rate in (virtual) seconds. */
+  periodSeconds: number;
+  functionLogicalId: string;
+  entry: string;
+}
+
+/** Seconds of a `rate(N unit)` schedule expression; undefined for cron() and anything else. */
+export function ratePeriodSeconds(expression: string): number | undefined {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
+  if (!m) return undefined;
+  const unit = { minute: 60, minutes: 60, hour: 3600, hours: 3600, day: 86_400, days: 86_400 }[m[2] as 'minute'];
+  return Number(m[1]) * unit;
+}
+
 export interface LocalApp {
   template: CfnTemplate;
   resolver: TemplateResolver;
@@ -507,6 +525,7 @@ export interface LocalApp {
   routes: RouteBinding[];
   queues: QueueDefinition[];
   eventSources: EventSourceDefinition[];
+  schedules: ScheduleDefinition[];
   table?: CreateTableCommandInput;
   /** The function receiving SES event notifications (entry `ses-events`), if any. */
   sesEventsFunction?: LocalFunction;
@@ -643,6 +662,18 @@ export function describeApp(template: CfnTemplate, ctx: Partial<ResolveContext> 
     });
   }
 
+  const schedules: ScheduleDefinition[] = [];
+  for (const [id, r] of ofType(template, 'AWS::Events::Rule')) {
+    const props = r.Properties ?? {};
+    if (typeof props.ScheduleExpression !== 'string' || (props.State !== undefined && props.State !== 'ENABLED')) continue;
+    const periodSeconds = ratePeriodSeconds(props.ScheduleExpression);
+    if (periodSeconds === undefined) throw new Error(`Rule ${id}: the local runtime runs rate() schedules only, not "${props.ScheduleExpression}"`);
+    for (const target of (props.Targets as Array<{ Arn: unknown }> | undefined) ?? []) {
+      const fn = functionByName(resolver.resolveString(target.Arn, `${id}.Targets.Arn`), `Rule ${id}`);
+      schedules.push({ logicalId: id, expression: props.ScheduleExpression, periodSeconds, functionLogicalId: fn.logicalId, entry: fn.entry });
+    }
+  }
+
   const tables = ofType(template, 'AWS::DynamoDB::Table', 'AWS::DynamoDB::GlobalTable');
   if (tables.length > 1) throw new Error(`Expected at most one DynamoDB table, found ${tables.length}`);
   const table = tables[0] ? tableInput(resolver, tables[0][0], tables[0][1]) : undefined;
@@ -657,6 +688,7 @@ export function describeApp(template: CfnTemplate, ctx: Partial<ResolveContext> 
     routes,
     queues,
     eventSources,
+    schedules,
     table,
     sesEventsFunction: Object.values(functions).find((f) => f.entry === 'ses-events'),
     configurationSetName: configurationSets[0] ? resolver.physicalName(configurationSets[0][0]) : undefined,

@@ -82,7 +82,7 @@ function responses(authCodes: string[], payloadCodes: string[], payloadExample: 
       status: 'ignored',
       reason: 'topic "products/update" is not used',
     }),
-    '202': receipt('Authentic: its new events are stored and queued. Do not retry.', { status: 'accepted', events: ['order-NH-100234-placed'] }),
+    '202': receipt('Authentic: its new events are stored, and a stored event is routed (queued now, or by the outbox sweeper within about two minutes if the queue refused it). Do not retry.', { status: 'accepted', events: ['order-NH-100234-placed'] }),
     '400': errorResponse('Authentic but unusable: not JSON, or the first failing field (`field`, a dotted path) and why. Retrying the same request fails the same way.', payloadCodes, payloadExample),
     '401': errorResponse('Not authentic: missing or wrong signature, unknown store, or a timestamp outside the window.', authCodes, {
       code: 'invalid_signature',
@@ -95,10 +95,6 @@ function responses(authCodes: string[], payloadCodes: string[], payloadExample: 
     '415': errorResponse('Content-Type is not application/json.', ['unsupported_media_type'], {
       code: 'unsupported_media_type',
       message: 'content-type must be application/json (charset utf-8 if given)',
-    }),
-    '503': errorResponse('Stored but not yet queued: retry the same delivery, which completes it.', ['enqueue_failed'], {
-      code: 'enqueue_failed',
-      message: 'Stored but not yet queued; retry the delivery.',
     }),
   };
 }

@@ -36,6 +36,8 @@ export const ENV = {
   languages: 'LANGUAGES',
   /** `local` in the local runtime: unknown_store answers say how to add a store there. @default deployed */
   storeSetup: 'STORE_SETUP',
+  /** Seconds after it was stored that an event still in the outbox is queued by the sweeper (at least ingest's timeout). */
+  outboxGraceSeconds: 'OUTBOX_GRACE_SECONDS',
 } as const;
 
 /** Per-store settings as the functions receive them: config plus the name of its webhook secret. */

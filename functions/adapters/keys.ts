@@ -5,6 +5,7 @@
  * | item                | pk                          | sk                                   |
  * |---------------------|-----------------------------|--------------------------------------|
  * | domain event        | ORDER#<store>#<orderId>     | EVENT#<occurredAt>#<eventId>         |
+ * |   (not yet queued)  |   + outbox index: outboxPk PENDING, outboxSk <stored at, epoch ms>  |
  * | order lookup        | ORDER#<store>#<orderId>     | META  (gsi1: LOOKUP#<store>#<name>)  |
  * | email ledger        | ORDER#<store>#<orderId>     | MAIL#<kind>#<ref>                    |
  * | awaited callback    | ORDER#<store>#<orderId>     | AWAIT                                |
@@ -39,3 +40,12 @@ export const keys = {
 
 /** Name of the one global secondary index (order lookup by store and order number). */
 export const LOOKUP_INDEX = 'gsi1';
+
+/**
+ * Name of the sparse outbox index: it holds exactly the stored events not yet handed to the
+ * queue (attributes `outboxPk` = OUTBOX_PENDING and `outboxSk` = when the event was stored, real epoch milliseconds).
+ * Whoever queues an event removes the attributes, and so takes it out of the index; the outbox
+ * sweeper queues what stays there (functions/services/sweep-outbox.ts).
+ */
+export const OUTBOX_INDEX = 'outbox';
+export const OUTBOX_PENDING = 'PENDING';

@@ -15,11 +15,11 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { domainEventSchema, type DomainEvent } from '../domain/events.js';
+import { domainEventSchema, orderIdOf, type DomainEvent } from '../domain/events.js';
 import type { AwaitPhase, EmailKind, LedgerEntry, OrderView } from '../domain/lifecycle.js';
 import { foldOrder } from '../domain/order-state.js';
 import type { Clock } from './clock.js';
-import { keys } from './keys.js';
+import { keys, OUTBOX_INDEX, OUTBOX_PENDING } from './keys.js';
 
 export interface AwaitItem {
   token: string;
@@ -74,6 +74,7 @@ export class OrderStore {
    * already routed (an unrouted duplicate is enqueued again: the first enqueue may have failed).
    */
   async putEvent(event: DomainEvent, orderId: string): Promise<{ result: 'new' } | { result: 'duplicate'; routed: boolean }> {
+    const receivedAt = this.options.clock.now().toISOString();
     try {
       await this.doc.send(
         new PutCommand({
@@ -83,7 +84,12 @@ export class OrderStore {
             sk: keys.eventSk(event.occurredAt, event.eventId),
             itemType: 'event',
             event,
-            receivedAt: this.options.clock.now().toISOString(),
+            receivedAt,
+            // In the outbox index until someone has queued it: the transactional outbox. Real
+            // time, not the (possibly scaled) clock: the sweeper's grace outlasts a real
+            // invocation of ingest (see sweep-outbox.ts).
+            outboxPk: OUTBOX_PENDING,
+            outboxSk: Date.now(),
             expiresAt: this.expiresAt(),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -103,15 +109,69 @@ export class OrderStore {
     }
   }
 
+  /** Records that the event was routed; it also leaves the outbox, in case its enqueuer died before saying so. */
   async markRouted(event: DomainEvent, orderId: string): Promise<void> {
     await this.doc.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId) },
-        UpdateExpression: 'SET routedAt = :now',
+        UpdateExpression: 'SET routedAt = :now REMOVE outboxPk, outboxSk',
         ExpressionAttributeValues: { ':now': this.options.clock.now().toISOString() },
       }),
     );
+  }
+
+  /**
+   * Takes events out of the outbox once the queue has accepted them: from then on SQS owns
+   * their delivery (retries, then the dead-letter queue). Never creates an item.
+   */
+  async markQueued(events: readonly DomainEvent[]): Promise<void> {
+    await Promise.all(
+      events.map((event) => this.leaveOutbox({ pk: keys.order(event.store, orderIdOf(event)), sk: keys.eventSk(event.occurredAt, event.eventId) })),
+    );
+  }
+
+  private async leaveOutbox(key: Record<string, unknown>): Promise<void> {
+    await unlessAlreadyDone(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'REMOVE outboxPk, outboxSk',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Stored events still in the outbox that were stored before `beforeMs` (real epoch ms),
+   * oldest first, at most `limit`. The index is eventually consistent: an event queued a moment ago
+   * may still show, and is then queued twice, which routing absorbs.
+   */
+  async outboxEvents(beforeMs: number, limit: number): Promise<DomainEvent[]> {
+    const found: DomainEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: OUTBOX_INDEX,
+          KeyConditionExpression: 'outboxPk = :p AND outboxSk < :before',
+          ExpressionAttributeValues: { ':p': OUTBOX_PENDING, ':before': beforeMs },
+          Limit: limit - found.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const parsed = domainEventSchema.safeParse(item.event);
+        if (parsed.success) found.push(parsed.data);
+        // An item no router could read would hold its place in the index forever: drop it from the outbox.
+        else await this.leaveOutbox({ pk: item.pk, sk: item.sk });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && found.length < limit);
+    return found;
   }
 
   /** The lookup item behind "find my order by number and email" on the tracking page. */

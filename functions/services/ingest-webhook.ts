@@ -1,18 +1,23 @@
 /**
  * The webhook endpoint's core: authenticate and validate (parseWebhook), store every event
- * durably and once (a conditional put keyed by its business id), then enqueue for routing.
- * 2xx only after the store; a failed enqueue answers 503 so the platform retries, and the
- * retry re-enqueues the stored-but-unrouted event.
+ * durably and once (a conditional put keyed by its business id, which also puts it in the
+ * outbox index), then enqueue it for routing and take it out of the outbox.
+ *
+ * 2xx means stored, and a stored event is routed whatever happens next: if the enqueue fails,
+ * or this invocation dies before or after it, the event stays in the outbox and the sweeper
+ * (functions/services/sweep-outbox.ts) queues it. So a failed enqueue still answers 2xx; the
+ * platform need not retry, and not every platform does.
  */
 import { orderIdOf, type DomainEvent } from '../domain/events.js';
 import { parseWebhook } from '../domain/webhooks/parse-webhook.js';
 import type { WebhookDeps } from '../domain/webhooks/parse-webhook.js';
 import type { OrderStore } from '../adapters/order-store.js';
+import type { Enqueue } from '../adapters/event-queue.js';
 import type { StoreSetup } from '../domain/webhooks/unknown-store.js';
 
 export interface IngestDeps {
   orders: OrderStore;
-  enqueue: (events: DomainEvent[]) => Promise<void>;
+  enqueue: Enqueue;
   secretsFor: WebhookDeps['secretsFor'];
   now: () => Date;
   maxBytes?: number;
@@ -23,6 +28,8 @@ export interface IngestDeps {
 export interface HttpAnswer {
   statusCode: number;
   body: Record<string, unknown>;
+  /** Events stored but not queued now: the outbox sweeper queues them (for the entry's log). */
+  deferred?: number;
 }
 
 export async function ingestWebhook(
@@ -43,16 +50,21 @@ export async function ingestWebhook(
       if (!stored.routed) toRoute.push(event);
     }
   }
+  let deferred = 0;
   if (toRoute.length > 0) {
     try {
       await deps.enqueue(toRoute);
+      // Queued: SQS owns delivery from here. If this write fails the sweeper queues the events
+      // once more, which routing absorbs (start by name, settle by decision).
+      await deps.orders.markQueued(toRoute).catch(() => undefined);
     } catch {
-      return { statusCode: 503, body: { error: { code: 'enqueue_failed', message: 'Stored but not yet queued; retry the delivery.' } } };
+      deferred = toRoute.length;
     }
   }
   const allDuplicates = duplicates === parsed.events.length;
   return {
     statusCode: allDuplicates ? 200 : 202,
     body: { status: allDuplicates ? 'duplicate' : 'accepted', events: parsed.events.map((e) => e.eventId) },
+    ...(deferred > 0 ? { deferred } : {}),
   };
 }

@@ -40,6 +40,15 @@ describe('order table', () => {
           ],
           Projection: { ProjectionType: 'ALL' },
         }),
+        Match.objectLike({
+          IndexName: 'outbox',
+          KeySchema: [
+            { AttributeName: 'outboxPk', KeyType: 'HASH' },
+            { AttributeName: 'outboxSk', KeyType: 'RANGE' },
+          ],
+          // The sweeper queues the event itself from the index: it must be projected.
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['event'] },
+        }),
       ],
     });
   });
@@ -139,6 +148,7 @@ describe('functions', () => {
       await: [ENV.tableName, ENV.stores, ENV.stateMachineArn],
       'ses-events': [ENV.tableName],
       pages: [ENV.tableName, ENV.stores, ENV.linkSecretArn, ENV.opsTokenArn, ENV.stateMachineArn, ENV.languages],
+      outbox: [ENV.tableName, ENV.queueUrl, ENV.outboxGraceSeconds, ENV.retentionDays],
     };
     for (const [entry, names] of Object.entries(expected)) {
       expect(Object.keys(envOf(s.json, entry as keyof typeof expected)), entry).toEqual(expect.arrayContaining(names));
@@ -196,10 +206,10 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only ingest send to the queue and only router receive from it', () => {
+  it('lets only ingest and the outbox sweeper send to the queue and only router receive from it', () => {
     for (const entry of ENTRY_NAMES) {
       const actions = statementsOf(s.json, entry).flatMap(actionsOf);
-      expect(actions.includes('sqs:SendMessage'), entry).toBe(entry === 'ingest');
+      expect(actions.includes('sqs:SendMessage'), entry).toBe(entry === 'ingest' || entry === 'outbox');
       expect(actions.includes('sqs:ReceiveMessage'), entry).toBe(entry === 'router');
     }
   });
@@ -268,6 +278,26 @@ describe('event queue', () => {
       },
       2,
     );
+  });
+
+  it('runs the outbox sweeper every minute, with a grace of twice ingest\'s timeout, allowed to send to the event queue', () => {
+    const [sweeperId] = functionFor(s.json, 'outbox');
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } })],
+    });
+    s.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [sweeperId, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+    });
+    const ingestTimeout = functionFor(s.json, 'ingest')[1].Properties!.Timeout as number;
+    expect(envOf(s.json, 'outbox')[ENV.outboxGraceSeconds]).toBe(String(ingestTimeout * 2));
+    const queueId = resourcesOfType(s.json, 'AWS::SQS::Queue').find(([, q]) => q.Properties?.RedrivePolicy)![0];
+    const send = grantsOf(statementsOf(s.json, 'outbox'), 'sqs:SendMessage');
+    expect(send.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
+    expect(envOf(s.json, 'outbox')[ENV.queueUrl]).toEqual({ Ref: queueId });
   });
 
   it('feeds the router in batches of 10 with partial batch failures', () => {

@@ -4,7 +4,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { signShopify, signStandardWebhook } from '../../functions/domain/webhooks/parse-webhook.js';
@@ -131,11 +131,24 @@ describe('ingest webhook', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
   });
 
-  it('answers 503 when the event is stored but cannot be queued, so the platform retries', async () => {
+  it('stores the event in the outbox, queues it, then takes it out of the outbox', async () => {
+    const res = await handler(signedRequest(body), context);
+
+    expect(res.statusCode).toBe(202);
+    const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;
+    expect(put.Item).toMatchObject({ outboxPk: 'PENDING', outboxSk: expect.any(Number) });
+    const [update] = ddb.commandCalls(UpdateCommand);
+    expect(update!.args[0].input).toMatchObject({ Key: { pk: put.Item!.pk, sk: put.Item!.sk }, UpdateExpression: 'REMOVE outboxPk, outboxSk' });
+  });
+
+  it('answers 202 when the event is stored but the queue refuses it, leaving it in the outbox for the sweeper', async () => {
     sqs.on(SendMessageBatchCommand).rejects(new Error('throttled'));
     const res = await handler(signedRequest(body), context);
 
-    expect(res.statusCode).toBe(503);
+    expect(res.statusCode).toBe(202);
+    expect(JSON.parse(res.body!).status).toBe('accepted');
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ outboxPk: 'PENDING' });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
   describe('store ids', () => {

@@ -18,8 +18,6 @@ export const webhookErrorCodeSchema = z.enum([
   'invalid_header',
   'invalid_json',
   'invalid_payload',
-  /** Answered with 503 by the ingest service: stored, not yet queued; the retry finishes it. */
-  'enqueue_failed',
 ]);
 export type WebhookErrorCode = z.infer<typeof webhookErrorCodeSchema>;
 

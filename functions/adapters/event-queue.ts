@@ -1,0 +1,24 @@
+/**
+ * Handing stored events to the event queue (SQS), shared by ingest and the outbox sweeper.
+ * Batches of ten (SendMessageBatch's limit); any entry SQS did not take fails the whole call,
+ * and the caller leaves those events in the outbox for the next sweep.
+ */
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { DomainEvent } from '../domain/events.js';
+
+export type Enqueue = (events: readonly DomainEvent[]) => Promise<void>;
+
+export function sqsEnqueue(sqs: SQSClient, queueUrl: string): Enqueue {
+  return async (events) => {
+    for (let i = 0; i < events.length; i += 10) {
+      const batch = events.slice(i, i + 10);
+      const res = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.map((e, j) => ({ Id: String(j), MessageBody: JSON.stringify(e) })),
+        }),
+      );
+      if (res.Failed?.length) throw new Error(`${res.Failed.length} events not queued`);
+    }
+  };
+}
