@@ -87,6 +87,11 @@ export class Router {
 const TEXT_TYPES = /^(text\/|application\/(json|[\w.+-]+\+json|xml|[\w.+-]+\+xml|x-www-form-urlencoded|javascript|graphql))/i;
 
 /** The payload format 2.0 event API Gateway would pass for this request. */
+function setJoined(into: Record<string, string>, name: string, value: string): void {
+  const joined = Object.hasOwn(into, name) ? `${into[name]},${value}` : value;
+  Object.defineProperty(into, name, { value: joined, enumerable: true, writable: true, configurable: true });
+}
+
 export function apiGatewayEvent(req: IncomingMessage, body: Buffer, match: RouteMatch): APIGatewayProxyEventV2 {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const headers: Record<string, string> = {};
@@ -98,10 +103,12 @@ export function apiGatewayEvent(req: IncomingMessage, body: Buffer, match: Route
       cookies = [...(cookies ?? []), ...value.split(/;\s*/).filter(Boolean)];
       continue;
     }
-    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
+    // Own properties only, as API Gateway's JSON event has: a header or parameter named
+    // "__proto__" or "constructor" is just a name.
+    setJoined(headers, name, value);
   }
   const query: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+  for (const [k, v] of url.searchParams) setJoined(query, k, v);
   const contentType = headers['content-type'] ?? '';
   const hasBody = body.length > 0;
   const asText = hasBody && (contentType === '' || TEXT_TYPES.test(contentType));

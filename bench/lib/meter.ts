@@ -131,7 +131,7 @@ const CAPACITY_ACTIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteIte
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
 
 /** Starts the DynamoDB meter and points the handlers' DynamoDB endpoint at it. */
-export async function meterDynamoDb(options: { endpoint: string; indexKeys: string[] }): Promise<{ usage: () => DynamoUsage; close: () => Promise<void> }> {
+export async function meterDynamoDb(options: { endpoint: string; /** Key attributes of each GSI (dynalite reports no index writes). */ indexKeys: string[][] }): Promise<{ usage: () => DynamoUsage; close: () => Promise<void> }> {
   const usage: DynamoUsage = { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0 };
   const { url, server } = await jsonProxy(
     options.endpoint,
@@ -153,10 +153,24 @@ export async function meterDynamoDb(options: { endpoint: string; indexKeys: stri
       else usage.wru += units;
       if (action === 'PutItem') {
         const item = req.Item as Json | undefined;
-        if (item && options.indexKeys.every((k) => k in item)) {
-          const units = Math.max(1, Math.ceil(itemSize(item) / 1024));
-          usage.wru += units;
-          usage.estimatedWru += units;
+        for (const keys of options.indexKeys) {
+          if (item && keys.every((k) => k in item)) {
+            const units = Math.max(1, Math.ceil(itemSize(item) / 1024));
+            usage.wru += units;
+            usage.estimatedWru += units;
+          }
+        }
+      }
+      // Removing an index's key attributes deletes the item from that index: one more write
+      // (the outbox index, when an event is queued). Only an update that is nothing but that
+      // removal counts: the router's `SET routedAt … REMOVE` normally finds the event already out.
+      if (action === 'UpdateItem' && typeof req.UpdateExpression === 'string') {
+        const removed = /^\s*REMOVE\b(.*)$/.exec(req.UpdateExpression)?.[1] ?? '';
+        for (const keys of options.indexKeys) {
+          if (keys.some((k) => new RegExp(`\\b${k}\\b`).test(removed))) {
+            usage.wru += 1;
+            usage.estimatedWru += 1;
+          }
         }
       }
     },

@@ -46,7 +46,11 @@ function captureStdout(): () => void {
 export async function startBenchStack(options: { timeScale: number; faults?: LocalFaults; random?: () => number; meter?: boolean }): Promise<BenchStack> {
   const rt = await startLocal({ port: 0, inMemory: true, timeScale: options.timeScale, faults: options.faults, random: options.random });
   const meter = options.meter ?? true;
-  const indexKeys = ['gsi1pk', 'gsi1sk'];
+  // The order lookup index and the sparse event outbox (functions/adapters/keys.ts).
+  const indexKeys = [
+    ['gsi1pk', 'gsi1sk'],
+    ['outboxPk', 'outboxSk'],
+  ];
   const dynamo = meter ? await meterDynamoDb({ endpoint: rt.endpoints.dynamodb, indexKeys }) : undefined;
   const sqs = meter ? await meterSqs({ endpoint: rt.endpoints.sqs }) : undefined;
   const restore = captureStdout();
