@@ -5,10 +5,20 @@
  * questions, so they always agree.
  */
 import * as z from 'zod';
-import { isDelivered, isFullyShipped, type OrderState, type ShipmentState } from './order-state.js';
-import { addBusinessDays, addDaysIso, later, transitDaysFor } from './promises.js';
+import { isFullyShipped, type OrderState, type ShipmentState } from './order-state.js';
+import { addDaysIso, earlier } from './promises.js';
 import type { StoreConfig } from './store-config.js';
-import { EMAIL_KINDS, NON_ESSENTIAL_KINDS, type DelayNoticeInfo, type EmailKind } from './email/context.js';
+import { EMAIL_KINDS, NON_ESSENTIAL_KINDS, type EmailKind } from './email/context.js';
+import {
+  assumedDeliveryAt,
+  deliveredAt,
+  dueDelayNotice,
+  feedbackRequestAt,
+  inQuietHours,
+  nextDelayNoticeAt,
+  outOfQuietHours,
+  type DelayNotice,
+} from './policy.js';
 
 export type { EmailKind };
 
@@ -50,9 +60,13 @@ export interface DecisionContext extends OrderView {
 /** Longest single wait: kept under Node's timer limit (24.8 days) so local runs behave like AWS. */
 export const MAX_WAIT_SECONDS = 20 * 86_400;
 
-/** A delay notice that is due; its ref is its ledger key (one notice per missed promise or report). */
-export interface DelayNotice extends DelayNoticeInfo {
-  ref: string;
+export type { DelayNotice, PromiseInForce } from './policy.js';
+export { assumedDeliveryAt, currentDeliverBy, currentShipBy, deliveredAt, dueDelayNotice, feedbackRequestAt, promiseInForce, shipmentEstimate } from './policy.js';
+
+/** The delay notices due now: at most one, for the whole order (see policy.ts). */
+export function dueDelayNotices(ctx: DecisionContext): DelayNotice[] {
+  const notice = dueDelayNotice(ctx);
+  return notice ? [notice] : [];
 }
 
 /** The ledger line of one email, settled or not. */
@@ -70,176 +84,30 @@ const settledLine = (ledger: readonly LedgerEntry[], kind: EmailKind, ref = 'ord
   return line && line.status !== 'claimed' ? line : undefined;
 };
 
-const noticed = (ledger: readonly LedgerEntry[], ref: string) => settledLine(ledger, 'delay_notice', ref);
-
-/** Follow the chain of missed promises already noticed: each notice set a new estimate. */
-function followMissed(ledger: readonly LedgerEntry[], refFor: (p: string) => string, promise: string): string {
-  let p = promise;
-  for (let i = 0; i < 100; i++) {
-    const entry = noticed(ledger, refFor(p));
-    if (!entry?.newEstimate || entry.newEstimate === p) return p;
-    p = entry.newEstimate;
-  }
-  return p;
-}
-
-const shipRef = (p: string) => `ship:${p}`;
-const deliverRef = (shipmentId: string) => (p: string) => `deliver:${shipmentId}:${p}`;
-
-function orderLevelShipmentDelays(state: OrderState) {
-  return state.delays.filter((d) => !d.shipmentId && !d.newDeliverBy);
-}
-
-/** The ship-by date in force now: the order's promise, moved by reported delays and by noticed misses. */
-export function currentShipBy(ctx: DecisionContext): string | undefined {
-  const order = ctx.state.order;
-  if (!order) return undefined;
-  const cfg = ctx.config.promises;
-  let p = order.promises.shipBy ?? addBusinessDays(order.placedAt, cfg.handlingDays, cfg);
-  for (const d of [...ctx.state.delays].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
-    if (d.shipmentId || (d.newDeliverBy && !d.newShipBy)) continue;
-    p = later(p, d.newShipBy ?? addBusinessDays(d.at, ctx.config.lifecycle.delayGraceDays, cfg))!;
-  }
-  return followMissed(ctx.ledger, shipRef, p);
-}
-
-/** The order-level deliver-by shown on the receipt. */
-export function currentDeliverBy(ctx: DecisionContext): string | undefined {
-  const order = ctx.state.order;
-  const shipBy = currentShipBy(ctx);
-  if (!order || !shipBy) return undefined;
-  const cfg = ctx.config.promises;
-  const fromConfig = addBusinessDays(shipBy, transitDaysFor(order.shippingMethod, cfg), cfg);
-  let p = order.promises.deliverBy ? later(order.promises.deliverBy, shipBy)! : fromConfig;
-  // An order-level delay that names a new delivery date moves the promise too.
-  for (const d of ctx.state.delays) if (!d.shipmentId && d.newDeliverBy) p = later(p, d.newDeliverBy)!;
-  return p;
-}
-
-/** A shipment's delivery estimate in force now. */
-export function shipmentEstimate(ctx: DecisionContext, s: ShipmentState): string {
-  const cfg = ctx.config.promises;
-  let p = s.estimatedDelivery ?? addBusinessDays(s.shippedAt, transitDaysFor(ctx.state.order?.shippingMethod, cfg), cfg);
-  for (const d of ctx.state.delays) {
-    if (d.shipmentId === s.shipmentId || (!d.shipmentId && d.newDeliverBy)) {
-      p = later(p, d.newDeliverBy ?? addBusinessDays(d.at, ctx.config.lifecycle.delayGraceDays, cfg))!;
-    }
-  }
-  return followMissed(ctx.ledger, deliverRef(s.shipmentId), p);
-}
-
-function isOpen(state: OrderState): boolean {
-  return !!state.order && !state.cancelled && state.refunded !== 'full' && !isDelivered(state);
-}
-
-/** Delay notices due now, each at most once (its ref is its ledger key). */
-export function dueDelayNotices(ctx: DecisionContext): DelayNotice[] {
-  const { state, ledger, now } = ctx;
-  if (!isOpen(state)) return [];
-  const due: DelayNotice[] = [];
-  const fullyShipped = isFullyShipped(state);
-  const grace = ctx.config.lifecycle.delayGraceDays;
-  const cfg = ctx.config.promises;
-
-  // Reported by the platform: one notice per report, saying the new estimate.
-  for (const d of state.delays) {
-    const ref = `report:${d.id}`;
-    if (noticed(ledger, ref)) continue;
-    const shipment = d.shipmentId ? state.shipments.find((s) => s.shipmentId === d.shipmentId) : undefined;
-    if (shipment?.status === 'delivered') continue;
-    const aboutDelivery = !!shipment || (fullyShipped && !d.newShipBy) || (!!d.newDeliverBy && !d.newShipBy);
-    const undelivered = state.shipments.filter((s) => s.status !== 'delivered');
-    const newEstimate = aboutDelivery
-      ? shipment
-        ? shipmentEstimate(ctx, shipment)
-        : undelivered.map((s) => shipmentEstimate(ctx, s)).reduce((a, b) => later(a, b)!, d.newDeliverBy ?? currentDeliverBy(ctx)!)
-      : currentShipBy(ctx)!;
-    due.push({
-      ref,
-      what: aboutDelivery ? 'delivery' : 'shipment',
-      missedPromise: aboutDelivery ? (shipment?.estimatedDelivery ?? currentDeliverBy(ctx)!) : (state.order!.promises.shipBy ?? d.at),
-      newEstimate,
-      reason: d.reason,
-      message: d.message,
-      shipmentId: d.shipmentId,
-    });
-  }
-
-  // A ship-by date passed with items still unshipped.
-  if (!fullyShipped) {
-    const shipBy = currentShipBy(ctx)!;
-    if (now.getTime() > Date.parse(shipBy) && !noticed(ledger, shipRef(shipBy)) && !due.some((n) => n.what === 'shipment')) {
-      due.push({
-        ref: shipRef(shipBy),
-        what: 'shipment',
-        missedPromise: shipBy,
-        newEstimate: addBusinessDays(Math.max(now.getTime(), Date.parse(shipBy)), grace, cfg),
-      });
-    }
-  }
-
-  // A delivery estimate passed without delivery.
-  for (const s of state.shipments) {
-    if (s.status === 'delivered') continue;
-    const estimate = shipmentEstimate(ctx, s);
-    const ref = deliverRef(s.shipmentId)(estimate);
-    if (now.getTime() > Date.parse(estimate) && !noticed(ledger, ref) && !due.some((n) => n.shipmentId === s.shipmentId)) {
-      due.push({
-        ref,
-        what: 'delivery',
-        missedPromise: estimate,
-        newEstimate: addBusinessDays(Math.max(now.getTime(), Date.parse(estimate)), grace, cfg),
-        shipmentId: s.shipmentId,
-        reason: s.status === 'failure' ? 'carrier_exception' : undefined,
-      });
-    }
-  }
-  return due;
-}
-
-/** When the last shipment went out; the delivery fallback counts from it. */
-function lastShippedAt(state: OrderState): string | undefined {
-  return state.shipments.map((s) => s.shippedAt).reduce<string | undefined>((a, b) => later(a, b), undefined);
-}
-
-/** When the order counts as delivered: reported, or assumed after the fallback period. */
-export function deliveredAt(ctx: DecisionContext): string | undefined {
-  const { state } = ctx;
-  if (isDelivered(state)) return state.shipments.map((s) => s.deliveredAt).reduce<string | undefined>((a, b) => later(a, b), undefined);
-  if (!isFullyShipped(state)) return undefined;
-  const fallback = addDaysIso(lastShippedAt(state)!, ctx.config.lifecycle.deliveryFallbackDays);
-  return ctx.now.getTime() >= Date.parse(fallback) ? fallback : undefined;
-}
-
 /** Is non-essential mail to this shopper still wanted? */
 function wantsFeedbackMail(ctx: DecisionContext): boolean {
   const { state } = ctx;
   return !ctx.feedback && !ctx.unsubscribed && !ctx.suppressed && !state.cancelled && state.refunded !== 'full';
 }
 
-/** The deadline of a waiting phase, as an ISO instant (undefined: nothing to wait for). */
+/** The deadline of a waiting phase, as an ISO instant (undefined: nothing scheduled, only events can move it). */
 export function phaseDeadline(phase: AwaitPhase, ctx: DecisionContext): string | undefined {
-  const { state } = ctx;
   switch (phase) {
     case 'shipment':
-      return currentShipBy(ctx);
-    case 'delivery': {
-      const candidates: string[] = [];
-      if (!isFullyShipped(state)) candidates.push(currentShipBy(ctx)!);
-      for (const s of state.shipments) if (s.status !== 'delivered') candidates.push(shipmentEstimate(ctx, s));
-      const last = lastShippedAt(state);
-      if (last && isFullyShipped(state)) candidates.push(addDaysIso(last, ctx.config.lifecycle.deliveryFallbackDays));
-      return candidates.sort((a, b) => Date.parse(a) - Date.parse(b))[0];
-    }
+      return nextDelayNoticeAt(ctx);
+    case 'delivery':
+      return earlier(nextDelayNoticeAt(ctx), assumedDeliveryAt(ctx));
     case 'feedback_window': {
-      const at = deliveredAt(ctx);
-      return at ? addDaysIso(at, ctx.config.lifecycle.feedbackDelayDays) : undefined;
+      const at = feedbackRequestAt(ctx);
+      // Due but inside quiet hours now (an event woke the wait late): the end of them.
+      if (at && ctx.now.getTime() >= Date.parse(at) && inQuietHours(ctx)) return outOfQuietHours(ctx, ctx.now.toISOString());
+      return at;
     }
     case 'feedback': {
       // Counted from the send, or from the claim while SES has not yet settled it.
       const request = ledgerLine(ctx.ledger, 'feedback_request');
       const from = request?.sentAt ?? request?.claimedAt;
-      return from ? addDaysIso(from, ctx.config.lifecycle.feedbackReminderDays) : undefined;
+      return from ? outOfQuietHours(ctx, addDaysIso(from, ctx.config.lifecycle.feedbackReminderDays)) : undefined;
     }
   }
 }
@@ -252,8 +120,10 @@ export const MIN_WAIT_SECONDS = 60;
 
 /** Seconds until a phase's deadline, clamped to what a Task timeout accepts. */
 export function waitSeconds(phase: AwaitPhase | 'none', ctx: DecisionContext): number {
-  const deadline = phase === 'none' ? undefined : phaseDeadline(phase, ctx);
-  if (!deadline) return MIN_WAIT_SECONDS;
+  if (phase === 'none') return MIN_WAIT_SECONDS;
+  const deadline = phaseDeadline(phase, ctx);
+  // Nothing scheduled: wait as long as a wait may; only an event (or this loop) moves it on.
+  if (!deadline) return MAX_WAIT_SECONDS;
   const seconds = Math.ceil((Date.parse(deadline) - ctx.now.getTime()) / 1000);
   return Math.min(MAX_WAIT_SECONDS, Math.max(MIN_WAIT_SECONDS, seconds));
 }
@@ -263,8 +133,9 @@ export type AwaitDecision =
   | { action: 'proceed'; next: AwaitPhase | 'none' }
   | { action: 'interrupt'; error: 'OrderCancelled' | 'OrderClosed' | 'OrderDelayed' | 'ShipmentCreated' };
 
+/** Shipments still to confirm; none to a suppressed address (the send would plan nothing, and the wait would loop). */
 const unconfirmedShipments = (ctx: DecisionContext) =>
-  ctx.state.shipments.filter((s) => !settledLine(ctx.ledger, 'shipping_confirmation', s.shipmentId));
+  ctx.suppressed ? [] : ctx.state.shipments.filter((s) => !settledLine(ctx.ledger, 'shipping_confirmation', s.shipmentId));
 
 /**
  * What a waiting state should do now. `proceed` completes its task successfully (the
@@ -278,19 +149,19 @@ export function decideAwait(phase: AwaitPhase, ctx: DecisionContext): AwaitDecis
       if (cancelled) return { action: 'interrupt', error: 'OrderCancelled' };
       if (state.shipments.length > 0) return { action: 'proceed', next: 'delivery' };
       if (state.refunded === 'full' || state.cancelled) return { action: 'interrupt', error: 'OrderClosed' };
-      if (dueDelayNotices(ctx).length > 0) return { action: 'interrupt', error: 'OrderDelayed' };
+      if (dueDelayNotice(ctx)) return { action: 'interrupt', error: 'OrderDelayed' };
       return { action: 'wait' };
     case 'delivery':
       if (cancelled) return { action: 'interrupt', error: 'OrderCancelled' };
       if (unconfirmedShipments(ctx).length > 0) return { action: 'interrupt', error: 'ShipmentCreated' };
       if (state.refunded === 'full' || state.cancelled) return { action: 'interrupt', error: 'OrderClosed' };
       if (deliveredAt(ctx)) return { action: 'proceed', next: 'feedback_window' };
-      if (dueDelayNotices(ctx).length > 0) return { action: 'interrupt', error: 'OrderDelayed' };
+      if (dueDelayNotice(ctx)) return { action: 'interrupt', error: 'OrderDelayed' };
       return { action: 'wait' };
     case 'feedback_window': {
       if (!wantsFeedbackMail(ctx)) return { action: 'interrupt', error: 'OrderClosed' };
-      const due = phaseDeadline('feedback_window', ctx);
-      if (due && ctx.now.getTime() >= Date.parse(due)) return { action: 'proceed', next: 'feedback' };
+      const due = feedbackRequestAt(ctx);
+      if (due && ctx.now.getTime() >= Date.parse(due) && !inQuietHours(ctx)) return { action: 'proceed', next: 'feedback' };
       return { action: 'wait' };
     }
     case 'feedback': {
@@ -350,6 +221,9 @@ export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEma
         return { kind, ref: d.ref, delay };
       });
     case 'feedback_request':
+      // Timed by the feedback window's deadline (feedbackRequestAt, out of quiet hours); here
+      // only "delivered, reported or assumed": a late delivery report moving the deadline
+      // after the window began must not lose the request.
       return wantsFeedbackMail(ctx) && deliveredAt(ctx) && notYet('order') ? [{ kind, ref: 'order' }] : [];
     case 'feedback_reminder': {
       const request = settledLine(ledger, 'feedback_request');

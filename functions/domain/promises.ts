@@ -56,6 +56,21 @@ function isBusinessDay(day: Day, cfg: PromiseDefaults): boolean {
  */
 export function addBusinessDays(from: string | number, days: number, cfg: PromiseDefaults): string {
   const instant = typeof from === 'number' ? from : Date.parse(from);
+  // Pure and asked often with the same arguments (every decision recomputes the promises).
+  let cache = businessDayCache.get(cfg);
+  if (!cache) businessDayCache.set(cfg, (cache = new Map()));
+  const key = `${instant}|${days}`;
+  let result = cache.get(key);
+  if (result === undefined) {
+    if (cache.size > 10_000) cache.clear();
+    cache.set(key, (result = computeBusinessDays(instant, days, cfg)));
+  }
+  return result;
+}
+
+const businessDayCache = new WeakMap<PromiseDefaults, Map<string, string>>();
+
+function computeBusinessDays(instant: number, days: number, cfg: PromiseDefaults): string {
   const z = zoned(instant, cfg.timeZone);
   let day = ZonedDateTime.toPlainDate(z);
   const cutoff = atLocal(day, cfg.cutoffHour, 0, cfg.timeZone);

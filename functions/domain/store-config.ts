@@ -44,12 +44,40 @@ export const lifecycleSchema = z.object({
   feedbackDelayDays: z.number().min(0).max(90).default(7),
   /** Days after the feedback request before the one reminder. */
   feedbackReminderDays: z.number().min(0.01).max(90).default(4),
-  /** If the platform never reports delivery, days after the last shipment to assume it. */
-  deliveryFallbackDays: z.number().min(1).max(90).default(14),
   /** Extra days added to a missed promise when the platform gives no new estimate. */
   delayGraceDays: z.number().int().min(1).max(30).default(2),
 });
 export type Lifecycle = z.infer<typeof lifecycleSchema>;
+
+const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour local time such as "21:00"');
+
+/**
+ * The shopper-experience policy (functions/domain/policy.ts): how often a shopper may hear about
+ * a delay, when delivery is assumed if the platform never reports it, and when non-essential
+ * mail may arrive.
+ */
+export const policySchema = z.object({
+  delayNotices: z
+    .object({
+      /** Days between two delay notices of one order, at least. */
+      minSpacingDays: z.number().min(0).max(30).default(3),
+      /** Delay notices per order, at most (0: none). */
+      maxPerOrder: z.number().int().min(0).max(10).default(2),
+    })
+    .default({ minSpacingDays: 3, maxPerOrder: 2 }),
+  /**
+   * When the platform never reports delivery, it is assumed this many days after the latest
+   * estimate of every shipment (the feedback window counts from then).
+   */
+  assumeDeliveredDaysAfterEstimate: z.number().min(0).max(30).default(3),
+  /**
+   * Non-essential mail (feedback request and reminder) is not sent between these local times
+   * of the shopper (their time zone, else the store's); it is deferred to the end. Equal
+   * start and end: no quiet hours.
+   */
+  quietHours: z.object({ start: clockTimeSchema, end: clockTimeSchema }).default({ start: '21:00', end: '08:00' }),
+});
+export type Policy = z.infer<typeof policySchema>;
 
 /** The fields of a store's configuration, before its platform is settled (environments extend these). */
 export const storeConfigFields = z.object({
@@ -65,6 +93,7 @@ export const storeConfigFields = z.object({
   defaultLocale: localeSchema.default('en'),
   promises: promiseDefaultsSchema.default(promiseDefaultsSchema.parse({})),
   lifecycle: lifecycleSchema.default(lifecycleSchema.parse({})),
+  policy: policySchema.default(policySchema.parse({})),
 });
 
 /**

@@ -3,14 +3,17 @@ import {
   currentShipBy,
   decideAwait,
   dueDelayNotices,
+  feedbackRequestAt,
+  phaseDeadline,
   plannedEmails,
+  shipmentEstimate,
   waitSeconds,
   type DecisionContext,
   type LedgerEntry,
 } from '../../functions/domain/lifecycle.js';
 import { foldOrder } from '../../functions/domain/order-state.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
-import { STORE, aStoreConfig, events } from '../support/builders.js';
+import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
 
 const sent = (kind: LedgerEntry['kind'], ref = 'order', extra: Partial<LedgerEntry> = {}): LedgerEntry => ({
   kind,
@@ -75,11 +78,33 @@ describe('what a waiting state does', () => {
     expect(waitSeconds('feedback_window', c)).toBe(7 * 86_400 - 1);
   });
 
-  it('assumes delivery after the fallback period when the platform never reports it', () => {
+  it('assumes delivery the grace period after the latest estimate when the platform never reports it', () => {
+    // Estimate: the receipt's deliver-by, Monday 30 Nov 17:00 Berlin; two notices moved it to 8 Dec.
     const shipped = [placed, events.shipped('2026-11-24T10:00:00Z')];
-    const ledger = [sent('receipt'), sent('shipping_confirmation', 'f-1'), sent('delay_notice', 'deliver:f-1:2026-11-27T16:00:00.000Z', { newEstimate: '2026-12-10T16:00:00.000Z' })];
-    expect(decideAwait('delivery', ctx(shipped, '2026-12-07T10:00:00Z', { ledger })).action).toBe('wait');
-    expect(decideAwait('delivery', ctx(shipped, '2026-12-08T10:00:01Z', { ledger }))).toEqual({ action: 'proceed', next: 'feedback_window' });
+    const ledger = [
+      sent('receipt'),
+      sent('shipping_confirmation', 'f-1'),
+      sent('delay_notice', 'late:1', { sentAt: '2026-12-01T09:00:00Z', missedPromise: '2026-11-30T16:00:00.000Z', newEstimate: '2026-12-03T16:00:00.000Z' }),
+      sent('delay_notice', 'late:2', { sentAt: '2026-12-04T09:00:00Z', missedPromise: '2026-12-03T16:00:00.000Z', newEstimate: '2026-12-08T16:00:00.000Z' }),
+    ];
+    expect(shipmentEstimate(ctx(shipped, '2026-12-05T10:00:00Z', { ledger }), foldOrder(STORE, '1001', shipped).shipments[0]!)).toBe('2026-12-08T16:00:00.000Z');
+    // No third notice (the maximum is two): the next thing to happen is the assumed delivery, 3 days on.
+    expect(phaseDeadline('delivery', ctx(shipped, '2026-12-05T10:00:00Z', { ledger }))).toBe('2026-12-11T16:00:00.000Z');
+    expect(decideAwait('delivery', ctx(shipped, '2026-12-11T15:59:59Z', { ledger })).action).toBe('wait');
+    expect(decideAwait('delivery', ctx(shipped, '2026-12-11T16:00:00Z', { ledger }))).toEqual({ action: 'proceed', next: 'feedback_window' });
+  });
+
+  it('does not assume delivery, nor ask for feedback, while the carrier\'s estimate is still weeks away (issue 11, case 4)', () => {
+    const shipped = [placed, events.shipped('2026-11-24T10:00:00Z', 'f-1', undefined, { estimatedDelivery: '2026-12-28T16:00:00Z' })];
+    const ledger = [sent('receipt'), sent('shipping_confirmation', 'f-1')];
+    // The old 14-day fallback assumed delivery on 8 December and sent the request a week later.
+    expect(decideAwait('delivery', ctx(shipped, '2026-12-09T10:00:00Z', { ledger })).action).toBe('wait');
+    expect(plannedEmails('feedback_request', ctx(shipped, '2026-12-15T10:00:00Z', { ledger }))).toEqual([]);
+    // The wait ends when the estimate is missed (a delay notice), not before.
+    expect(phaseDeadline('delivery', ctx(shipped, '2026-12-09T10:00:00Z', { ledger }))).toBe('2026-12-28T16:00:01.000Z');
+    // With no news at all: delivery assumed on 31 December, the request due 7 days later, at 08:00 Berlin at the earliest.
+    const late = [...ledger, sent('delay_notice', 'late:1', { sentAt: '2026-12-29T09:00:00Z', newEstimate: '2026-12-31T16:00:00.000Z' }), sent('delay_notice', 'late:2', { sentAt: '2027-01-01T09:00:00Z', newEstimate: '2027-01-05T16:00:00.000Z' })];
+    expect(feedbackRequestAt(ctx(shipped, '2027-01-02T10:00:00Z', { ledger: late }))).toBe('2027-01-15T16:00:00.000Z');
   });
 
   it('ends the feedback wait when feedback was given, and waits for the reminder otherwise', () => {
@@ -100,17 +125,64 @@ describe('what a waiting state does', () => {
 });
 
 describe('delay notices', () => {
-  it('gives one notice per missed promise, and a new, later promise can be missed again', () => {
-    const first = dueDelayNotices(ctx([placed], '2026-11-25T16:00:01Z'));
-    expect(first).toHaveLength(1);
-    expect(first[0]).toMatchObject({ ref: `ship:${shipBy}`, what: 'shipment', missedPromise: shipBy });
-    const ledger = [sent('delay_notice', first[0]!.ref, { newEstimate: first[0]!.newEstimate })];
+  it('gives one notice per order for a missed promise; the new estimate can be missed again, after the spacing', () => {
+    // One business day of grace: the new estimate (Friday) passes before the 3-day spacing ends (Saturday).
+    const config = aStoreConfig({ lifecycle: { delayGraceDays: 1 } });
+    const first = dueDelayNotices(ctx([placed], '2026-11-25T16:00:01Z', { config }));
+    expect(first).toEqual([expect.objectContaining({ ref: 'late:1', what: 'shipment', missedPromise: shipBy, newEstimate: '2026-11-27T16:00:00.000Z' })]);
+    const ledger = [sent('delay_notice', first[0]!.ref, { sentAt: '2026-11-25T16:00:01Z', missedPromise: shipBy, newEstimate: first[0]!.newEstimate })];
     // The same miss is not noticed twice…
-    expect(dueDelayNotices(ctx([placed], '2026-11-26T10:00:00Z', { ledger }))).toEqual([]);
-    // …and the ship-by date in force is now the new estimate, which can be missed in turn.
-    expect(currentShipBy(ctx([placed], '2026-11-26T10:00:00Z', { ledger }))).toBe(first[0]!.newEstimate);
-    const again = dueDelayNotices(ctx([placed], new Date(Date.parse(first[0]!.newEstimate) + 1000).toISOString(), { ledger }));
-    expect(again.map((n) => n.ref)).toEqual([`ship:${first[0]!.newEstimate}`]);
+    expect(dueDelayNotices(ctx([placed], '2026-11-26T10:00:00Z', { ledger, config }))).toEqual([]);
+    // …and the ship-by date in force is now the new estimate, which can be missed in turn, but
+    // the next notice waits out the 3-day spacing.
+    expect(currentShipBy(ctx([placed], '2026-11-26T10:00:00Z', { ledger, config }))).toBe(first[0]!.newEstimate);
+    expect(dueDelayNotices(ctx([placed], '2026-11-27T16:00:01Z', { ledger, config }))).toEqual([]);
+    expect(phaseDeadline('shipment', ctx([placed], '2026-11-27T16:00:01Z', { ledger, config }))).toBe('2026-11-28T16:00:01.000Z');
+    const again = dueDelayNotices(ctx([placed], '2026-11-28T16:00:01Z', { ledger, config }));
+    expect(again).toEqual([expect.objectContaining({ ref: 'late:2', missedPromise: first[0]!.newEstimate })]);
+    // Two is the most: after the second, nothing more is scheduled.
+    const both = [...ledger, sent('delay_notice', 'late:2', { sentAt: '2026-11-28T16:00:01Z', newEstimate: again[0]!.newEstimate })];
+    expect(dueDelayNotices(ctx([placed], '2026-12-20T10:00:00Z', { ledger: both, config }))).toEqual([]);
+    expect(phaseDeadline('shipment', ctx([placed], '2026-12-20T10:00:00Z', { ledger: both, config }))).toBeUndefined();
+  });
+
+  it('names the promise the receipt made when the platform reports a delay without a date (issue 11, case 2)', () => {
+    // Placed Tuesday 12 January 2027, no ship-by of its own: ship by Thursday 14 January 17:00 Berlin.
+    const order = anOrder({ placedAt: '2027-01-12T08:00:00Z' });
+    const evts = [events.placed(order), events.delayed('2027-01-12T15:00:00Z', { reason: 'backorder' })];
+    const c = ctx(evts, '2027-01-12T15:00:05Z');
+    const [notice] = dueDelayNotices(c);
+    // Not "we expected to ship by Tuesday 12 January", the day of the report.
+    expect(notice).toMatchObject({ what: 'shipment', missedPromise: '2027-01-14T16:00:00.000Z', newEstimate: '2027-01-18T16:00:00.000Z', reason: 'backorder' });
+    // The notice's new date is the ship-by in force everywhere.
+    expect(currentShipBy(c)).toBe('2027-01-18T16:00:00.000Z');
+  });
+
+  it('sends one notice for all late parcels of a split order, at most two, three days apart, naming the receipt\'s date (issue 11, case 1)', () => {
+    // The receipt promised Wednesday 20 January; both parcels ship early, so a computed
+    // estimate (15 January) must not undercut it, and no delivery is ever reported.
+    const order = anOrder({ placedAt: '2027-01-11T08:00:00Z', promises: { deliverBy: '2027-01-20T16:00:00Z' } });
+    const evts = [
+      events.placed(order),
+      events.shipped('2027-01-12T10:00:00Z', 'a', [{ lineItemId: 'li-1', quantity: 1 }]),
+      events.shipped('2027-01-13T10:00:00Z', 'b', [{ lineItemId: 'li-2', quantity: 2 }]),
+    ];
+    const ledger: LedgerEntry[] = [];
+    const notices: Array<{ at: number; missedPromise: string; newEstimate: string; shipmentIds?: string[] }> = [];
+    for (let t = Date.parse('2027-01-13T11:00:00Z'); t < Date.parse('2027-02-10T00:00:00Z'); t += 3_600_000) {
+      for (const p of plannedEmails('delay_notice', ctx(evts, new Date(t).toISOString(), { ledger }))) {
+        const at = new Date(t).toISOString();
+        ledger.push(sent('delay_notice', p.ref, { claimedAt: at, sentAt: at, missedPromise: p.delay!.missedPromise, newEstimate: p.delay!.newEstimate }));
+        notices.push({ at: t, ...p.delay! });
+      }
+    }
+    expect(notices).toHaveLength(2);
+    expect(notices[0]!.missedPromise).toBe('2027-01-20T16:00:00Z');
+    expect(notices[0]!.shipmentIds).toEqual(['a', 'b']);
+    expect(notices[1]!.at - notices[0]!.at).toBeGreaterThanOrEqual(3 * 86_400_000);
+    for (const n of notices) expect(Date.parse(n.newEstimate)).toBeGreaterThan(n.at);
+    // The second names the first one's new estimate: the promise then in force.
+    expect(notices[1]!.missedPromise).toBe(notices[0]!.newEstimate);
   });
 
   it('notices a delay the platform reports, with its reason and new estimate', () => {

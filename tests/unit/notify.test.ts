@@ -60,8 +60,9 @@ describe('notify: one email per order, kind and ref', () => {
     expect(parseLedgerTag(tags.ledger!)).toEqual({ store: STORE, orderId: '1001', kind: 'receipt', ref: 'order' });
     const marked = ddb.commandCalls(UpdateCommand).find((c) => c.args[0].input.ExpressionAttributeValues?.[':m'] === 'ses-1');
     expect(marked).toBeDefined();
-    // The next waiting state (shipment) gets its deadline: ship-by is Wednesday 17:00 Berlin.
-    expect(result.wait.seconds).toBe((Date.parse('2026-11-25T16:00:00Z') - now.getTime()) / 1000);
+    // The next waiting state (shipment) gets its deadline: the ship-by (Wednesday 17:00 Berlin)
+    // is missed one second after it.
+    expect(result.wait.seconds).toBe((Date.parse('2026-11-25T16:00:01Z') - now.getTime()) / 1000);
   });
 
   it('sends nothing when the ledger already holds the receipt', async () => {

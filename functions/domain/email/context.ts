@@ -28,7 +28,10 @@ export interface DelayNoticeInfo {
   reason?: 'backorder' | 'carrier_exception' | 'weather' | 'other';
   /** Free text from the platform, shown as given (escaped). */
   message?: string;
+  /** The one late shipment, when the notice is about a single parcel's delivery. */
   shipmentId?: string;
+  /** Every shipment the notice covers (one notice per order covers all late parcels). */
+  shipmentIds?: string[];
 }
 
 export type FeedbackLinks = Record<1 | 2 | 3 | 4 | 5, string>;
