@@ -221,9 +221,8 @@ export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEma
         return { kind, ref: d.ref, delay };
       });
     case 'feedback_request':
-      // Timed by the feedback window's deadline (feedbackRequestAt, out of quiet hours); here
-      // only "delivered, reported or assumed": a late delivery report moving the deadline
-      // after the window began must not lose the request.
+      // Timed by the feedback window (feedbackRequestAt, out of quiet hours); here "delivered,
+      // reported or assumed", which stays true once it is (see assumedDeliveryAt).
       return wantsFeedbackMail(ctx) && deliveredAt(ctx) && notYet('order') ? [{ kind, ref: 'order' }] : [];
     case 'feedback_reminder': {
       const request = settledLine(ledger, 'feedback_request');

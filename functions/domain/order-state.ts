@@ -14,6 +14,12 @@ export interface ShipmentState extends Shipment {
   status: ShipmentStatus | 'created';
   statusAt: string;
   deliveredAt?: string;
+  /**
+   * Known only from a status or tracking update that arrived before its shipment.created: its
+   * line items are not known yet, so it does not count as shipping anything (not the whole
+   * order either) until the creation fills it in.
+   */
+  provisional?: true;
 }
 
 export interface ReportedDelay {
@@ -126,7 +132,7 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
         return {
           ...state,
           shipments: state.shipments.map((s) =>
-            s === existing ? ({ ...event.data.shipment, ...definedOnly(s), lineItems: event.data.shipment.lineItems, shippedAt: at } as ShipmentState) : s,
+            s === existing ? ({ ...event.data.shipment, ...definedOnly(s), lineItems: event.data.shipment.lineItems, shippedAt: at, provisional: undefined } as ShipmentState) : s,
           ),
         };
       }
@@ -145,7 +151,7 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
       if (!current) {
         // Before its shipment.created (with or without a status): a bare shipment that the
         // creation fills in later.
-        shipments = [...shipments, { shipmentId: d.shipmentId, lineItems: [], shippedAt: at, status: 'created', statusAt: at }];
+        shipments = [...shipments, { shipmentId: d.shipmentId, lineItems: [], shippedAt: at, status: 'created', statusAt: at, provisional: true }];
         timeline = [...timeline, { at, type: 'shipped', shipmentId: d.shipmentId }];
       }
       shipments = shipments.map((s) => {
@@ -190,11 +196,14 @@ export function shippedQuantities(state: OrderState): Map<string, number> {
 
 /**
  * Everything has shipped when every line item's quantity is covered. A shipment that lists no
- * line items (some platforms report tracking only) counts as shipping the whole order.
+ * line items (some platforms report tracking only) counts as shipping the whole order; a
+ * provisional one (an update that came before its creation) counts for nothing yet, else a
+ * reordered webhook could end the wait for delivery before the other parcels have shipped.
  */
 export function isFullyShipped(state: OrderState): boolean {
-  if (state.shipments.length === 0) return false;
-  if (!state.order || state.shipments.some((s) => s.lineItems.length === 0)) return true;
+  const known = state.shipments.filter((s) => !s.provisional);
+  if (known.length === 0) return false;
+  if (!state.order || known.some((s) => s.lineItems.length === 0)) return true;
   const shipped = shippedQuantities(state);
   return state.order.lineItems.every((li) => (shipped.get(li.id) ?? 0) >= li.quantity);
 }

@@ -177,14 +177,30 @@ export function shipmentEstimate(ctx: DecisionContext, s: ShipmentState): string
   return shipmentEstimateWith(ctx, s, {});
 }
 
-/** When delivery is assumed if the platform never reports it: the latest estimate of every shipment plus the grace period. */
+function assumedWith(ctx: DecisionContext, options: Options): string {
+  const grace = ctx.config.policy.assumeDeliveredDaysAfterEstimate;
+  let at: string | undefined;
+  for (const s of ctx.state.shipments)
+    if (!s.provisional) at = later(at, s.status === 'delivered' && s.deliveredAt ? s.deliveredAt : addDaysIso(shipmentEstimateWith(ctx, s, options), grace));
+  return at!;
+}
+
+/**
+ * When delivery is assumed if the platform never reports it: the latest estimate of every
+ * shipment plus the grace period. Once assumed, it stays: a delay reported after that moment
+ * does not reopen the order (the feedback window has begun and must not lose its request).
+ */
 export function assumedDeliveryAt(ctx: DecisionContext): string | undefined {
   const { state } = ctx;
   if (!state.order || !isFullyShipped(state)) return undefined;
-  const grace = ctx.config.policy.assumeDeliveredDaysAfterEstimate;
-  let at: string | undefined;
-  for (const s of state.shipments) at = later(at, s.status === 'delivered' && s.deliveredAt ? s.deliveredAt : addDaysIso(shipmentEstimate(ctx, s), grace));
-  return at;
+  let until = -Infinity;
+  for (;;) {
+    const at = assumedWith(ctx, { reportsUntil: until });
+    const t = ms(at);
+    // Reports up to the assumed moment count; each round takes in at least one more.
+    if (!state.delays.some((d) => ms(d.at) > until && ms(d.at) <= t)) return at;
+    until = t;
+  }
 }
 
 /** When the order was delivered: as reported, or assumed (see assumedDeliveryAt); undefined until then. */
@@ -208,9 +224,21 @@ interface Late {
   next: string;
 }
 
+/** When an email of this kind (and ref) went out, if it did: what it stated, the shopper knows. */
+function sentTime(ledger: readonly LedgerEntry[], kind: LedgerEntry['kind'], ref: string): number {
+  const e = ledger.find((l) => l.kind === kind && l.ref === ref && l.status === 'sent');
+  return e ? noticeTime(e) : -Infinity;
+}
+
+/**
+ * What is late now and is news to the shopper: a promise in force that passed, or one a
+ * platform's report moved since the shopper last heard (the last notice, or the receipt or
+ * shipping confirmation that already stated the moved date).
+ */
 function lateNow(ctx: DecisionContext, lastNotice: number | undefined): Late[] {
   const now = ctx.now.getTime();
-  const before = promiseWith(ctx, { reportsUntil: lastNotice ?? -Infinity });
+  const told = Math.max(lastNotice ?? -Infinity, sentTime(ctx.ledger, 'receipt', 'order'));
+  const before = promiseWith(ctx, { reportsUntil: told });
   const after = promiseInForce(ctx);
   const floor = () => addBusinessDays(now, ctx.config.lifecycle.delayGraceDays, ctx.config.promises);
   const late: Late[] = [];
@@ -222,8 +250,19 @@ function lateNow(ctx: DecisionContext, lastNotice: number | undefined): Late[] {
     late.push({ what, shipmentId, missed: was, next: ms(is) > now ? is : floor() });
   };
   consider('shipment', before.shipBy, after.shipBy);
-  for (const [id, est] of Object.entries(after.shipments)) consider('delivery', before.shipments[id] ?? est, est, id);
+  for (const s of ctx.state.shipments) {
+    const est = after.shipments[s.shipmentId];
+    if (!est) continue;
+    const confirmed = sentTime(ctx.ledger, 'shipping_confirmation', s.shipmentId);
+    consider('delivery', shipmentEstimateWith(ctx, s, { reportsUntil: Math.max(told, confirmed) }), est, s.shipmentId);
+  }
   return late;
+}
+
+/** The newest report the shopper has not heard of: it gives the notice its reason. */
+function newsReport(ctx: DecisionContext, lastNotice: number | undefined): ReportedDelay | undefined {
+  const told = Math.max(lastNotice ?? -Infinity, sentTime(ctx.ledger, 'receipt', 'order'));
+  return ctx.state.delays.filter((d) => ms(d.at) > told).sort((a, b) => ms(b.at) - ms(a.at))[0];
 }
 
 /**
@@ -246,8 +285,8 @@ export function dueDelayNotice(ctx: DecisionContext): DelayNotice | undefined {
   const missedPromise = headline.map((l) => l.missed).reduce((a, b) => (ms(a) <= ms(b) ? a : b));
   const newEstimate = headline.map((l) => l.next).reduce((a, b) => later(a, b)!);
   const shipmentIds = late.flatMap((l) => (l.shipmentId ? [l.shipmentId] : []));
-  // The newest report since the last notice gives the reason; a carrier failure is one too.
-  const report = ctx.state.delays.filter((d) => last === undefined || ms(d.at) > last).sort((a, b) => ms(b.at) - ms(a.at))[0];
+  // The newest report since the shopper last heard gives the reason; a carrier failure is one too.
+  const report = newsReport(ctx, last);
   const failed = ctx.state.shipments.some((s) => shipmentIds.includes(s.shipmentId) && s.status === 'failure');
   return {
     ref: `late:${done.length + 1}`,

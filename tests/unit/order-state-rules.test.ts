@@ -222,11 +222,14 @@ describe('order fold: shipments', () => {
     expect(state.shipments[0]).toMatchObject({ status: 'delivered', statusAt: '2026-11-26T12:00:00Z' });
   });
 
-  it('counts a tracking-only shipment as the whole order even beside a shipment with line items', () => {
+  it('counts a shipment known only from an update as nothing shipped until its creation names its items', () => {
     const state = fold(events.placed(), events.shipped(SHIP, 'f-1', [{ lineItemId: 'li-1', quantity: 1 }]), update('2026-11-24T11:00:00Z', { carrier: 'UPS', trackingNumber: '1Z' }, 'f-2'));
 
-    expect(isFullyShipped(state)).toBe(true);
-    expect(state.status).toBe('shipped');
+    expect(isFullyShipped(state)).toBe(false);
+    expect(state.status).toBe('partially_shipped');
+    // A shipment.created without line items (a tracking-only platform) still ships the whole order.
+    const trackingOnly = fold(events.placed(), events.shipped(SHIP, 'f-1', [{ lineItemId: 'li-1', quantity: 1 }]), events.shipped('2026-11-24T11:00:00Z', 'f-2', []));
+    expect(isFullyShipped(trackingOnly)).toBe(true);
   });
 
   it('is delivered only when every shipment is', () => {
