@@ -40,6 +40,9 @@ export interface LedgerEntry {
   /** For delay notices: the promise that was missed and the new estimate given. */
   missedPromise?: string;
   newEstimate?: string;
+  /** For delay notices: whether it was about shipping or delivery, and the shipments it covered. */
+  what?: 'shipment' | 'delivery';
+  shipmentIds?: string[];
 }
 
 export interface OrderView {
@@ -221,9 +224,11 @@ export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEma
         return { kind, ref: d.ref, delay };
       });
     case 'feedback_request':
-      // Timed by the feedback window (feedbackRequestAt, out of quiet hours); here "delivered,
-      // reported or assumed", which stays true once it is (see assumedDeliveryAt).
-      return wantsFeedbackMail(ctx) && deliveredAt(ctx) && notYet('order') ? [{ kind, ref: 'order' }] : [];
+      // Timed by the waits: the feedback window begins only once delivery is reported or
+      // assumed (decideAwait) and ends at feedbackRequestAt, out of quiet hours. Here only
+      // "everything shipped": news that arrives after the window began (an old delay report
+      // delivered late) may move the assumed delivery on, and must not lose the request then.
+      return wantsFeedbackMail(ctx) && (deliveredAt(ctx) ?? assumedDeliveryAt(ctx)) && notYet('order') ? [{ kind, ref: 'order' }] : [];
     case 'feedback_reminder': {
       const request = settledLine(ledger, 'feedback_request');
       return request?.status === 'sent' && wantsFeedbackMail(ctx) && notYet('order') ? [{ kind, ref: 'order' }] : [];

@@ -64,14 +64,26 @@ function applyMoves(base: string, moves: Move[]): string {
   return p;
 }
 
-/** A notice that was sent moves every promise that had passed when it went out. */
-function noticeMoves(ledger: readonly LedgerEntry[]): Move[] {
+/**
+ * A notice that was sent is a floor for the promises it told the shopper about: the ship-by
+ * for a notice about shipping, each shipment it covered; and any other promise that had passed
+ * when it went out. A floor, not a step in time order: a report that happened earlier but
+ * arrives later must not bring a promise back before the date the shopper was told.
+ */
+function noticeMoves(ledger: readonly LedgerEntry[], promise: 'shipBy' | { shipmentId: string }): Move[] {
   return ledger
     .filter((e) => e.kind === 'delay_notice' && e.status === 'sent' && e.newEstimate)
     .map((e) => {
       const at = noticeTime(e);
-      return { at, apply: (p: string) => (ms(p) < at ? later(p, e.newEstimate)! : p) };
+      const told = promise === 'shipBy' ? e.what === 'shipment' : !!e.shipmentIds?.includes(promise.shipmentId);
+      return { at, apply: (p: string) => (told || ms(p) < at ? later(p, e.newEstimate)! : p) };
     });
+}
+
+function applyWithNotices(base: string, reports: Move[], notices: Move[]): string {
+  // Reports and passed-promise moves in time order, then the notices again as floors.
+  const p = applyMoves(base, [...reports, ...notices]);
+  return applyMoves(p, notices);
 }
 
 interface Options {
@@ -113,7 +125,7 @@ function shipByWith(ctx: DecisionContext, options: Options): string | undefined 
     // Order-level reports about shipping: a new ship-by, or no date at all.
     .filter((d) => !d.shipmentId && (d.newShipBy || !d.newDeliverBy))
     .map((d) => reportMove(ctx, d, d.newShipBy));
-  return applyMoves(base, [...reports, ...noticeMoves(ctx.ledger)]);
+  return applyWithNotices(base, reports, noticeMoves(ctx.ledger, 'shipBy'));
 }
 
 function unshippedDeliverByWith(ctx: DecisionContext, options: Options): string | undefined {
@@ -140,7 +152,7 @@ function shipmentEstimateWith(ctx: DecisionContext, s: ShipmentState, options: O
     if (!d.newShipBy && ms(s.shippedAt) <= ms(d.at)) return [reportMove(ctx, d, undefined)];
     return [];
   });
-  return applyMoves(base, [...reports, ...noticeMoves(ctx.ledger)]);
+  return applyWithNotices(base, reports, noticeMoves(ctx.ledger, { shipmentId: s.shipmentId }));
 }
 
 function promiseWith(ctx: DecisionContext, options: Options): PromiseInForce {

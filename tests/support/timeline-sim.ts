@@ -173,7 +173,8 @@ export function simulate(input: SimInput): SimResult {
             claimedAt: iso(now),
             sentAt: iso(now),
             messageId: `m-${result.sent.length}`,
-            ...(planned.delay ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate } : {}),
+            // As notify records it.
+            ...(planned.delay ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate, what: planned.delay.what, shipmentIds: planned.delay.shipmentIds } : {}),
           };
           result.sent.push({
             kind: planned.kind,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   currentShipBy,
   decideAwait,
+  deliveredAt,
   dueDelayNotices,
   feedbackRequestAt,
   phaseDeadline,
@@ -99,7 +100,7 @@ describe('what a waiting state does', () => {
     const ledger = [sent('receipt'), sent('shipping_confirmation', 'f-1')];
     // The old 14-day fallback assumed delivery on 8 December and sent the request a week later.
     expect(decideAwait('delivery', ctx(shipped, '2026-12-09T10:00:00Z', { ledger })).action).toBe('wait');
-    expect(plannedEmails('feedback_request', ctx(shipped, '2026-12-15T10:00:00Z', { ledger }))).toEqual([]);
+    expect(deliveredAt(ctx(shipped, '2026-12-15T10:00:00Z', { ledger }))).toBeUndefined();
     // The wait ends when the estimate is missed (a delay notice), not before.
     expect(phaseDeadline('delivery', ctx(shipped, '2026-12-09T10:00:00Z', { ledger }))).toBe('2026-12-28T16:00:01.000Z');
     // With no news at all: delivery assumed on 31 December, the request due 7 days later, at 08:00 Berlin at the earliest.
