@@ -43,6 +43,8 @@ export interface LedgerEntry {
   /** For delay notices: whether it was about shipping or delivery, and the shipments it covered. */
   what?: 'shipment' | 'delivery';
   shipmentIds?: string[];
+  /** For delay notices: it passed on a platform's report rather than a promise that passed unnoticed. */
+  reported?: boolean;
 }
 
 export interface OrderView {

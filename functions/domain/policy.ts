@@ -234,6 +234,8 @@ interface Late {
   shipmentId?: string;
   missed: string;
   next: string;
+  /** Moved by a report the shopper has not heard of (rather than passed unnoticed). */
+  reported: boolean;
 }
 
 /** When an email of this kind (and ref) went out, if it did: what it stated, the shopper knows. */
@@ -259,7 +261,7 @@ function lateNow(ctx: DecisionContext, lastNotice: number | undefined): Late[] {
     const passed = ms(was) < now;
     const reported = ms(is) > ms(was);
     if (!passed && !reported) return;
-    late.push({ what, shipmentId, missed: was, next: ms(is) > now ? is : floor() });
+    late.push({ what, shipmentId, missed: was, next: ms(is) > now ? is : floor(), reported });
   };
   consider('shipment', before.shipBy, after.shipBy);
   for (const s of ctx.state.shipments) {
@@ -309,6 +311,7 @@ export function dueDelayNotice(ctx: DecisionContext): DelayNotice | undefined {
     message: report?.message,
     shipmentId: what === 'delivery' && shipmentIds.length === 1 ? shipmentIds[0] : undefined,
     shipmentIds: shipmentIds.length ? shipmentIds : undefined,
+    reported: late.some((l) => l.reported) || undefined,
   };
 }
 

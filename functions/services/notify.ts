@@ -101,7 +101,7 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     claimId,
     // What the notice told the shopper: the promises it moved follow from it (functions/domain/policy.ts).
     ...(planned.delay
-      ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate, what: planned.delay.what, ...(planned.delay.shipmentIds ? { shipmentIds: planned.delay.shipmentIds } : {}) }
+      ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate, what: planned.delay.what, ...(planned.delay.shipmentIds ? { shipmentIds: planned.delay.shipmentIds } : {}), ...(planned.delay.reported ? { reported: true } : {}) }
       : {}),
   };
   const now = deps.clock.now().toISOString();

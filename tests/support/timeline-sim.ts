@@ -174,7 +174,7 @@ export function simulate(input: SimInput): SimResult {
             sentAt: iso(now),
             messageId: `m-${result.sent.length}`,
             // As notify records it.
-            ...(planned.delay ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate, what: planned.delay.what, shipmentIds: planned.delay.shipmentIds } : {}),
+            ...(planned.delay ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate, what: planned.delay.what, shipmentIds: planned.delay.shipmentIds, reported: planned.delay.reported } : {}),
           };
           result.sent.push({
             kind: planned.kind,

@@ -45,7 +45,9 @@ function deps(now: Date): NotifyDeps {
 // days on is Friday 27 November, 17:00 Berlin (16:00Z).
 const placed = events.placed(anOrder({ customer: { email: 'zoe@example.com', firstName: 'Zoë', locale: 'en-GB' } }));
 const shipped = events.shipped('2026-11-24T10:00:00Z', 'f-1');
-const computed = '2026-11-27T16:00:00.000Z';
+// Shipped Tuesday + 3 transit days is Friday 27 November, but a computed estimate never undercuts
+// the receipt's deliver-by (ship-by Wednesday + 3 = Monday 30 November): the shopper's promise.
+const computed = '2026-11-30T16:00:00.000Z';
 
 async function sentText(kind: 'receipt' | 'shipping_confirmation', list: DomainEvent[], more: Partial<NotifyDeps> = {}): Promise<string> {
   ddb.on(QueryCommand).resolves({ Items: list.map((e) => eventItem(e)) });
@@ -89,7 +91,7 @@ describe('receipt money that does not add up', () => {
 describe('shipping confirmation estimate', () => {
   it('states the computed estimate when the platform sends none', async () => {
     const text = await shippingConfirmationText();
-    expect(text).toContain('Estimated delivery: Friday, 27 November 2026');
+    expect(text).toContain('Estimated delivery: Monday, 30 November 2026');
   });
 
   it("states the platform's own estimate when it sends one", async () => {
@@ -99,7 +101,7 @@ describe('shipping confirmation estimate', () => {
 
   it('is the promise a later delay notice names as missed, and the date the tracking page shows', () => {
     const state = foldOrder(STORE, '1001', [placed, shipped]);
-    const [notice] = dueDelayNotices({ state, ledger: [], unsubscribed: false, suppressed: false, config, now: new Date('2026-11-28T09:00:00Z') });
+    const [notice] = dueDelayNotices({ state, ledger: [], unsubscribed: false, suppressed: false, config, now: new Date('2026-12-01T09:00:00Z') });
     expect(notice).toMatchObject({ what: 'delivery', missedPromise: computed, shipmentId: 'f-1' });
     const page = renderTrackPage(
       { language: 'en', locale: 'en-GB', timeZone: 'Europe/Berlin', brand: { name: 'Acme Outdoor', accentColor: '#1a73e8', supportEmail: 'help@acme.example' } },
@@ -107,6 +109,6 @@ describe('shipping confirmation estimate', () => {
       config,
       new Date('2026-11-25T09:00:00Z'),
     ).html;
-    expect(page).toContain('<dt>Estimated delivery</dt><dd>Friday, 27 November 2026</dd>');
+    expect(page).toContain('<dt>Estimated delivery</dt><dd>Monday, 30 November 2026</dd>');
   });
 });

@@ -33,7 +33,7 @@ const decision = (list: DomainEvent[], ledger: LedgerEntry[], now: string): Deci
 function noticeSent(list: DomainEvent[], ledger: LedgerEntry[], at: string): LedgerEntry {
   const [due] = dueDelayNotices(decision(list, ledger, at));
   if (!due) throw new Error(`no delay notice due at ${at}`);
-  return { kind: 'delay_notice', ref: due.ref, status: 'sent', claimId: 'c', claimedAt: at, sentAt: at, messageId: 'm', missedPromise: due.missedPromise, newEstimate: due.newEstimate };
+  return { kind: 'delay_notice', ref: due.ref, status: 'sent', claimId: 'c', claimedAt: at, sentAt: at, messageId: 'm', missedPromise: due.missedPromise, newEstimate: due.newEstimate, what: due.what, reported: due.reported };
 }
 
 const page = (list: DomainEvent[], ledger: LedgerEntry[], now: string, language: 'en' | 'de' | 'fr' = 'en') =>
@@ -49,7 +49,8 @@ describe('tracking page history', () => {
   const shipped = events.shipped('2026-11-26T12:00:00Z');
 
   it('lists a missed-promise delay notice with the promise and the new estimate, in order', () => {
-    expect(missedShipBy).toMatchObject({ ref: expect.stringMatching(/^ship:/), missedPromise: '2026-11-25T16:00:00.000Z' });
+    expect(missedShipBy).toMatchObject({ ref: 'late:1', missedPromise: '2026-11-25T16:00:00.000Z' });
+    expect(missedShipBy.reported).toBeFalsy();
     const html = history(page([placed, shipped], [receipt, missedShipBy], '2026-11-26T13:00:00Z'));
     expect(html).toContain('<strong>Delay notice sent</strong><br><span class="muted">Expected by Wednesday, 25 November 2026; new estimate: Monday, 30 November 2026.</span>');
     const order = ['Order placed', 'Delay notice sent', 'Shipped'].map((label) => html.indexOf(`<strong>${label}</strong>`));
@@ -69,7 +70,7 @@ describe('tracking page history', () => {
   it('does not repeat a platform-reported delay: the report is the history entry', () => {
     const delayed = [placed, events.delayed('2026-11-24T09:00:00Z', { reason: 'backorder', newShipBy: '2026-11-30T16:00:00Z' })];
     const reportNotice = noticeSent(delayed, [receipt], '2026-11-24T09:05:00Z');
-    expect(reportNotice.ref).toMatch(/^report:/);
+    expect(reportNotice.reported).toBe(true);
     const html = history(page(delayed, [receipt, reportNotice], '2026-11-24T10:00:00Z'));
     expect(html).toContain('<strong>Delay reported</strong>');
     expect(html).not.toContain('Delay notice sent');
@@ -87,7 +88,8 @@ describe('tracking page estimate once the order counts as delivered', () => {
   const estimateRow = '<dt>Estimated delivery</dt>';
 
   it('shows the estimate while the parcel is on its way', () => {
-    expect(page([placed, shipped], [], '2026-11-25T10:00:00Z')).toContain(`${estimateRow}<dd>Friday, 27 November 2026</dd>`);
+    // Shipped + 3 transit days is Friday 27 November; the receipt's Monday 30 November is the floor.
+    expect(page([placed, shipped], [], '2026-11-25T10:00:00Z')).toContain(`${estimateRow}<dd>Monday, 30 November 2026</dd>`);
   });
 
   it('shows none once the feedback request went out, though no delivery was ever reported', () => {
@@ -99,12 +101,13 @@ describe('tracking page estimate once the order counts as delivered', () => {
 
   it('shows none, and no stale delay box, once delivery is assumed after the fallback', () => {
     const delayed = events.delayed('2026-11-26T09:00:00Z', { reason: 'weather', shipmentId: 'f-1' });
-    // Fourteen days after shipping (the fallback) it counts as delivered.
-    const html = page([placed, shipped, delayed], [], '2026-12-08T10:00:01Z');
+    // The report moved the estimate to Wednesday 2 December (2 business days past 30 November);
+    // three days after that (policy.assumeDeliveredDaysAfterEstimate) it counts as delivered.
+    const html = page([placed, shipped, delayed], [], '2026-12-05T16:00:01Z');
     expect(html).not.toContain(estimateRow);
     expect(html).not.toContain('role="status"');
     // …while the day before, the delay and the estimate are still shown.
-    const before = page([placed, shipped, delayed], [], '2026-12-07T10:00:00Z');
+    const before = page([placed, shipped, delayed], [], '2026-12-05T15:59:00Z');
     expect(before).toContain(estimateRow);
     expect(before).toContain('role="status"');
   });

@@ -32,6 +32,8 @@ export interface DelayNoticeInfo {
   shipmentId?: string;
   /** Every shipment the notice covers (one notice per order covers all late parcels). */
   shipmentIds?: string[];
+  /** It passes on a platform's delay report (the report is in the order's history already). */
+  reported?: boolean;
 }
 
 export type FeedbackLinks = Record<1 | 2 | 3 | 4 | 5, string>;

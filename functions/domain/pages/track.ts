@@ -79,11 +79,12 @@ export interface DelayNoticeEntry {
 
 /**
  * The delay notices sent (or possibly sent) for missed promises, oldest first. A notice about a
- * platform-reported delay is left out: the report itself is already in the history.
+ * platform-reported delay (`reported`, or a `report:` ref before issue 11's one-notice-per-order
+ * refs) is left out: the report itself is already in the history.
  */
 export function delayNoticeEntries(ledger: readonly LedgerEntry[]): DelayNoticeEntry[] {
   return ledger
-    .filter((e) => e.kind === 'delay_notice' && e.status !== 'skipped' && !e.ref.startsWith('report:') && e.missedPromise && e.newEstimate)
+    .filter((e) => e.kind === 'delay_notice' && e.status !== 'skipped' && !e.ref.startsWith('report:') && !e.reported && e.missedPromise && e.newEstimate)
     .map((e) => ({ at: e.sentAt ?? e.claimedAt, missedPromise: e.missedPromise!, newEstimate: e.newEstimate! }))
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
