@@ -3,21 +3,37 @@
  * time zone and ending at the store's cutoff hour, and the shopper's local time of day (quiet
  * hours). Pure: the clock is an argument.
  *
- * Wall-clock conversion is Temporal's (temporal-polyfill), through its tree-shakable function
- * API: the class API adds ~55 KB to every bundle that reads a date (the pages bundle would
- * leave its 250 KB budget), these few functions ~20 KB. Temporal resolves a wall-clock time
- * in a zone (including the skipped and repeated hours of a DST change) by the spec's
- * "compatible" rule, which hand-written offset guessing got wrong at the edges.
+ * Wall-clock conversion is Intl's (the zone database Node ships), not Temporal's: Temporal
+ * (temporal-polyfill, even through its tree-shakable function API) adds about 21 KB to every
+ * bundle that reads a date, which takes the pages bundle to 251 KB, past its 250 KB budget.
+ * A local time is resolved to an instant by two offset corrections, which lands a time inside
+ * a DST gap after the gap, as Temporal's "compatible" rule does (tests/unit/promises.test.ts).
  */
-import * as Instant from 'temporal-polyfill/fns/Instant';
-import * as PlainDate from 'temporal-polyfill/fns/PlainDate';
-import * as ZonedDateTime from 'temporal-polyfill/fns/ZonedDateTime';
 import type { PromiseDefaults } from './store-config.js';
 
 const DAY_MS = 86_400_000;
 
-type Zoned = ZonedDateTime.Record;
-type Day = PlainDate.Record;
+interface LocalDate {
+  y: number;
+  m: number; // 1-12
+  d: number;
+}
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = partsFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    partsFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Wall-clock fields of an instant in a time zone. */
+function wallClock(instant: number, timeZone: string) {
+  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  return { y: +parts.year!, m: +parts.month!, d: +parts.day!, h: +parts.hour!, min: +parts.minute!, s: +parts.second! };
+}
 
 const validZones = new Map<string, boolean>();
 /** Whether an IANA zone name is usable (orders carry whatever the platform sent). */
@@ -26,7 +42,7 @@ export function isValidTimeZone(timeZone: string | undefined): timeZone is strin
   let ok = validZones.get(timeZone);
   if (ok === undefined) {
     try {
-      Instant.toZonedDateTimeISO(Instant.fromEpochMilliseconds(0), timeZone);
+      formatterFor(timeZone);
       ok = true;
     } catch {
       ok = false;
@@ -36,17 +52,30 @@ export function isValidTimeZone(timeZone: string | undefined): timeZone is strin
   return ok;
 }
 
-function zoned(instant: number, timeZone: string): Zoned {
-  return Instant.toZonedDateTimeISO(Instant.fromEpochMilliseconds(instant), timeZone);
+/** The instant at which the wall clock in `timeZone` reads the given date at hour:minute. */
+function atLocal(date: LocalDate, hour: number, minute: number, timeZone: string): number {
+  const target = Date.UTC(date.y, date.m - 1, date.d, hour, minute);
+  let guess = target;
+  // Two corrections settle the offset, across a DST change too (a time in the gap lands after it).
+  for (let i = 0; i < 2; i++) {
+    const w = wallClock(guess, timeZone);
+    guess += target - Date.UTC(w.y, w.m - 1, w.d, w.h, w.min, w.s);
+  }
+  return guess;
 }
 
-/** The instant at which the wall clock in `timeZone` reads `day` at hour:minute (DST: "compatible"). */
-function atLocal(day: Day, hour: number, minute: number, timeZone: string): number {
-  return ZonedDateTime.fromFields({ year: day.year, month: day.month, day: day.day, hour, minute, timeZone }).epochMilliseconds;
+function addDays(date: LocalDate, days: number): LocalDate {
+  const t = new Date(Date.UTC(date.y, date.m - 1, date.d) + days * DAY_MS);
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
 }
 
-function isBusinessDay(day: Day, cfg: PromiseDefaults): boolean {
-  return cfg.businessDays.includes(PlainDate.dayOfWeek(day)) && !cfg.holidays.includes(PlainDate.toString(day));
+function isoDate(date: LocalDate): string {
+  return `${date.y}-${String(date.m).padStart(2, '0')}-${String(date.d).padStart(2, '0')}`;
+}
+
+function isBusinessDay(date: LocalDate, cfg: PromiseDefaults): boolean {
+  const weekday = ((new Date(Date.UTC(date.y, date.m - 1, date.d)).getUTCDay() + 6) % 7) + 1; // ISO 1..7
+  return cfg.businessDays.includes(weekday) && !cfg.holidays.includes(isoDate(date));
 }
 
 /**
@@ -71,18 +100,18 @@ export function addBusinessDays(from: string | number, days: number, cfg: Promis
 const businessDayCache = new WeakMap<PromiseDefaults, Map<string, string>>();
 
 function computeBusinessDays(instant: number, days: number, cfg: PromiseDefaults): string {
-  const z = zoned(instant, cfg.timeZone);
-  let day = ZonedDateTime.toPlainDate(z);
-  const cutoff = atLocal(day, cfg.cutoffHour, 0, cfg.timeZone);
-  if (instant > cutoff || !isBusinessDay(day, cfg)) {
-    do day = PlainDate.addDays(day, 1);
-    while (!isBusinessDay(day, cfg));
+  const w = wallClock(instant, cfg.timeZone);
+  let date: LocalDate = { y: w.y, m: w.m, d: w.d };
+  const cutoff = atLocal(date, cfg.cutoffHour, 0, cfg.timeZone);
+  if (instant > cutoff || !isBusinessDay(date, cfg)) {
+    do date = addDays(date, 1);
+    while (!isBusinessDay(date, cfg));
   }
   for (let left = days; left > 0; ) {
-    day = PlainDate.addDays(day, 1);
-    if (isBusinessDay(day, cfg)) left--;
+    date = addDays(date, 1);
+    if (isBusinessDay(date, cfg)) left--;
   }
-  return new Date(atLocal(day, cfg.cutoffHour, 0, cfg.timeZone)).toISOString();
+  return new Date(atLocal(date, cfg.cutoffHour, 0, cfg.timeZone)).toISOString();
 }
 
 /** Business days in transit for a shipping method, falling back to the default. */
@@ -126,8 +155,8 @@ export function inDailyWindow(instant: number, window: DailyWindow, timeZone: st
   const start = minutesOf(window.start);
   const end = minutesOf(window.end);
   if (start === end) return false;
-  const z = zoned(instant, timeZone);
-  const m = z.hour * 60 + z.minute;
+  const w = wallClock(instant, timeZone);
+  const m = w.h * 60 + w.min;
   return start < end ? m >= start && m < end : m >= start || m < end;
 }
 
@@ -135,10 +164,10 @@ export function inDailyWindow(instant: number, window: DailyWindow, timeZone: st
 export function afterDailyWindow(instant: number, window: DailyWindow, timeZone: string): number {
   if (!inDailyWindow(instant, window, timeZone)) return instant;
   const end = minutesOf(window.end);
-  const z = zoned(instant, timeZone);
-  let day = ZonedDateTime.toPlainDate(z);
+  const w = wallClock(instant, timeZone);
+  let date: LocalDate = { y: w.y, m: w.m, d: w.d };
   // Before the end on the same local day (the early-morning part), else tomorrow's end.
-  if (z.hour * 60 + z.minute >= end) day = PlainDate.addDays(day, 1);
-  const at = atLocal(day, Math.floor(end / 60), end % 60, timeZone);
-  return at > instant ? at : atLocal(PlainDate.addDays(day, 1), Math.floor(end / 60), end % 60, timeZone);
+  if (w.h * 60 + w.min >= end) date = addDays(date, 1);
+  const at = atLocal(date, Math.floor(end / 60), end % 60, timeZone);
+  return at > instant ? at : atLocal(addDays(date, 1), Math.floor(end / 60), end % 60, timeZone);
 }
