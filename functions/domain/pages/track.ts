@@ -34,7 +34,7 @@ function decisionContext(view: TrackView, config: StoreConfig, now: Date): Decis
 
 /**
  * Nothing is awaited any more: delivered, cancelled, refunded in full, or assumed delivered —
- * the delivery fallback passed, or the feedback request (which follows delivery) went out. An
+ * delivery was assumed after the latest estimate, or the feedback request (which follows delivery) went out. An
  * "estimated" date after that would be stale.
  */
 export function isSettled(view: TrackView, config: StoreConfig, now: Date): boolean {
