@@ -18,9 +18,23 @@ afterAll(async () => {
 
 const kinds = async (orderId: string) => (await h.emails(orderId)).map((e) => e.kind);
 
+/**
+ * Moves the clock on to the next `hour`:00 UTC. Feedback mail is deferred out of the shopper's
+ * quiet hours (21:00–08:00; these shoppers have no zone, the store's is UTC), so tests that time
+ * it start at a known hour rather than whenever the suite happens to run.
+ */
+async function advanceToHour(hour: number) {
+  const now = Date.parse(h.at());
+  const d = new Date(now);
+  let target = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour);
+  if (target <= now) target += 86_400_000;
+  await h.advance((target - now) / 86_400_000);
+}
+
 describe('order lifecycle', () => {
   it('happy path: receipt, shipping confirmation, delivery, feedback request; feedback given ends it with no reminder', async () => {
     const id = 'H-1';
+    await advanceToHour(10);
     expect((await h.post('order.placed', { order: h.order(id) })).status).toBe(202);
     const [receipt] = await h.waitForEmail(id, 'receipt');
     expect(receipt!.subject).toContain(`#${id}`);
@@ -158,6 +172,7 @@ describe('order lifecycle', () => {
 
   it('no feedback given: exactly one reminder, then the workflow ends', async () => {
     const id = 'R-1';
+    await advanceToHour(10);
     await h.post('order.placed', { order: h.order(id) });
     await h.post('shipment.created', shipment(id, 'r1'));
     await h.post('shipment.updated', { orderId: id, shipmentId: 'r1', status: 'delivered' });
@@ -170,6 +185,25 @@ describe('order lifecycle', () => {
     await h.waitForExecution(id, 'SUCCEEDED');
     await h.advance(5);
     expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'feedback_request', 'feedback_reminder']);
+  });
+
+  it('a feedback request due at night waits for the morning on the shopper\'s clock, and the reminder with it', async () => {
+    const id = 'Q-1';
+    await advanceToHour(22);
+    await h.post('order.placed', { order: h.order(id) });
+    await h.post('shipment.created', shipment(id, 'q1'));
+    await h.post('shipment.updated', { orderId: id, shipmentId: 'q1', status: 'delivered' });
+    await h.idle();
+    // Seven days later it is 22:00 in the shopper's zone: quiet hours until 08:00.
+    await h.advance(7.1);
+    expect(await kinds(id)).not.toContain('feedback_request');
+    await h.advance(0.4);
+    const [request] = await h.waitForEmail(id, 'feedback_request');
+    expect(new Date(request!.at).getUTCHours()).toBe(8);
+    await h.advance(4.1);
+    const [reminder] = await h.waitForEmail(id, 'feedback_reminder');
+    expect(new Date(reminder!.at).getUTCHours()).toBeGreaterThanOrEqual(8);
+    expect(new Date(reminder!.at).getUTCHours()).toBeLessThan(21);
   });
 
   it('events out of order and duplicated: the shipment before the order, everything twice, each email once', async () => {
