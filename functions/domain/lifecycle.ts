@@ -13,6 +13,7 @@ import {
   assumedDeliveryAt,
   deliveredAt,
   dueDelayNotice,
+  earliestAssumedDeliveryAt,
   feedbackRequestAt,
   inQuietHours,
   nextDelayNoticeAt,
@@ -87,6 +88,11 @@ const ledgerLine = (ledger: readonly LedgerEntry[], kind: EmailKind, ref = 'orde
 const settledLine = (ledger: readonly LedgerEntry[], kind: EmailKind, ref = 'order') => {
   const line = ledgerLine(ledger, kind, ref);
   return line && line.status !== 'claimed' ? line : undefined;
+};
+
+const couldHaveAssumed = (ctx: DecisionContext) => {
+  const at = earliestAssumedDeliveryAt(ctx);
+  return !!at && ctx.now.getTime() >= Date.parse(at);
 };
 
 /** Is non-essential mail to this shopper still wanted? */
@@ -227,10 +233,11 @@ export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEma
       });
     case 'feedback_request':
       // Timed by the waits: the feedback window begins only once delivery is reported or
-      // assumed (decideAwait) and ends at feedbackRequestAt, out of quiet hours. Here only
-      // "everything shipped": news that arrives after the window began (an old delay report
-      // delivered late) may move the assumed delivery on, and must not lose the request then.
-      return wantsFeedbackMail(ctx) && (deliveredAt(ctx) ?? assumedDeliveryAt(ctx)) && notYet('order') ? [{ kind, ref: 'order' }] : [];
+      // assumed (decideAwait) and ends at feedbackRequestAt, out of quiet hours. News that
+      // arrives after the window began (an old delay report delivered late) may move the
+      // assumed delivery on and must not lose the request then: here it is enough that delivery
+      // could have been assumed by now (the estimates before any delay, plus the grace period).
+      return wantsFeedbackMail(ctx) && (deliveredAt(ctx) || couldHaveAssumed(ctx)) && notYet('order') ? [{ kind, ref: 'order' }] : [];
     case 'feedback_reminder': {
       const request = settledLine(ledger, 'feedback_request');
       return request?.status === 'sent' && wantsFeedbackMail(ctx) && notYet('order') ? [{ kind, ref: 'order' }] : [];

@@ -89,6 +89,8 @@ function applyWithNotices(base: string, reports: Move[], notices: Move[]): strin
 interface Options {
   /** Ignore reports after this instant: the promises as the last notice left them. */
   reportsUntil?: number;
+  /** Ignore the notices sent: the promises before any delay. */
+  withoutNotices?: boolean;
 }
 
 function reportsOf(state: OrderState, options: Options): ReportedDelay[] {
@@ -152,7 +154,7 @@ function shipmentEstimateWith(ctx: DecisionContext, s: ShipmentState, options: O
     if (!d.newShipBy && ms(s.shippedAt) <= ms(d.at)) return [reportMove(ctx, d, undefined)];
     return [];
   });
-  return applyWithNotices(base, reports, noticeMoves(ctx.ledger, { shipmentId: s.shipmentId }));
+  return applyWithNotices(base, reports, options.withoutNotices ? [] : noticeMoves(ctx.ledger, { shipmentId: s.shipmentId }));
 }
 
 function promiseWith(ctx: DecisionContext, options: Options): PromiseInForce {
@@ -213,6 +215,15 @@ export function assumedDeliveryAt(ctx: DecisionContext): string | undefined {
     if (!state.delays.some((d) => ms(d.at) > until && ms(d.at) <= t)) return at;
     until = t;
   }
+}
+
+/**
+ * The earliest delivery could have been assumed: the estimates before any report or notice
+ * (which only move them later), plus the grace period. Before it, no feedback window can have begun.
+ */
+export function earliestAssumedDeliveryAt(ctx: DecisionContext): string | undefined {
+  if (!ctx.state.order || !isFullyShipped(ctx.state)) return undefined;
+  return assumedWith(ctx, { reportsUntil: -Infinity, withoutNotices: true });
 }
 
 /** When the order was delivered: as reported, or assumed (see assumedDeliveryAt); undefined until then. */
