@@ -4,7 +4,7 @@
  * (docs/MUTATION.md). The broad scenarios are in lifecycle.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { decideAwait, dueDelayNotices, phaseDeadline, plannedEmails, type DecisionContext, type EmailKind, type LedgerEntry } from '../../functions/domain/lifecycle.js';
+import { decideAwait, deliveredAt, dueDelayNotices, phaseDeadline, plannedEmails, type DecisionContext, type EmailKind, type LedgerEntry } from '../../functions/domain/lifecycle.js';
 import { foldOrder } from '../../functions/domain/order-state.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
 import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
@@ -59,6 +59,17 @@ describe('feedback rules: who gets the feedback request and reminder', () => {
     expect(kinds({ ...c, ledger: [requestSent] }, 'feedback_reminder')).toEqual([]);
     expect(decideAwait('feedback_window', c)).toEqual({ action: 'interrupt', error: 'OrderClosed' });
     expect(decideAwait('feedback', { ...c, ledger: [requestSent] })).toEqual({ action: 'proceed', next: 'none' });
+  });
+
+  it('assumes delivery of a shipped order the platform never reports delivered from one instant on, and never of a partial shipment', () => {
+    const shippedOnly = [placed, shipped];
+    const assumed = deliveredAt(ctx(shippedOnly, '2027-01-15T10:00:00Z'))!;
+
+    expect(assumed).toBeDefined();
+    expect(deliveredAt(ctx(shippedOnly, assumed))).toBe(assumed);
+    expect(deliveredAt(ctx(shippedOnly, new Date(Date.parse(assumed) - 1).toISOString()))).toBeUndefined();
+    const partial = [placed, events.shipped('2026-11-24T10:00:00Z', 'f-1', [{ lineItemId: 'li-1', quantity: 1 }])];
+    expect(deliveredAt(ctx(partial, '2027-01-15T10:00:00Z'))).toBeUndefined();
   });
 
   it('asks nothing before delivery, and waits in the window until it is due, to the millisecond', () => {
