@@ -4,7 +4,7 @@
  * (docs/MUTATION.md). The broad scenarios are in lifecycle.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { decideAwait, deliveredAt, dueDelayNotices, phaseDeadline, plannedEmails, type DecisionContext, type EmailKind, type LedgerEntry } from '../../functions/domain/lifecycle.js';
+import { awaitPhaseSchema, decideAwait, deliveredAt, dueDelayNotices, phaseDeadline, plannedEmails, type DecisionContext, type EmailKind, type LedgerEntry } from '../../functions/domain/lifecycle.js';
 import { foldOrder } from '../../functions/domain/order-state.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
 import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
@@ -218,5 +218,13 @@ describe('which emails are due, rule by rule', () => {
 
     expect(retry).toMatchObject({ kind: 'delay_notice', ref: due!.ref, delay: { missedPromise: '2026-11-25T16:00:00.000Z', newEstimate: '2026-11-30T16:00:00.000Z' } });
     expect(partial!.delay).toMatchObject({ missedPromise: due!.missedPromise, newEstimate: '2026-11-30T16:00:00.000Z' });
+  });
+});
+
+describe('the waiting phases the workflow names', () => {
+  it('accepts each phase lib/order-workflow.ts waits in, and nothing else', () => {
+    // The state machine passes these names to the await and notify functions (wait('AwaitFeedbackWindow', 'feedback_window')…).
+    for (const phase of ['shipment', 'delivery', 'feedback_window', 'feedback']) expect(awaitPhaseSchema.parse(phase)).toBe(phase);
+    expect(awaitPhaseSchema.safeParse('feedback-window').success).toBe(false);
   });
 });
