@@ -81,6 +81,18 @@ describe('receipt money that does not add up', () => {
     expect(JSON.stringify(reports)).not.toMatch(/zoe|Zoë|Müller|Hauptstraße/i);
   });
 
+  it('checks the money of the receipt only: a shipping confirmation of the same order reports nothing', async () => {
+    const reports: unknown[] = [];
+    const odd = events.placed(anOrder({ total: '150.00', customer: { email: 'zoe@example.com', firstName: 'Zoë', locale: 'en-GB' } }));
+    await sentText('shipping_confirmation', [odd, shipped], { onMoneyMismatch: (m) => reports.push(m) });
+    expect(reports).toEqual([]);
+  });
+
+  it('still sends a receipt that does not add up when nothing is set to receive the report', async () => {
+    const odd = events.placed(anOrder({ total: '150.00', customer: { email: 'zoe@example.com', firstName: 'Zoë', locale: 'en-GB' } }));
+    expect(await sentText('receipt', [odd])).toContain('Total: €150.00');
+  });
+
   it('reports nothing when the receipt adds up', async () => {
     const reports: unknown[] = [];
     await sentText('receipt', [placed], { onMoneyMismatch: (m) => reports.push(m) });
