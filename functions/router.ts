@@ -7,8 +7,9 @@ import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
 import { workflowDeps } from './adapters/wiring.js';
 import { logger } from './adapters/observability.js';
-import { domainEventSchema } from './domain/events.js';
+import { domainEventSchema, orderIdOf } from './domain/events.js';
 import { routeEvent } from './services/route-event.js';
+import { checkpoint } from './adapters/host-hooks.js';
 
 const env = readEnv(
   z.object({
@@ -21,7 +22,10 @@ const deps = workflowDeps(env);
 
 async function routeRecord(record: SQSRecord): Promise<void> {
   const event = domainEventSchema.parse(JSON.parse(record.body));
+  const where = { store: event.store, orderId: orderIdOf(event), eventType: event.type };
+  await checkpoint('router.beforeRoute', where);
   const result = await routeEvent(event, deps);
+  await checkpoint('router.afterRoute', where);
   logger.info('routed', { store: event.store, eventId: event.eventId, type: event.type, ...result });
 }
 

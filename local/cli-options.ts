@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseShops } from './shops.js';
+import { crashPlansFromEnv } from './faults.js';
 import type { LocalOptions, LocalRuntime } from './runtime.js';
 import { PROJECT_ROOT } from './template.js';
 
@@ -58,6 +59,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     dataDir: values['data-dir'],
     inMemory: values['in-memory'],
     manualClock: values['manual-clock'],
+    // Fault-injection runs only (tests): LOCAL_CRASH_PLANS.
+    ...(env.LOCAL_CRASH_PLANS ? { crashPlans: crashPlansFromEnv(env) } : {}),
     templatePath: values.template,
     shops: parseShops(values.shop ?? [], env.SHOPIFY_SHOP),
     captureDir,

@@ -4,6 +4,7 @@
  * and failures surfaced by error type. Modules are imported on first use (a cold start), after
  * the runtime has set the environment, so SDK clients created at module scope see local endpoints.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,27 @@ export class LambdaFunctionError extends Error {
     super(message);
     this.name = errorType;
   }
+}
+
+/** The invocation code runs in: an injected crash (local/faults.ts) ends it from inside. */
+interface InvocationScope {
+  entry: string;
+  crash: (error: Error) => void;
+}
+const invocationScope = new AsyncLocalStorage<InvocationScope>();
+
+/** The function invocation the caller runs in, if any. */
+export function currentInvocation(): InvocationScope | undefined {
+  return invocationScope.getStore();
+}
+
+/** Runs a handler in an invocation scope: settles as the handler does, or rejects with a crash injected inside it. */
+function runInvocation<T>(entry: string, body: () => T | Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    invocationScope.run({ entry, crash: reject }, () => {
+      Promise.resolve().then(body).then(resolve, reject);
+    });
+  });
 }
 
 export interface LambdaInvokerOptions {
@@ -139,7 +161,7 @@ export class LambdaInvoker {
         );
       });
       try {
-        const result = await Promise.race([Promise.resolve().then(() => mod.handler(payload, context)), timeout]);
+        const result = await Promise.race([runInvocation(entry, () => mod.handler(payload, context)), timeout]);
         return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
       } finally {
         realClearTimeout(timer);

@@ -38,7 +38,8 @@ import { localStores, withShops, type LocalStoreInfo } from './shops.js';
 import { CaptureWriter, capturedHeaders } from './captures.js';
 import { DEV_SECRETS } from './dev-secrets.js';
 import { LocalClock, type ClockState } from './clock.js';
-import { installHostClock } from '../functions/adapters/host-hooks.js';
+import { installCheckpointHook, installHostClock } from '../functions/adapters/host-hooks.js';
+import { CrashInjector, type CrashPlan, type CrashRecord } from './faults.js';
 import { createServer } from 'node:http';
 import { DEFAULT_CLAIM_SETTLE_SECONDS } from '../functions/services/notify.js';
 import { canonicalStoreId, inferredPlatform, type Platform } from '../functions/domain/store-id.js';
@@ -80,6 +81,8 @@ export interface LocalOptions {
    * @default false
    */
   manualClock?: boolean;
+  /** Crashes at named step boundaries (local/faults.ts); each plan fires once. @default none */
+  crashPlans?: CrashPlan[];
   /** @default env SHOPIFY_WEBHOOK_SECRET or a printed development default */
   shopifySecret?: string;
   /** A Standard Webhooks secret (`whsec_…`). @default env WEBHOOK_SECRET or a printed development default */
@@ -159,6 +162,10 @@ export interface LocalRuntime {
    * instant and waiting for the runtime to be idle after each. Resolves with the deadlines fired.
    */
   advanceTime(virtualMs: number): Promise<number>;
+  /** Crashes injected so far (in this process). */
+  crashes(): CrashRecord[];
+  /** Adds crash plans while running. */
+  addCrashPlans(plans: CrashPlan[]): void;
   outbox(): Promise<Email[]>;
   clearOutbox(): void;
   executions(): ExecutionRecord[];
@@ -269,6 +276,9 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   const app = describeApp(template, { region: REGION, accountId: ACCOUNT, refs, attributes });
 
   const outbox = new Outbox(file('outbox.jsonl'));
+  const crashes = new CrashInjector(options.crashPlans ?? [], { logFile: file('crashes.jsonl'), log });
+  installCheckpointHook(crashes.hook);
+  cleanup.push(() => installCheckpointHook(undefined));
   const invoker = new LambdaInvoker({
     functions: app.functions,
     modules: options.handlers,
@@ -289,6 +299,8 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     port: previousPorts.ses,
     log,
     now: () => clock.now(),
+    afterAccept: crashes.sesAfterAccept,
+    sendEventsFile: file('ses-send-events.txt'),
     deliverEvent: sesEvents ? (event: SNSEvent) => invoker.invoke(sesEvents.logicalId, event, 'sns') : undefined,
   });
   cleanup.push(() => ses.close());
@@ -360,6 +372,9 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   });
 
   if (app.table) await ensureTable(dynamoUrl, app.table, log);
+  // SES still owes the Send events of messages a killed runtime accepted: they settle those
+  // claims before any execution resumes and retries a send.
+  await ses.redeliverPending();
 
   const sfn = new LocalStepFunctions({
     definition: app.stateMachine.definition,
@@ -481,6 +496,15 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       res.end(body ?? 'no such preview');
       return;
     }
+    if (path === '/_local/idle' && method === 'GET') {
+      // Answers once nothing is queued or running (executions waiting on a deadline aside).
+      try {
+        await runtime.whenIdle({ timeoutMs: Number(query.get('timeoutMs') ?? 60_000) });
+        return writeJson(res, 200, { idle: true });
+      } catch (e) {
+        return writeJson(res, 503, { idle: false, message: e instanceof Error ? e.message : String(e) });
+      }
+    }
     if (path === '/_local/clock' && method === 'GET') return writeJson(res, 200, { now: clock.now().toISOString(), scale: clock.scale, manual: clock.manual });
     if (path === '/_local/clock/advance' && method === 'POST') {
       const body = JSON.parse((await readBody(req)).toString('utf8') || '{}') as { seconds?: number; days?: number };
@@ -599,6 +623,8 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     app,
     clock,
     resumed,
+    crashes: () => [...crashes.fired],
+    addCrashPlans: (plans) => crashes.add(plans),
     advanceTime: async (ms) => {
       const fired = await clock.advance(ms, () => runtime.whenIdle({ timeoutMs: 60_000 }));
       saveClock();

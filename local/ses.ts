@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { SNSEvent } from 'aws-lambda';
 import sesServer from 'aws-ses-v2-local';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { closeServer, readBody, startServer } from './aws-json.js';
 import type { Email, Outbox } from './outbox.js';
 import { realSetTimeout } from './timers.js';
@@ -43,6 +44,18 @@ export interface LocalSesOptions {
   port?: number;
   /** The clock the outbox shows times in (the runtime's virtual clock). @default real time */
   now?: () => Date;
+  /**
+   * Called once an email is accepted (in the outbox), before its Send event is published and
+   * SendEmail answers: `'lose-answer'` loses the answer (the caller sees a dropped connection).
+   * The fault injector's `ses.afterAccept` step; it may also end the process there.
+   */
+  afterAccept?: (email: Email) => 'answer' | 'lose-answer';
+  /**
+   * File noting the messages whose Send event was delivered. SES publishes an accepted message's
+   * events even if the sender dies; locally the stand-in dies with the runtime, so on start
+   * {@link LocalSes.redeliverPending} publishes the Send events a killed runtime still owed.
+   */
+  sendEventsFile?: string;
 }
 
 export type SesEventType = 'Send' | 'Delivery' | 'Bounce' | 'Complaint';
@@ -258,7 +271,17 @@ export class LocalSes {
     this.acceptedAt.set(email.messageId, Date.now());
     this.options.outbox.add(email);
     this.counters.accepted++;
+    const fate = this.options.afterAccept?.(email) ?? 'answer';
+    // The Send event is delivered (first attempt) before SendEmail answers: a caller that sees
+    // the answer, or its loss, finds the claim already settled, so the local settle window can
+    // be short without a retry ever racing SES's event.
+    await this.publishSend(email);
     this.emitLifecycle(email);
+    if (fate === 'lose-answer') {
+      this.counters.lostResponses++;
+      res.destroy();
+      return;
+    }
     if ((this.faults.lostResponseRate ?? 0) > 0 && rand() < this.faults.lostResponseRate!) {
       this.counters.lostResponses++;
       return this.reply(res, 500, 'InternalFailure', 'The response was lost (lostResponseRate fault)');
@@ -266,12 +289,33 @@ export class LocalSes {
     this.relay(upstream, res, text);
   }
 
-  /** Send, then Delivery; the mailbox simulator's bounce/complaint addresses behave as on SES. */
+  /** Publishes the Send event; resolves after its first delivery attempt (retries go on in the background). */
+  private publishSend(email: Email): Promise<void> {
+    if (!this.options.deliverEvent || this.closed) return Promise.resolve();
+    return new Promise<void>((firstAttempt) => {
+      void this.publish(email, 'Send', { send: {} }, firstAttempt).then(firstAttempt);
+    });
+  }
+
+  /**
+   * Publishes the Send events owed for accepted messages whose Send was never delivered (a
+   * runtime killed in between). Idempotent: ses-events settles a claim only while it is unsettled.
+   */
+  async redeliverPending(): Promise<number> {
+    const file = this.options.sendEventsFile;
+    if (!file || !this.options.deliverEvent) return 0;
+    const delivered = new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+    const owed = this.options.outbox.list().filter((e) => e.tags.ledger && !delivered.has(e.messageId));
+    for (const email of owed) await this.publish(email, 'Send', { send: {} });
+    if (owed.length) this.options.log?.(`[ses] published ${owed.length} Send event(s) a previous run had not delivered`);
+    return owed.length;
+  }
+
+  /** Delivery (after Send); the mailbox simulator's bounce/complaint addresses behave as on SES. */
   private emitLifecycle(email: Email): void {
     if (!this.options.deliverEvent) return;
     const to = email.to.toLowerCase();
     void this.track(async () => {
-      await this.publish(email, 'Send', { send: {} });
       if (SIMULATOR.test(to) && (to.startsWith('bounce@') || to.startsWith('suppressionlist@'))) return this.simulateBounce(email.messageId);
       await this.publish(email, 'Delivery', {
         delivery: {
@@ -333,7 +377,7 @@ export class LocalSes {
     };
   }
 
-  private async publish(email: Email, eventType: SesEventType, detail: Record<string, unknown>): Promise<void> {
+  private async publish(email: Email, eventType: SesEventType, detail: Record<string, unknown>, afterFirstAttempt?: () => void): Promise<void> {
     const deliver = this.options.deliverEvent;
     if (!deliver || this.closed) return;
     return this.track(async () => {
@@ -369,8 +413,10 @@ export class LocalSes {
         };
         try {
           await deliver(event);
+          if (eventType === 'Send' && this.options.sendEventsFile) appendFileSync(this.options.sendEventsFile, email.messageId + '\n');
           return;
         } catch (e) {
+          afterFirstAttempt?.();
           const pause = pauses[attempt];
           if (pause === undefined || this.closed) {
             this.counters.eventDeliveryFailures++;

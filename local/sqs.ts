@@ -9,7 +9,7 @@
  * UnknownOperationException, so a handler that starts using more of SQS fails loudly here.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AwsError, awsJsonListener } from './aws-json.js';
@@ -326,6 +326,9 @@ export class LocalSqs {
     if (queue.def.fifo) queue.dedupe.set(deduplicationId!, { messageId: message.messageId, sequenceNumber: message.sequenceNumber, at: now });
     queue.messages.push(message);
     this.counters.sent++;
+    // SendMessage answers only once the message is on disk, as SQS answers once it is stored
+    // redundantly: a runtime killed right after an acknowledged send still has the message.
+    if (this.options.snapshotFile) appendFileSync(`${this.options.snapshotFile}.journal`, JSON.stringify({ queue: queue.def.name, message }) + '\n');
     this.changed();
     return message;
   }
@@ -529,9 +532,40 @@ export class LocalSqs {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(`${file}.tmp`, JSON.stringify({ sequence: this.sequence, queues: data }));
     renameSync(`${file}.tmp`, file);
+    // The snapshot holds everything journaled so far.
+    writeFileSync(`${file}.journal`, '');
   }
 
   private restore(file: string): void {
+    try {
+      this.restoreSnapshot(file);
+    } finally {
+      this.replayJournal(`${file}.journal`);
+    }
+  }
+
+  /** Sends acknowledged since the last snapshot (a line cut short by a crash was never acknowledged). */
+  private replayJournal(journal: string): void {
+    if (!existsSync(journal)) return;
+    const known = new Set<string>();
+    for (const q of this.queues.values()) for (const m of q.messages) known.add(m.messageId);
+    for (const line of readFileSync(journal, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      let entry: { queue: string; message: QueuedMessage };
+      try {
+        entry = JSON.parse(line) as { queue: string; message: QueuedMessage };
+      } catch {
+        continue;
+      }
+      const q = this.queues.get(entry.queue);
+      if (!q || known.has(entry.message.messageId)) continue;
+      known.add(entry.message.messageId);
+      q.messages.push({ ...entry.message, visibleAt: Math.min(entry.message.visibleAt, Date.now()) });
+    }
+    for (const q of this.queues.values()) q.messages.sort((a, b) => a.sentTimestamp - b.sentTimestamp);
+  }
+
+  private restoreSnapshot(file: string): void {
     if (!existsSync(file)) return;
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as { sequence?: number; queues: Record<string, QueuedMessage[]> };

@@ -14,6 +14,7 @@ import type { WebhookDeps } from '../domain/webhooks/parse-webhook.js';
 import type { OrderStore } from '../adapters/order-store.js';
 import type { Enqueue } from '../adapters/event-queue.js';
 import type { StoreSetup } from '../domain/webhooks/unknown-store.js';
+import { checkpoint } from '../adapters/host-hooks.js';
 
 export interface IngestDeps {
   orders: OrderStore;
@@ -50,6 +51,7 @@ export async function ingestWebhook(
       if (!stored.routed) toRoute.push(event);
     }
   }
+  await checkpoint('ingest.afterStore', { store: parsed.events[0]!.store, orderId: orderIdOf(parsed.events[0]!), eventType: parsed.events[0]!.type });
   let deferred = 0;
   if (toRoute.length > 0) {
     try {

@@ -28,6 +28,7 @@ import type { StoreConfig } from '../domain/store-config.js';
 import type { Clock } from '../adapters/clock.js';
 import type { OrderStore } from '../adapters/order-store.js';
 import { ledgerTag, type Mailer } from '../adapters/mailer.js';
+import { checkpoint as hostCheckpoint, type CheckpointDetail, type StepBoundary } from '../adapters/host-hooks.js';
 import * as z from 'zod';
 
 export const notifyInputSchema = z.object({
@@ -60,6 +61,8 @@ export interface NotifyDeps {
   onSent?: (kind: string) => void;
   /** A receipt whose figures do not add up to the charged total (amounts and ids only). */
   onMoneyMismatch?: (mismatch: MoneyCheck & { store: string; orderId: string }) => void;
+  /** Marks the named step boundaries of the protocol (a fault-injecting host may crash there). @default the host hook */
+  checkpoint?: (step: StepBoundary, detail: CheckpointDetail) => Promise<void>;
 }
 
 /** How long an unsettled claim waits for SES's Send event before it is taken over (CLAIM_SETTLE_SECONDS). */
@@ -129,6 +132,10 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     }
   }
 
+  const at = deps.checkpoint ?? hostCheckpoint;
+  const where = { kind: planned.kind, ref: planned.ref, store, orderId };
+  await at('notify.afterClaim', where);
+
   const order = ctx.state.order!;
   const links = buildLinks(deps.publicBaseUrl, await deps.linkSecret(), { store, orderId, email: order.customer.email });
   const rendered = renderEmail({
@@ -163,7 +170,9 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
   });
   switch (outcome.status) {
     case 'sent':
+      await at('notify.beforeRecord', where);
       await deps.orders.markSent(store, orderId, planned.kind, planned.ref, outcome.messageId);
+      await at('notify.afterRecord', where);
       deps.onSent?.(planned.kind);
       return { entry: { ...base, status: 'sent', claimedAt: now, messageId: outcome.messageId, sentAt: deps.clock.now().toISOString() }, sentNow: true };
     case 'rejected':

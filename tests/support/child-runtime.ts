@@ -1,0 +1,98 @@
+/**
+ * The local runtime as its own process, started the way `npm start` starts it (`tsx
+ * local/cli.ts`), in its own process group so that a test can SIGKILL all of it at once and start
+ * it again on the same data directory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { Email } from '../../local/outbox.js';
+import type { CrashPlan } from '../../local/faults.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface ChildRuntime {
+  url: string;
+  pid: number;
+  /** stdout and stderr so far, for a failure message. */
+  output(): string;
+  /** Resolves when the process has exited (killed or stopped). */
+  exited: Promise<number | null>;
+  /** SIGKILL to the whole process group: nothing gets to flush or clean up. */
+  kill(): Promise<void>;
+  /** Graceful stop (SIGTERM). */
+  stop(): Promise<void>;
+  outbox(): Promise<Email[]>;
+  idle(timeoutMs?: number): Promise<void>;
+  advance(days: number): Promise<void>;
+  post(event: Record<string, unknown>): Promise<Response>;
+}
+
+export interface ChildOptions {
+  dataDir: string;
+  timeScale?: number;
+  manualClock?: boolean;
+  crashPlans?: CrashPlan[];
+  /** How long to wait for the banner. @default 90 s */
+  startTimeoutMs?: number;
+}
+
+export async function startChild(options: ChildOptions): Promise<ChildRuntime> {
+  const args = ['local/cli.ts', '--port', '0', '--data-dir', options.dataDir, '--time-scale', String(options.timeScale ?? 86_400), '--no-captures'];
+  if (options.manualClock) args.push('--manual-clock');
+  const env: NodeJS.ProcessEnv = { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' };
+  delete env.PORT;
+  if (options.crashPlans?.length) env.LOCAL_CRASH_PLANS = JSON.stringify(options.crashPlans);
+  else delete env.LOCAL_CRASH_PLANS;
+  const child: ChildProcess = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`runtime did not start within ${options.startTimeoutMs ?? 90_000} ms:\n${out}`)), options.startTimeoutMs ?? 90_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const m = /postpurchase local runtime\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`runtime exited (${code}) before it started:\n${out}`));
+    });
+  });
+  const pid = child.pid!;
+  const json = async <T>(path: string, init?: RequestInit): Promise<T> => {
+    const res = await fetch(`${url}${path}`, init);
+    if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  return {
+    url,
+    pid,
+    output: () => out,
+    exited,
+    async kill() {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone (e.g. it killed itself at a crash point)
+      }
+      await exited;
+    },
+    async stop() {
+      try {
+        process.kill(-pid, 'SIGTERM');
+      } catch {
+        return;
+      }
+      await exited;
+    },
+    outbox: async () => (await json<{ emails: Email[] }>('/_local/outbox')).emails,
+    idle: async (timeoutMs = 60_000) => void (await json(`/_local/idle?timeoutMs=${timeoutMs}`)),
+    advance: async (days) => void (await json('/_local/clock/advance', { method: 'POST', body: JSON.stringify({ days }) })),
+    post: (event) => fetch(`${url}/_local/webhooks/generic`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) }),
+  };
+}
