@@ -1,0 +1,140 @@
+/**
+ * Orders for the fault-injection suite: one scenario per email kind, each a list of generic
+ * webhooks with fixed event ids and timestamps (so a platform's retry of a delivery is the same
+ * delivery) and the emails the shopper must end up with, each exactly once, after the timeline
+ * (post everything, then 7.2 and 4.2 virtual days). Promises are far off, so no delay notice
+ * is due except the one a scenario asks for.
+ */
+import type { CrashPlan, CrashStep } from '../../local/faults.js';
+
+export const EMAIL_KINDS = ['receipt', 'shipping_confirmation', 'delay_notice', 'feedback_request', 'feedback_reminder', 'cancellation'] as const;
+export type Kind = (typeof EMAIL_KINDS)[number];
+
+export const NOTIFY_STEPS: CrashStep[] = ['notify.afterClaim', 'ses.afterAccept', 'notify.beforeRecord', 'notify.afterRecord'];
+
+/** Virtual days the timeline advances, in two stretches: past the feedback window, then past the reminder. */
+export const TIMELINE_DAYS = [7.2, 4.2];
+
+export interface Webhook {
+  type: string;
+  timestamp: string;
+  store: string;
+  eventId: string;
+  data: Record<string, unknown>;
+}
+
+export interface FaultOrder {
+  orderId: string;
+  /** The kind whose email the crash targets (what the scenario is about). */
+  kind: Kind;
+  /** Webhooks in phases: each phase is posted (and settled) before the next, as an order's life spreads over time. */
+  webhooks: Webhook[][];
+  expected: string[];
+  plan?: CrashPlan;
+}
+
+const day = 86_400_000;
+
+/** The webhooks and the expected emails of a scenario about `kind`, dated just before `t0`. */
+export function scenario(orderId: string, kind: Kind, t0: number, seq: { n: number }): Omit<FaultOrder, 'plan'> {
+  const at = () => new Date(t0 - 600_000 + ++seq.n * 1000).toISOString();
+  const far = (days: number) => new Date(t0 + days * day).toISOString();
+  const hook = (type: string, name: string, data: Record<string, unknown>): Webhook => ({ type, timestamp: at(), store: 'generic-dev', eventId: `${orderId}-${name}`, data });
+  const placedAt = at();
+  const placed = hook('order.placed', 'placed', {
+    order: {
+      orderId,
+      orderName: `#${orderId}`,
+      placedAt,
+      currency: 'EUR',
+      customer: { email: `shopper-${orderId.toLowerCase()}@example.com`, firstName: 'Zoë', locale: 'en-GB' },
+      lineItems: [{ id: 'li-1', title: 'Trail shoes', quantity: 1, unitPrice: '120.00', total: '120.00' }],
+      subtotal: '120.00',
+      total: '120.00',
+      paymentStatus: 'paid',
+      promises: { shipBy: far(60), deliverBy: far(70) },
+    },
+  });
+  const shipped = () =>
+    hook('shipment.created', 'shipped', {
+      orderId,
+      shipment: { shipmentId: `${orderId}-s1`, lineItems: [{ lineItemId: 'li-1', quantity: 1 }], carrier: 'DHL', trackingNumber: `JD${orderId}`, estimatedDelivery: far(60) },
+    });
+  switch (kind) {
+    case 'receipt':
+      return { orderId, kind, webhooks: [[placed]], expected: ['receipt'] };
+    case 'shipping_confirmation':
+      return { orderId, kind, webhooks: [[placed], [shipped()]], expected: ['receipt', 'shipping_confirmation'] };
+    case 'delay_notice':
+      return {
+        orderId,
+        kind,
+        webhooks: [[placed], [hook('order.delayed', 'delayed', { orderId, reason: 'backorder', message: 'Back in stock soon', newShipBy: far(65) })]],
+        expected: ['receipt', 'delay_notice'],
+      };
+    case 'cancellation':
+      return { orderId, kind, webhooks: [[placed], [hook('order.cancelled', 'cancelled', { orderId, reason: 'customer' })]], expected: ['receipt', 'cancellation'] };
+    case 'feedback_request':
+    case 'feedback_reminder':
+      return {
+        orderId,
+        kind,
+        webhooks: [[placed], [shipped()], [hook('shipment.updated', 'delivered', { orderId, shipmentId: `${orderId}-s1`, status: 'delivered' })]],
+        expected: ['receipt', 'shipping_confirmation', 'feedback_request', 'feedback_reminder'],
+      };
+  }
+}
+
+/** A small seeded generator (mulberry32): the same seed, the same choices. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function shuffle<T>(items: T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** Emails per order, as kinds sorted by expected order, for a comparison that names what is missing or doubled. */
+export function tally(orders: FaultOrder[], emails: Array<{ orderId?: string; kind?: string }>): Array<{ orderId: string; crash?: string; got: string[]; expected: string[] }> {
+  const byOrder = new Map<string, string[]>();
+  for (const e of emails) if (e.orderId) byOrder.set(e.orderId, [...(byOrder.get(e.orderId) ?? []), e.kind ?? '?']);
+  const rank = (k: string) => EMAIL_KINDS.indexOf(k as Kind);
+  return orders
+    .map((o) => ({
+      orderId: o.orderId,
+      crash: o.plan ? `${o.plan.mode} at ${o.plan.at}${o.plan.kind ? ` (${o.plan.kind})` : ''}${o.plan.eventType ? ` (${o.plan.eventType})` : ''}` : undefined,
+      got: [...(byOrder.get(o.orderId) ?? [])].sort((a, b) => rank(a) - rank(b)),
+      expected: o.expected,
+    }))
+    .filter((r) => JSON.stringify(r.got) !== JSON.stringify(r.expected));
+}
+
+/** Posts a webhook as a platform does: again and again until it is acknowledged (2xx). */
+export async function deliver(url: () => string, hook: Webhook, attempts = 40): Promise<void> {
+  let last = '';
+  for (let i = 0; i < attempts; i++) {
+    try {
+      const res = await fetch(`${url()}/_local/webhooks/generic`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(hook) });
+      if (res.status >= 200 && res.status < 300) return;
+      last = `${res.status} ${await res.text()}`;
+      if (res.status >= 400 && res.status < 500) throw new Error(`${hook.eventId}: ${last}`);
+    } catch (e) {
+      if (e instanceof Error && e.message.startsWith(hook.eventId)) throw e;
+      last = e instanceof Error ? e.message : String(e);
+    }
+    await new Promise((r) => setTimeout(r, 100 + i * 50));
+  }
+  throw new Error(`${hook.eventId} never acknowledged: ${last}`);
+}
