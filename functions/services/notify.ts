@@ -1,12 +1,21 @@
 /**
  * Sends the emails of one kind that are due for an order, each exactly once per
- * (order, kind, ref): claim in the ledger, render, send, record SES's message id.
+ * (order, kind, ref). The protocol (README, "The exactly-once guarantee", has it with the
+ * crash at each step):
  *
- * The guarantee, precisely: a claim is written before SES is called. If SES answers, the claim
- * becomes `sent` with the message id (or `skipped` with SES's rejection). If the answer is lost
- * (crash, timeout), the claim stays `claimed`; SES's own Send event, tagged with the claim,
- * settles it as `sent`. A retry that finds an unsettled claim waits (ClaimPending) for the
- * settle window; only when SES has published no Send event for it by then is it sent again.
+ * 1. Plan: every email of the kind that is due and has no *settled* ledger line (`sent` or
+ *    `skipped`); an unsettled `claimed` line is planned again (lifecycle.ts, settledLine).
+ * 2. Claim: put `MAIL#<kind>#<ref>` only if absent. Crash after it (`notify.afterClaim`): the
+ *    retry finds the claim, waits for SES's Send event within the settle window, and when none
+ *    came takes the claim over (conditional on the old claim id: one taker wins) and sends.
+ * 3. Send through SES, tagged with the claim; SES's Send event settles the claim by itself.
+ *    Answer lost (`ses.afterAccept`, a timeout, a 5xx): the claim stays for that event. A
+ *    throttle releases the claim (certainly not sent); a permanent rejection records `skipped`.
+ * 4. Record `sent` with the message id, only while the line is `claimed`. Crash before
+ *    (`notify.beforeRecord`) or after it (`notify.afterRecord`): the retry finds it settled.
+ *
+ * Checkpoints mark those boundaries; on Lambda they do nothing, locally the fault injector may
+ * crash there (functions/adapters/host-hooks.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
