@@ -14,6 +14,10 @@
  *   delay notice is out, shipped and delivered posted together → receipt, delay notice, shipping
  *   confirmation, feedback request, feedback reminder.
  *
+ * Crashes inside sends: a share of orders (SEND_CRASH_SHARE) gets one of its emails' notify
+ * invocations killed at a step boundary chosen by the seed (after the claim, after SES accepted,
+ * before or after the message id is recorded; local/faults.ts).
+ *
  * Every order promises to ship within 10 days, well beyond the time the run needs to post its
  * events: at this time scale a store's usual 2 business days are 4 s, and a machine slow enough
  * to route an event later than that would make a promise lapse that the scenario does not
@@ -28,6 +32,10 @@ import { startBenchStack } from './lib/stack.js';
 import { seededRandom } from './lib/stats.js';
 
 export const RESILIENCE_FAULTS: LocalFaults = { sesThrottleRate: 0.2, lambdaCrashRate: 0.05, lostResponseRate: 0.05 };
+
+/** Share of orders with one send crashed at a step boundary. */
+export const SEND_CRASH_SHARE = 0.5;
+const SEND_STEPS = ['notify.afterClaim', 'ses.afterAccept', 'notify.beforeRecord', 'notify.afterRecord'] as const;
 
 export type ResilienceScenario = 'full' | 'cancelled' | 'delayed';
 
@@ -49,6 +57,8 @@ export interface ResilienceResult {
   webhookDeliveries: number;
   webhookRetries: number;
   executions: LocalStats['executions'];
+  /** Send crashes planned and fired, per step boundary. */
+  sendCrashes: { planned: number; fired: number; byStep: Record<string, number> };
   stats: Pick<LocalStats, 'retries' | 'injectedCrashes' | 'billedTransitions'> & {
     sesThrottled: number;
     sesLostResponses: number;
@@ -70,6 +80,8 @@ export interface ResilienceOptions {
   /** Copies of every webhook, delivered at once. @default 3 */
   copies?: number;
   timeoutMs?: number;
+  /** Share of orders with one send crashed at a step boundary. @default SEND_CRASH_SHARE */
+  sendCrashShare?: number;
 }
 
 export function scenarioOf(n: number): ResilienceScenario {
@@ -86,9 +98,12 @@ export async function runResilience(options: ResilienceOptions): Promise<Resilie
   // The driver's shuffles draw from their own stream, so that they do not depend on how many
   // faults were drawn before.
   const shuffleRandom = seededRandom(seed ^ 0x5eed);
-  const stack = await startBenchStack({ timeScale, faults, random, meter: false });
+  const crashRandom = seededRandom(seed ^ 0xc0ffee);
+  const share = options.sendCrashShare ?? SEND_CRASH_SHARE;
   const started = Date.now();
+  let stack: Awaited<ReturnType<typeof startBenchStack>> | undefined;
   try {
+    stack = await startBenchStack({ timeScale, faults, random, meter: false });
     const rt = stack.rt;
     const shop = shopOf(rt);
     let deliveries = 0;
@@ -100,6 +115,14 @@ export async function runResilience(options: ResilienceOptions): Promise<Resilie
     };
     const orders = Array.from({ length: options.orders }, (_, i) => new OrderEvents(shop, options.projectRoot, i + 1, 'R'));
     const plans = orders.map((o) => ({ o, scenario: scenarioOf(o.n) }));
+    const crashPlans = plans.flatMap(({ o, scenario }) => {
+      if (crashRandom() >= share) return [];
+      const kinds = EXPECTED_EMAILS[scenario];
+      const kind = kinds[Math.floor(crashRandom() * kinds.length)]!;
+      const at = SEND_STEPS[Math.floor(crashRandom() * SEND_STEPS.length)]!;
+      return [{ at, kind, orderId: o.orderId, mode: 'invocation' as const }];
+    });
+    rt.addCrashPlans(crashPlans);
     // Shuffled per order up front (deterministic for the seed), posted when the order gets there.
     const fullEvents = new Map(plans.filter((p) => p.scenario === 'full').map((p) => [p.o.orderId, shuffled([0, 1, 2], shuffleRandom)]));
     const delayedFirst = new Map(plans.filter((p) => p.scenario === 'delayed').map((p) => [p.o.orderId, shuffled([0, 1], shuffleRandom)]));
@@ -144,6 +167,8 @@ export async function runResilience(options: ResilienceOptions): Promise<Resilie
     const expected = new Map(plans.map((p) => [p.o.orderId, EXPECTED_EMAILS[p.scenario]]));
     const tally = tallyEmails(await rt.outbox(), expected);
     const s = rt.stats() as LocalStats & { startExecutionThrottled?: number };
+    const byStep: Record<string, number> = {};
+    for (const c of rt.crashes()) byStep[c.at] = (byStep[c.at] ?? 0) + 1;
     const byScenario = { full: 0, cancelled: 0, delayed: 0 };
     for (const p of plans) byScenario[p.scenario]++;
     return {
@@ -153,6 +178,7 @@ export async function runResilience(options: ResilienceOptions): Promise<Resilie
       faults,
       byScenario,
       tally,
+      sendCrashes: { planned: crashPlans.length, fired: rt.crashes().length, byStep },
       webhookDeliveries: deliveries,
       webhookRetries: retries,
       executions: s.executions,
@@ -170,7 +196,7 @@ export async function runResilience(options: ResilienceOptions): Promise<Resilie
       realSeconds: (Date.now() - started) / 1000,
     };
   } finally {
-    await stack.stop();
+    await stack?.stop();
   }
 }
 

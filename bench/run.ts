@@ -16,17 +16,20 @@ import type { CostResult } from './cost.js';
 import type { E2eResult } from './e2e.js';
 import type { IngestResult } from './ingest.js';
 import type { ResilienceResult } from './resilience.js';
+import type { KillsResult } from './kills.js';
 import { loadPrices } from './lib/cost-model.js';
 import { runInChild } from './lib/child.js';
 import { fmt, kb, table, usd } from './lib/stats.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const SECTIONS = ['ingest', 'cold', 'e2e', 'cost', 'resilience'] as const;
+const SECTIONS = ['ingest', 'cold', 'e2e', 'cost', 'resilience', 'kills'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const MAX_TRANSITIONS = 8;
 const MAX_USD_PER_1000 = 0.6;
 const RESILIENCE_ORDERS = 30;
+const KILL_ORDERS = 150;
+const KILLS = 3;
 
 const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 const print = (s = '') => process.stdout.write(`${s}\n`);
@@ -178,7 +181,7 @@ function printCost(r: CostResult): void {
 }
 
 function printResilience(r: ResilienceResult): void {
-  heading('5. Resilience: duplicate and out-of-order webhooks, SES throttling, lost SES answers, Lambda crashes');
+  heading('5. Resilience: duplicate and out-of-order webhooks, SES throttling, lost SES answers, Lambda crashes, crashes inside sends');
   print(
     `${r.orders} orders (${r.byScenario.full} shipped+delivered, ${r.byScenario.cancelled} cancelled, ${r.byScenario.delayed} delayed then shipped), every webhook delivered 3× at once, ` +
       `events of an order posted together shuffled; faults ${JSON.stringify(r.faults)}; seed ${r.seed}; time scale ${r.timeScale}; ${fmt(r.realSeconds, 0)} s`,
@@ -197,6 +200,21 @@ function printResilience(r: ResilienceResult): void {
       `state machine retries ${r.stats.retries}, SQS redeliveries ${r.stats.sqsFailedDeliveries}, dead-lettered ${r.stats.deadLettered}; ` +
       `webhook deliveries ${r.webhookDeliveries}; executions ${JSON.stringify(r.executions)}`,
   );
+  print(`crashes inside sends: ${r.sendCrashes.fired} of ${r.sendCrashes.planned} planned fired, by step ${JSON.stringify(r.sendCrashes.byStep)}`);
+}
+
+function printKills(r: KillsResult): void {
+  heading('6. Whole-runtime kills: SIGKILL of the runtime process group while orders pour in, restart on the same data');
+  print(`${r.orders} distinct orders, 15 at a time, ${r.kills} kills (seed ${r.seed}); restarts took ${r.restartSeconds.map((x) => fmt(x, 1)).join(', ')} s; ${fmt(r.realSeconds, 0)} s in all`);
+  print();
+  print(
+    table(
+      ['acknowledged', 'receipts', 'acknowledged without receipt', 'sent twice', 'result'],
+      [[String(r.acknowledged), String(r.receipts), String(r.missing.length), String(r.duplicated.length), pass(r.missing.length === 0 && r.duplicated.length === 0 && r.acknowledged === r.orders)]],
+    ),
+  );
+  if (r.missing.length) print(`  without receipt: ${r.missing.join(', ')}`);
+  if (r.duplicated.length) print(`  twice: ${r.duplicated.join(', ')}`);
 }
 
 async function main(): Promise<void> {
@@ -232,6 +250,7 @@ async function main(): Promise<void> {
   if (only.has('e2e')) printE2e(await runInChild<E2eResult>(new URL('./e2e.ts', import.meta.url).href, [ROOT, '50']));
   if (only.has('cost')) printCost(await runInChild<CostResult>(new URL('./cost.ts', import.meta.url).href, [ROOT, '20']));
   if (only.has('resilience')) printResilience(await runInChild<ResilienceResult>(new URL('./resilience.ts', import.meta.url).href, [ROOT, String(RESILIENCE_ORDERS)]));
+  if (only.has('kills')) printKills(await runInChild<KillsResult>(new URL('./kills.ts', import.meta.url).href, [ROOT, String(KILL_ORDERS), String(KILLS)]));
   print(`\nDone in ${fmt((Date.now() - started) / 1000, 0)} s.`);
 }
 

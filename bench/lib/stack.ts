@@ -3,6 +3,7 @@
  * front of their stand-ins, handler log output counted (and kept off the report), and a usage
  * snapshot that two points in a run can be subtracted from (so that warm-up work is left out).
  */
+import type { CrashPlan } from '../../local/faults.js';
 import { startLocal, type LocalFaults, type LocalRuntime } from '../../local/runtime.js';
 import { meterDynamoDb, meterSqs, type DynamoUsage, type SqsUsage } from './meter.js';
 
@@ -43,8 +44,8 @@ function captureStdout(): () => void {
   };
 }
 
-export async function startBenchStack(options: { timeScale: number; faults?: LocalFaults; random?: () => number; meter?: boolean }): Promise<BenchStack> {
-  const rt = await startLocal({ port: 0, inMemory: true, timeScale: options.timeScale, faults: options.faults, random: options.random });
+export async function startBenchStack(options: { timeScale: number; faults?: LocalFaults; random?: () => number; meter?: boolean; crashPlans?: CrashPlan[] }): Promise<BenchStack> {
+  const rt = await startLocal({ port: 0, inMemory: true, timeScale: options.timeScale, faults: options.faults, random: options.random, crashPlans: options.crashPlans });
   const meter = options.meter ?? true;
   // The order lookup index and the sparse event outbox (functions/adapters/keys.ts).
   const indexKeys = [

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startChild, type ChildRuntime } from '../support/child-runtime.js';
+import { startChild, type ChildRuntime } from '../../local/child-process.js';
 
 const ORDERS = 90;
 const CONCURRENCY = 15;

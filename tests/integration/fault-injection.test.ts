@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocal, type LocalRuntime } from '../../local/runtime.js';
 import type { CrashPlan, CrashRecord } from '../../local/faults.js';
-import { startChild, type ChildRuntime } from '../support/child-runtime.js';
+import { startChild, type ChildRuntime } from '../../local/child-process.js';
 import { EMAIL_KINDS, NOTIFY_STEPS, TIMELINE_DAYS, deliver, scenario, seeded, shuffle, tally, type FaultOrder } from '../support/fault-scenarios.js';
 
 const SEEDS = (process.env.FAULTS_SEEDS ?? '11,29').split(',').map(Number);

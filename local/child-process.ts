@@ -1,14 +1,14 @@
 /**
- * The local runtime as its own process, started the way `npm start` starts it (`tsx
+ * The local runtime as its own process (tests and benchmarks), started the way `npm start` starts it (`tsx
  * local/cli.ts`), in its own process group so that a test can SIGKILL all of it at once and start
  * it again on the same data directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { Email } from '../../local/outbox.js';
-import type { CrashPlan } from '../../local/faults.js';
+import type { Email } from './outbox.js';
+import type { CrashPlan } from './faults.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
+const ROOT = join(import.meta.dirname, '..');
 
 export interface ChildRuntime {
   url: string;
