@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
 import { workflowDeps } from './adapters/wiring.js';
+import { asTaskError } from './adapters/transient.js';
 import { logger } from './adapters/observability.js';
 import { awaitPhase, type AwaitInput } from './services/await-phase.js';
 
@@ -18,7 +19,10 @@ const env = readEnv(
 const deps = { ...workflowDeps(env), maxStepsPerExecution: env.MAX_STEPS_PER_EXECUTION };
 
 async function awaitHandler(input: AwaitInput): Promise<{ outcome: string }> {
-  const outcome = await awaitPhase(input, deps);
+  // SDK and network failures are retried by the state machine as TransientFailure.
+  const outcome = await awaitPhase(input, deps).catch((e: unknown) => {
+    throw asTaskError(e);
+  });
   logger.info('awaiting', { store: input.order.store, orderId: input.order.orderId, phase: input.phase, outcome });
   return { outcome };
 }

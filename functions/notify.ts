@@ -9,6 +9,7 @@ import { ENV, readEnv } from './adapters/env.js';
 import { OrderStore } from './adapters/order-store.js';
 import { Mailer } from './adapters/mailer.js';
 import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
+import { asTaskError } from './adapters/transient.js';
 import { countEmail, logger } from './adapters/observability.js';
 import { DEFAULT_CLAIM_SETTLE_SECONDS, notify, type NotifyDeps, type NotifyInput, type NotifyResult } from './services/notify.js';
 
@@ -41,7 +42,10 @@ const deps: NotifyDeps = {
 };
 
 async function notifyHandler(input: NotifyInput): Promise<NotifyResult> {
-  const result = await notify(input, deps);
+  // SDK and network failures are retried by the state machine as TransientFailure.
+  const result = await notify(input, deps).catch((e: unknown) => {
+    throw asTaskError(e);
+  });
   logger.info('notified', { store: result.order.store, orderId: result.order.orderId, kind: input.kind, sent: result.sent });
   return result;
 }
