@@ -4,6 +4,7 @@
  * (docs/MUTATION.md). The broad scenarios are in lifecycle.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { earliestAssumedDeliveryAt } from '../../functions/domain/policy.js';
 import { awaitPhaseSchema, decideAwait, deliveredAt, dueDelayNotices, phaseDeadline, plannedEmails, type DecisionContext, type EmailKind, type LedgerEntry } from '../../functions/domain/lifecycle.js';
 import { foldOrder } from '../../functions/domain/order-state.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
@@ -226,5 +227,29 @@ describe('the waiting phases the workflow names', () => {
     // The state machine passes these names to the await and notify functions (wait('AwaitFeedbackWindow', 'feedback_window')…).
     for (const phase of ['shipment', 'delivery', 'feedback_window', 'feedback']) expect(awaitPhaseSchema.parse(phase)).toBe(phase);
     expect(awaitPhaseSchema.safeParse('feedback-window').success).toBe(false);
+  });
+});
+
+describe('feedback timing with the shopper-experience policy', () => {
+  it('plans the request once delivery could have been assumed, from that instant on, even if a later report moved the estimate', () => {
+    const reported = [placed, shipped, events.delayed('2026-11-28T08:00:00Z', { shipmentId: 'f-1', newDeliverBy: '2026-12-20T16:00:00Z' })];
+    const at = earliestAssumedDeliveryAt(ctx(reported, '2026-11-28T09:00:00Z'))!;
+    const when = (ms: number) => ctx(reported, new Date(Date.parse(at) + ms).toISOString());
+
+    expect(deliveredAt(when(0))).toBeUndefined();
+    expect(kinds(when(0), 'feedback_request')).toEqual(['feedback_request/order']);
+    expect(kinds(when(-1), 'feedback_request')).toEqual([]);
+  });
+
+  it('moves a feedback window that is due during quiet hours to their end', () => {
+    const due = phaseDeadline('feedback_window', ctx(delivered, LATER))!;
+    // 23:30 in Berlin, after the window: the request waits for the morning.
+    const night = ctx(delivered, '2026-12-04T22:30:00Z');
+    expect(Date.parse(due)).toBeLessThan(night.now.getTime());
+
+    const deadline = phaseDeadline('feedback_window', night)!;
+    expect(Date.parse(deadline)).toBeGreaterThan(night.now.getTime());
+    expect(new Date(deadline).toLocaleTimeString('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' })).toBe(aStoreConfig().policy.quietHours.end);
+    expect(phaseDeadline('feedback_window', ctx(delivered, '2026-12-04T10:00:00Z'))).toBe(due);
   });
 });
