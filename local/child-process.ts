@@ -4,6 +4,7 @@
  * it again on the same data directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Email } from './outbox.js';
 import type { CrashPlan } from './faults.js';
@@ -36,7 +37,29 @@ export interface ChildOptions {
   startTimeoutMs?: number;
 }
 
+/**
+ * Waits until the process holding the data directory's lock is gone. After a SIGKILL of the
+ * group, the runtime's own node process (tsx's child) can outlive tsx by a moment, and a runtime
+ * started then would rightly refuse the directory as in use.
+ */
+async function lockReleased(dataDir: string, timeoutMs = 10_000): Promise<void> {
+  const file = join(dataDir, 'runtime.lock');
+  const deadline = Date.now() + timeoutMs;
+  while (existsSync(file) && Date.now() < deadline) {
+    let pid = 0;
+    try {
+      pid = Number((JSON.parse(readFileSync(file, 'utf8')) as { pid?: number }).pid ?? 0);
+      if (pid > 0) process.kill(pid, 0);
+      else return;
+    } catch {
+      return; // no such process (or an unreadable lock): the runtime takes it over
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export async function startChild(options: ChildOptions): Promise<ChildRuntime> {
+  await lockReleased(options.dataDir);
   const args = ['local/cli.ts', '--port', '0', '--data-dir', options.dataDir, '--time-scale', String(options.timeScale ?? 86_400), '--no-captures'];
   if (options.manualClock) args.push('--manual-clock');
   const env: NodeJS.ProcessEnv = { ...process.env, POWERTOOLS_LOG_LEVEL: 'WARN' };

@@ -20,7 +20,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startLocal, type LocalRuntime } from '../../local/runtime.js';
 import type { CrashPlan, CrashRecord } from '../../local/faults.js';
 import { startChild, type ChildRuntime } from '../../local/child-process.js';
-import { EMAIL_KINDS, NOTIFY_STEPS, TIMELINE_DAYS, deliver, scenario, seeded, shuffle, tally, type FaultOrder } from '../support/fault-scenarios.js';
+import { EMAIL_KINDS, NOTIFY_STEPS, PHASE_MS, TIMELINE_DAYS, deliver, scenario, seeded, shuffle, tally, type FaultOrder } from '../support/fault-scenarios.js';
 
 const SEEDS = (process.env.FAULTS_SEEDS ?? '11,29').split(',').map(Number);
 const FULL = process.env.FAULTS_FULL === '1';
@@ -36,6 +36,14 @@ async function postPhase(url: () => string, orders: FaultOrder[], phase: number,
 }
 const PHASES = 3;
 
+/** Virtual ms from `now` to the next 10:00 UTC: the timeline runs in the day, out of the stores' quiet hours (21:00–08:00). */
+function untilTen(now: number): number {
+  const ten = new Date(now);
+  ten.setUTCHours(10, 0, 0, 0);
+  if (ten.getTime() <= now) ten.setUTCDate(ten.getUTCDate() + 1);
+  return ten.getTime() - now;
+}
+
 describe.each(SEEDS)('one function invocation dies at a step boundary (seed %i)', (seed) => {
   let rt: LocalRuntime | undefined;
   afterAll(async () => {
@@ -44,7 +52,9 @@ describe.each(SEEDS)('one function invocation dies at a step boundary (seed %i)'
 
   it('every due email is sent exactly once and every acknowledged webhook has its effect', async () => {
     const random = seeded(seed);
-    const t0 = Date.now();
+    rt = await startLocal({ port: 0, inMemory: true, timeScale: 86_400, manualClock: true, random, log: () => {} });
+    await rt.advanceTime(untilTen(rt.clock.now().getTime()));
+    const t0 = rt.clock.now().getTime();
     const seq = { n: 0 };
     const orders: FaultOrder[] = [];
     for (const at of NOTIFY_STEPS) {
@@ -66,8 +76,9 @@ describe.each(SEEDS)('one function invocation dies at a step boundary (seed %i)'
       orders.push({ ...scenario(orderId, r.kind, t0, seq), plan: { at: r.at, eventType: r.eventType, orderId, mode: 'invocation' } });
     }
 
-    rt = await startLocal({ port: 0, inMemory: true, timeScale: 86_400, manualClock: true, random, log: () => {}, crashPlans: orders.map((o) => o.plan!) });
+    rt.addCrashPlans(orders.map((o) => o.plan!));
     for (let phase = 0; phase < PHASES; phase++) {
+      if (phase > 0) await rt.advanceTime(PHASE_MS);
       await postPhase(() => rt!.url, orders, phase, random);
       await rt.whenIdle({ timeoutMs: 120_000 });
     }
@@ -91,7 +102,12 @@ describe('the whole runtime is SIGKILLed at a step boundary, then started again'
   const seed = SEEDS[0]!;
   it(`every due email is sent exactly once and every acknowledged webhook has its effect (seed ${seed}${FULL ? ', every kind' : ''})`, async () => {
     const random = seeded(seed);
-    const t0 = Date.now();
+    // The clock first, out of quiet hours, with no crash plans yet (the clock persists in the data directory).
+    child = await startChild({ dataDir, manualClock: true });
+    const clockNow = async () => Date.parse(((await (await fetch(`${child!.url}/_local/clock`)).json()) as { now: string }).now);
+    await child.advance(untilTen(await clockNow()) / 86_400_000);
+    const t0 = await clockNow();
+    await child.stop();
     const seq = { n: 0 };
     const orders: FaultOrder[] = [];
     // Every notify boundary: for every kind with FAULTS_FULL, else for one kind the seed picks.
@@ -139,6 +155,7 @@ describe('the whole runtime is SIGKILLed at a step boundary, then started again'
 
     await start();
     for (let phase = 0; phase < PHASES; phase++) {
+      if (phase > 0) await step(`clock to phase ${phase}`, () => child!.advance(PHASE_MS / 86_400_000));
       await step(`post phase ${phase}`, () => postPhase(() => child!.url, orders, phase, random));
       await step(`settle phase ${phase}`, () => child!.idle(120_000));
     }

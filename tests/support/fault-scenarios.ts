@@ -35,12 +35,19 @@ export interface FaultOrder {
 
 const day = 86_400_000;
 
-/** The webhooks and the expected emails of a scenario about `kind`, dated just before `t0`. */
+/** Virtual time between phases: news of a later phase is dated after the emails of the earlier one. */
+export const PHASE_MS = 3_600_000;
+
+/**
+ * The webhooks and the expected emails of a scenario about `kind`. Phase p is dated in the
+ * ten minutes before `t0 + p × PHASE_MS`; the driver moves the clock by PHASE_MS before each
+ * later phase, so a delay report is news after the receipt (one dated before it counts as known).
+ */
 export function scenario(orderId: string, kind: Kind, t0: number, seq: { n: number }): Omit<FaultOrder, 'plan'> {
-  const at = () => new Date(t0 - 600_000 + ++seq.n * 1000).toISOString();
+  const at = (phase: number) => new Date(t0 + phase * PHASE_MS - 600_000 + (++seq.n % 500) * 1000).toISOString();
   const far = (days: number) => new Date(t0 + days * day).toISOString();
-  const hook = (type: string, name: string, data: Record<string, unknown>): Webhook => ({ type, timestamp: at(), store: 'generic-dev', eventId: `${orderId}-${name}`, data });
-  const placedAt = at();
+  const hook = (type: string, name: string, data: Record<string, unknown>, phase: number): Webhook => ({ type, timestamp: at(phase), store: 'generic-dev', eventId: `${orderId}-${name}`, data });
+  const placedAt = at(0);
   const placed = hook('order.placed', 'placed', {
     order: {
       orderId,
@@ -54,12 +61,12 @@ export function scenario(orderId: string, kind: Kind, t0: number, seq: { n: numb
       paymentStatus: 'paid',
       promises: { shipBy: far(60), deliverBy: far(70) },
     },
-  });
+  }, 0);
   const shipped = () =>
     hook('shipment.created', 'shipped', {
       orderId,
       shipment: { shipmentId: `${orderId}-s1`, lineItems: [{ lineItemId: 'li-1', quantity: 1 }], carrier: 'DHL', trackingNumber: `JD${orderId}`, estimatedDelivery: far(60) },
-    });
+    }, 1);
   switch (kind) {
     case 'receipt':
       return { orderId, kind, webhooks: [[placed]], expected: ['receipt'] };
@@ -69,17 +76,17 @@ export function scenario(orderId: string, kind: Kind, t0: number, seq: { n: numb
       return {
         orderId,
         kind,
-        webhooks: [[placed], [hook('order.delayed', 'delayed', { orderId, reason: 'backorder', message: 'Back in stock soon', newShipBy: far(65) })]],
+        webhooks: [[placed], [hook('order.delayed', 'delayed', { orderId, reason: 'backorder', message: 'Back in stock soon', newShipBy: far(80), newDeliverBy: far(85) }, 1)]],
         expected: ['receipt', 'delay_notice'],
       };
     case 'cancellation':
-      return { orderId, kind, webhooks: [[placed], [hook('order.cancelled', 'cancelled', { orderId, reason: 'customer' })]], expected: ['receipt', 'cancellation'] };
+      return { orderId, kind, webhooks: [[placed], [hook('order.cancelled', 'cancelled', { orderId, reason: 'customer' }, 1)]], expected: ['receipt', 'cancellation'] };
     case 'feedback_request':
     case 'feedback_reminder':
       return {
         orderId,
         kind,
-        webhooks: [[placed], [shipped()], [hook('shipment.updated', 'delivered', { orderId, shipmentId: `${orderId}-s1`, status: 'delivered' })]],
+        webhooks: [[placed], [shipped()], [hook('shipment.updated', 'delivered', { orderId, shipmentId: `${orderId}-s1`, status: 'delivered' }, 2)]],
         expected: ['receipt', 'shipping_confirmation', 'feedback_request', 'feedback_reminder'],
       };
   }
