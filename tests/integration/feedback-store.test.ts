@@ -2,66 +2,28 @@
  * FeedbackStore against a real DynamoDB API (dynalite): the conditional writes and atomic
  * counters are the point of this adapter, and only a real server evaluates them.
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { createRequire } from 'node:module';
-import type { AddressInfo, Server } from 'node:net';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackStore } from '../../functions/adapters/feedback-store.js';
 import { keys } from '../../functions/adapters/keys.js';
 import type { Rating } from '../../functions/domain/feedback.js';
-
-// dynalite ships no type declarations; this is the one call the test makes.
-const dynalite = createRequire(import.meta.url)('dynalite') as (options: { createTableMs?: number }) => Server;
+import { startLocalTable, type LocalTable } from '../support/dynalite.js';
 
 const TABLE = 'postpurchase-feedback-test';
 const AT = new Date('2026-11-25T12:00:00Z');
 
-let server: Server;
+let table: LocalTable;
 let doc: DynamoDBDocumentClient;
 let store: FeedbackStore;
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as AddressInfo;
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-        { AttributeName: 'gsi1pk', AttributeType: 'S' },
-        { AttributeName: 'gsi1sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'gsi1',
-          KeySchema: [
-            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
-            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
+  table = await startLocalTable(TABLE);
+  doc = table.doc;
   store = new FeedbackStore(doc, TABLE, { retentionDays: 30 });
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await table?.close();
 });
 
 describe('FeedbackStore ratings', () => {

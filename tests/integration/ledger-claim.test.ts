@@ -5,11 +5,8 @@
  * restart) must send it once; so must concurrent retries that take over a crashed attempt's claim.
  * A unit test reading the condition off a mock cannot show this: only a server that applies it can.
  */
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { createRequire } from 'node:module';
-import type { AddressInfo, Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/keys.js';
 import { Mailer } from '../../functions/adapters/mailer.js';
@@ -18,37 +15,21 @@ import { notify, type NotifyDeps } from '../../functions/services/notify.js';
 import { LocalSes } from '../../local/ses.js';
 import { Outbox } from '../../local/outbox.js';
 import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
+import { startLocalTable, type LocalTable } from '../support/dynalite.js';
 import { eventItem } from '../support/sdk.js';
 
-const dynalite = createRequire(import.meta.url)('dynalite') as (options: { createTableMs?: number }) => Server;
 const TABLE = 'postpurchase-ledger-test';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-let server: Server;
+let table: LocalTable;
 let doc: DynamoDBDocumentClient;
 let ses: LocalSes;
 let outbox: Outbox;
 let deps: NotifyDeps;
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'us-east-1', credentials });
-  doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  await client.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  table = await startLocalTable(TABLE);
+  doc = table.doc;
   outbox = new Outbox();
   ses = await LocalSes.start({ outbox });
   const clock = { now: () => new Date('2026-11-23T09:00:05Z') };
@@ -67,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ses?.close();
-  await new Promise((r) => server?.close(r));
+  await table?.close();
 });
 
 async function placeOrder(orderId: string): Promise<void> {

@@ -92,17 +92,8 @@ export function scenario(orderId: string, kind: Kind, t0: number, seq: { n: numb
   }
 }
 
-/** A small seeded generator (mulberry32): the same seed, the same choices. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator (mulberry32): the same seed, the same choices. The bench's, so a seed means the same in both. */
+export { seededRandom as seeded } from '../../bench/lib/stats.js';
 
 export function shuffle<T>(items: T[], random: () => number): T[] {
   const out = [...items];
