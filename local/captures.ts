@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as z from 'zod';
 
 /** Headers that carry a signature: not captured, since a replay signs afresh. */
-export const SIGNATURE_HEADERS = ['x-shopify-hmac-sha256', 'webhook-signature'] as const;
+export const SIGNATURE_HEADERS = ['x-shopify-hmac-sha256', 'shopify-hmac-sha256', 'webhook-signature'] as const;
 
 /** Connection-level headers that describe one HTTP exchange, not the webhook. */
 const TRANSPORT_HEADERS = ['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'accept-encoding'];
@@ -43,7 +43,7 @@ export function capturedHeaders(headers: Record<string, string | string[] | unde
 /** What the capture is about, for its file name: the Shopify topic or the generic event type. */
 export function captureLabel(capture: Pick<Capture, 'endpoint' | 'headers' | 'body'>): string {
   let label: string | undefined;
-  if (capture.endpoint === 'shopify') label = capture.headers['x-shopify-topic'];
+  if (capture.endpoint === 'shopify') label = capture.headers['x-shopify-topic'] ?? capture.headers['shopify-topic'];
   else {
     try {
       const type = (JSON.parse(capture.body) as { type?: unknown }).type;

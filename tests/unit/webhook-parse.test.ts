@@ -167,6 +167,19 @@ describe('parse webhook: Shopify', () => {
     expect(result).toMatchObject({ ok: true, deliveryId: 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043' });
   });
 
+  it('reads the header names of Shopify event deliveries (shopify-*, without X-) as the same webhook', async () => {
+    const classic = shopify(eurOrder, 'orders/create');
+    const unprefixed = Object.fromEntries(Object.entries(classic.headers).map(([name, value]) => [name.replace(/^x-shopify-/, 'shopify-'), value]));
+    const viaEvents = await parseWebhook({ ...classic, headers: unprefixed }, deps);
+    expect(viaEvents).toEqual(await parseWebhook(classic, deps));
+    expect(viaEvents).toMatchObject({ ok: true, store: SHOP, deliveryId: '4f0c0f3e-5b1a-4f5e-9f0a-1c2d3e4f5a6b' });
+  });
+
+  it('checks an unprefixed shopify-hmac-sha256 like the X- one: another secret is 401', async () => {
+    const req = shopify(eurOrder, 'orders/create', { 'x-shopify-hmac-sha256': undefined, 'shopify-hmac-sha256': signShopify('shpss_wrong', eurOrder) });
+    expect(failure(await parseWebhook(req, deps))).toMatchObject({ status: 401, code: 'invalid_signature' });
+  });
+
   it('accepts the HMAC of any configured secret (rotation)', async () => {
     const rotating: WebhookDeps = { ...deps, secretsFor: async () => ['shpss_retired', SHOPIFY_SECRET] };
     expect((await parseWebhook(shopify(eurOrder, 'orders/create'), rotating)).ok).toBe(true);

@@ -73,11 +73,22 @@ async function secretsOf(store: string, platform: Platform, deps: WebhookDeps): 
 
 // --- Shopify -----------------------------------------------------------------------------------
 
+/**
+ * Shopify's webhooks name their headers X-Shopify-*; its newer event deliveries send the same
+ * headers without the X- (shopify-hmac-sha256, shopify-topic, shopify-shop-domain,
+ * shopify-event-id, shopify-triggered-at), as Shopify's own app libraries read them. The first
+ * present is used, as those libraries do; names arrive lower-cased (http-header-normalizer).
+ */
+export function shopifyHeader(h: Record<string, string | undefined>, name: string): string | undefined {
+  return h[`x-shopify-${name}`] ?? h[`shopify-${name}`];
+}
+
 async function parseShopify(req: WebhookRequest, deps: WebhookDeps): Promise<WebhookResult> {
   const h = req.headers;
-  const hmac = h['x-shopify-hmac-sha256'];
+  const header = (name: string) => shopifyHeader(h, name);
+  const hmac = header('hmac-sha256');
   if (!hmac) return reject(401, 'missing_signature', 'X-Shopify-Hmac-Sha256 header is missing');
-  const domain = h['x-shopify-shop-domain'];
+  const domain = header('shop-domain');
   if (!domain?.trim()) return reject(401, 'unknown_store', 'X-Shopify-Shop-Domain header is missing');
   // Shop domains are case-insensitive: one canonical id for authentication, deduplication and links.
   const store = canonicalStoreId(domain);
@@ -88,16 +99,16 @@ async function parseShopify(req: WebhookRequest, deps: WebhookDeps): Promise<Web
     return reject(401, 'invalid_signature', 'X-Shopify-Hmac-Sha256 does not match the body');
   }
 
-  const topic = h['x-shopify-topic']?.trim();
+  const topic = header('topic')?.trim();
   if (!topic) return reject(400, 'missing_header', 'X-Shopify-Topic header is missing', 'x-shopify-topic');
   if (isShopifyTestNotification(h)) {
-    return { ok: true, store, deliveryId: h['x-shopify-webhook-id']?.trim() || 'shopify-test-notification', events: [], ignored: testNotificationReason(topic) };
+    return { ok: true, store, deliveryId: header('webhook-id')?.trim() || 'shopify-test-notification', events: [], ignored: testNotificationReason(topic) };
   }
   // X-Shopify-Event-Id is shared by every delivery of one merchant action, so it names the
   // delivery better than the per-subscription X-Shopify-Webhook-Id.
-  const deliveryId = h['x-shopify-event-id']?.trim() || h['x-shopify-webhook-id']?.trim();
+  const deliveryId = header('event-id')?.trim() || header('webhook-id')?.trim();
   if (!deliveryId) return reject(400, 'missing_header', 'X-Shopify-Event-Id and X-Shopify-Webhook-Id are missing', 'x-shopify-event-id');
-  const triggeredAt = validTimestamp(h['x-shopify-triggered-at']);
+  const triggeredAt = validTimestamp(header('triggered-at'));
 
   const payload = parseJson(req.rawBody);
   if (!payload.ok) return payload.result;
@@ -126,7 +137,7 @@ async function parseShopify(req: WebhookRequest, deps: WebhookDeps): Promise<Web
  * own `"test": true` is not looked at here.
  */
 function isShopifyTestNotification(h: Record<string, string | undefined>): boolean {
-  return h['x-shopify-test']?.trim().toLowerCase() === 'true';
+  return shopifyHeader(h, 'test')?.trim().toLowerCase() === 'true';
 }
 
 function testNotificationReason(topic: string): string {
