@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { localeSchema } from './order.js';
 import { inferredPlatform, isShopDomain, platformSchema, storeIdSchema } from './store-id.js';
 
-export const brandingSchema = z.object({
+export const brandingSchema = z.strictObject({
   name: z.string().min(1).max(100),
   logoUrl: z.url({ protocol: /^https$/ }).optional(),
   accentColor: z
@@ -22,7 +22,7 @@ export type Branding = z.infer<typeof brandingSchema>;
 
 export const weekdaySchema = z.number().int().min(1).max(7); // ISO: 1 = Monday … 7 = Sunday
 
-export const promiseDefaultsSchema = z.object({
+export const promiseDefaultsSchema = z.strictObject({
   /** Business days from order to ship-by. */
   handlingDays: z.number().int().min(0).max(60).default(2),
   /** Business days in transit, by shipping method code, with a default. */
@@ -39,13 +39,20 @@ export const promiseDefaultsSchema = z.object({
 });
 export type PromiseDefaults = z.infer<typeof promiseDefaultsSchema>;
 
-export const lifecycleSchema = z.object({
+export const lifecycleSchema = z.strictObject({
   /** Days after delivery before the feedback request. */
   feedbackDelayDays: z.number().min(0).max(90).default(7),
   /** Days after the feedback request before the one reminder. */
   feedbackReminderDays: z.number().min(0.01).max(90).default(4),
   /** Extra days added to a missed promise when the platform gives no new estimate. */
   delayGraceDays: z.number().int().min(1).max(30).default(2),
+}, {
+  // Settings are strict, so a misspelt key fails the synth instead of silently taking a default.
+  // This one was retired by the shopper-experience policy: say where its meaning went.
+  error: (issue) =>
+    issue.code === 'unrecognized_keys' && issue.keys.includes('deliveryFallbackDays')
+      ? 'deliveryFallbackDays was replaced by policy.assumeDeliveredDaysAfterEstimate (days after the latest delivery estimate, default 3)'
+      : undefined,
 });
 export type Lifecycle = z.infer<typeof lifecycleSchema>;
 
@@ -56,7 +63,7 @@ const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a
  * a delay, when delivery is assumed if the platform never reports it, and when non-essential
  * mail may arrive.
  */
-export const policySchema = z.object({
+export const policySchema = z.strictObject({
   delayNotices: z
     .object({
       /** Days between two delay notices of one order, at least. */
@@ -80,7 +87,7 @@ export const policySchema = z.object({
 export type Policy = z.infer<typeof policySchema>;
 
 /** The fields of a store's configuration, before its platform is settled (environments extend these). */
-export const storeConfigFields = z.object({
+export const storeConfigFields = z.strictObject({
   /** Shopify shop domain (e.g. "acme.myshopify.com") or the generic source id; canonicalized (trimmed, lower-case). */
   storeId: storeIdSchema,
   /**

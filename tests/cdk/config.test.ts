@@ -40,6 +40,18 @@ describe('stack configuration', () => {
     expect(() => parseStackConfig({ ...devConfig, alarmEmial: 'ops@shop.test' })).toThrow(/alarmEmial/);
   });
 
+  it("rejects misspelt keys in a store's settings, naming the path, and says where a retired one went", () => {
+    expect(() => parseStackConfig(withChanges({ stores: [store('a', { lifecycle: { feedbackDelayDay: 3 } })] as StackConfigInput['stores'] }))).toThrow(
+      /stores\.0\.lifecycle: .*feedbackDelayDay/,
+    );
+    expect(() => parseStackConfig(withChanges({ stores: [store('a', { lifecycle: { deliveryFallbackDays: 14 } })] as StackConfigInput['stores'] }))).toThrow(
+      /stores\.0\.lifecycle: deliveryFallbackDays was replaced by policy\.assumeDeliveredDaysAfterEstimate/,
+    );
+    expect(() => parseStackConfig(withChanges({ stores: [store('a', { policy: { quietHour: { start: '22:00', end: '07:00' } } })] as StackConfigInput['stores'] }))).toThrow(
+      /stores\.0\.policy: .*quietHour/,
+    );
+  });
+
   it('rejects duplicate store ids and default locales outside the enabled languages', () => {
     const error = (() => {
       try {
