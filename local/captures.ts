@@ -5,7 +5,7 @@
  * timestamp anyway), so a capture holds no secret material. It does hold the payload, which
  * for a real shop's order is personal data: captures stay under .local/, which git ignores.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 
@@ -56,9 +56,18 @@ export function captureLabel(capture: Pick<Capture, 'endpoint' | 'headers' | 'bo
   return safe || 'webhook';
 }
 
-/** Writes captures as `<dir>/<time>-<topic>.json`, never overwriting one. */
+/** Captures kept at most, by default: a long-running shop stays within a few megabytes. */
+export const DEFAULT_MAX_CAPTURES = 1000;
+
+/**
+ * Writes captures as `<dir>/<time>-<topic>.json`, never overwriting one, and keeps the newest
+ * `max`: the oldest are removed as new ones arrive (names sort by capture time).
+ */
 export class CaptureWriter {
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    readonly max = DEFAULT_MAX_CAPTURES,
+  ) {
     mkdirSync(dir, { recursive: true });
   }
 
@@ -68,7 +77,13 @@ export class CaptureWriter {
     let file = join(this.dir, `${stem}.json`);
     for (let n = 2; existsSync(file); n++) file = join(this.dir, `${stem}-${n}.json`);
     writeFileSync(file, `${JSON.stringify(capture, null, 2)}\n`, { flag: 'wx' });
+    this.prune();
     return file;
+  }
+
+  private prune(): void {
+    const files = readdirSync(this.dir).filter((f) => f.endsWith('.json')).sort();
+    for (const old of files.slice(0, Math.max(0, files.length - this.max))) rmSync(join(this.dir, old), { force: true });
   }
 }
 
