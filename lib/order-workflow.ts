@@ -12,6 +12,7 @@ export const WorkflowErrors = {
   closed: 'OrderClosed',
   delayed: 'OrderDelayed',
   shipmentCreated: 'ShipmentCreated',
+  updateDue: 'UpdateDue',
   continuedAsNew: 'ContinuedAsNew',
   claimPending: 'ClaimPending',
   transient: 'TransientFailure',
@@ -59,7 +60,7 @@ export interface OrderWorkflowProps {
  * One Standard execution per order, named from store and order id so a repeated start is
  * idempotent. The lifecycle reads top to bottom; every waiting state is a callback task with a
  * deadline taken from the state input. The happy path (receipt, one shipment, delivery,
- * feedback given) takes 7 state transitions: events steer the waits through Catch clauses
+ * feedback given, with its delivered email) takes 8 state transitions: events steer the waits through Catch clauses
  * rather than Choice states, which would bill a transition each.
  *
  * State data between states is `{ Payload: { order: { store, orderId }, steps, wait: { seconds } } }`.
@@ -126,6 +127,14 @@ export class OrderWorkflow extends Construct {
     const awaitFeedback = wait('AwaitFeedback', 'feedback');
     const sendFeedbackReminder = send('SendFeedbackReminder', 'feedback_reminder');
     const sendCancellation = send('SendCancellation', 'cancellation');
+    // The update kinds (out for delivery, delivered, …: email/context.ts) go out in one batch
+    // whenever a waiting state learns one is due (UpdateDue), and the batch returns to that wait.
+    const sendShipmentUpdates = send('SendShipmentUpdates', 'updates', 'shipment');
+    const sendDeliveryUpdates = send('SendDeliveryUpdates', 'updates', 'delivery');
+    // Delivery moves the order on through this state: the delivered email costs one transition.
+    const sendDeliveredUpdates = send('SendDeliveredUpdates', 'updates', 'feedback_window');
+    const sendFeedbackWindowUpdates = send('SendFeedbackWindowUpdates', 'updates', 'feedback_window');
+    const sendFeedbackUpdates = send('SendFeedbackUpdates', 'updates', 'feedback');
     const closed = new sfn.Succeed(this, 'OrderClosed', { stateName: 'OrderClosed', comment: 'Refunded in full or otherwise closed: nothing more to send.' });
     const continued = new sfn.Succeed(this, 'ContinuedAsNew', {
       stateName: 'ContinuedAsNew',
@@ -139,22 +148,34 @@ export class OrderWorkflow extends Construct {
         .addCatch(closed, { errors: [WorkflowErrors.closed], ...keep })
         .addCatch(continued, { errors: [WorkflowErrors.continuedAsNew], ...keep });
 
-    common(awaitShipment).addCatch(sendShipmentDelay, { errors: [WorkflowErrors.delayed, 'States.Timeout'], ...keep });
+    common(awaitShipment)
+      .addCatch(sendShipmentUpdates, { errors: [WorkflowErrors.updateDue], ...keep })
+      .addCatch(sendShipmentDelay, { errors: [WorkflowErrors.delayed, 'States.Timeout'], ...keep });
     sendShipmentDelay.next(awaitShipment);
+    sendShipmentUpdates.next(awaitShipment);
 
     common(awaitDelivery)
       .addCatch(sendShippingConfirmation, { errors: [WorkflowErrors.shipmentCreated], ...keep })
+      .addCatch(sendDeliveryUpdates, { errors: [WorkflowErrors.updateDue], ...keep })
       .addCatch(sendDeliveryDelay, { errors: [WorkflowErrors.delayed, 'States.Timeout'], ...keep });
     sendDeliveryDelay.next(awaitDelivery);
+    sendDeliveryUpdates.next(awaitDelivery);
 
     // The feedback window ends by its deadline (Timeout) or by an early proceed after a restart.
-    common(awaitFeedbackWindow).addCatch(sendFeedbackRequest, { errors: ['States.Timeout'], ...keep });
-    common(awaitFeedback).addCatch(sendFeedbackReminder, { errors: ['States.Timeout'], ...keep });
+    common(awaitFeedbackWindow)
+      .addCatch(sendFeedbackWindowUpdates, { errors: [WorkflowErrors.updateDue], ...keep })
+      .addCatch(sendFeedbackRequest, { errors: ['States.Timeout'], ...keep });
+    sendFeedbackWindowUpdates.next(awaitFeedbackWindow);
+    common(awaitFeedback)
+      .addCatch(sendFeedbackUpdates, { errors: [WorkflowErrors.updateDue], ...keep })
+      .addCatch(sendFeedbackReminder, { errors: ['States.Timeout'], ...keep });
+    sendFeedbackUpdates.next(awaitFeedback);
 
     const definition = sfn.Chain.start(sendReceipt)
       .next(awaitShipment)
       .next(sendShippingConfirmation)
       .next(awaitDelivery)
+      .next(sendDeliveredUpdates)
       .next(awaitFeedbackWindow)
       .next(sendFeedbackRequest)
       .next(awaitFeedback);

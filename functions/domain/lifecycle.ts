@@ -7,8 +7,9 @@
 import * as z from 'zod';
 import { isFullyShipped, type OrderState, type ShipmentState } from './order-state.js';
 import { addDaysIso, earlier } from './promises.js';
-import type { StoreConfig } from './store-config.js';
-import { EMAIL_KINDS, NON_ESSENTIAL_KINDS, type EmailKind } from './email/context.js';
+import { kindEnabled, type StoreConfig } from './store-config.js';
+import { EMAIL_KINDS, KIND_SPECS, NON_ESSENTIAL_KINDS, UPDATE_KINDS, type EmailKind } from './email/context.js';
+import { deferredUpdateAt, dueUpdates, plannedUpdates, trackingFingerprint } from './updates.js';
 import {
   assumedDeliveryAt,
   deliveredAt,
@@ -46,6 +47,8 @@ export interface LedgerEntry {
   shipmentIds?: string[];
   /** For delay notices: it passed on a platform's report rather than a promise that passed unnoticed. */
   reported?: boolean;
+  /** For shipping confirmations and updates: the tracking details stated (updates.ts, trackingFingerprint). */
+  tracking?: string;
 }
 
 export interface OrderView {
@@ -69,10 +72,19 @@ export const MAX_WAIT_SECONDS = 20 * 86_400;
 export type { DelayNotice, PromiseInForce } from './policy.js';
 export { assumedDeliveryAt, currentDeliverBy, currentShipBy, deliveredAt, dueDelayNotice, feedbackRequestAt, promiseInForce, shipmentEstimate } from './policy.js';
 
+/** The delay notice due now, if the store sends them (see policy.ts). */
+const delayDue = (ctx: DecisionContext) => (kindEnabled(ctx.config, 'delay_notice') ? dueDelayNotice(ctx) : undefined);
+const nextDelayAt = (ctx: DecisionContext) => (kindEnabled(ctx.config, 'delay_notice') ? nextDelayNoticeAt(ctx) : undefined);
+
 /** The delay notices due now: at most one, for the whole order (see policy.ts). */
 export function dueDelayNotices(ctx: DecisionContext): DelayNotice[] {
-  const notice = dueDelayNotice(ctx);
+  const notice = delayDue(ctx);
   return notice ? [notice] : [];
+}
+
+/** An update email (updates.ts) is due now: the waiting state hands over to its update state. */
+export function updatesDue(ctx: DecisionContext): boolean {
+  return dueUpdates(UPDATE_KINDS, ctx).length > 0;
 }
 
 /** The ledger line of one email, settled or not. */
@@ -104,10 +116,12 @@ function wantsFeedbackMail(ctx: DecisionContext): boolean {
 /** The deadline of a waiting phase, as an ISO instant (undefined: nothing scheduled, only events can move it). */
 export function phaseDeadline(phase: AwaitPhase, ctx: DecisionContext): string | undefined {
   switch (phase) {
+    // Before delivery a deadline may also end quiet hours that hold back an update; the timeout
+    // passes through the delay-notice check (which plans nothing early) back to the wait.
     case 'shipment':
-      return nextDelayNoticeAt(ctx);
+      return earlier(nextDelayAt(ctx), deferredUpdateAt(UPDATE_KINDS, ctx));
     case 'delivery':
-      return earlier(nextDelayNoticeAt(ctx), assumedDeliveryAt(ctx));
+      return earlier(earlier(nextDelayAt(ctx), assumedDeliveryAt(ctx)), deferredUpdateAt(UPDATE_KINDS, ctx));
     case 'feedback_window': {
       const at = feedbackRequestAt(ctx);
       // Due but inside quiet hours now (an event woke the wait late): the end of them.
@@ -142,11 +156,11 @@ export function waitSeconds(phase: AwaitPhase | 'none', ctx: DecisionContext): n
 export type AwaitDecision =
   | { action: 'wait' }
   | { action: 'proceed'; next: AwaitPhase | 'none' }
-  | { action: 'interrupt'; error: 'OrderCancelled' | 'OrderClosed' | 'OrderDelayed' | 'ShipmentCreated' };
+  | { action: 'interrupt'; error: 'OrderCancelled' | 'OrderClosed' | 'OrderDelayed' | 'ShipmentCreated' | 'UpdateDue' };
 
 /** Shipments still to confirm; none to a suppressed address (the send would plan nothing, and the wait would loop). */
 const unconfirmedShipments = (ctx: DecisionContext) =>
-  ctx.suppressed ? [] : ctx.state.shipments.filter((s) => !settledLine(ctx.ledger, 'shipping_confirmation', s.shipmentId));
+  ctx.suppressed || !kindEnabled(ctx.config, 'shipping_confirmation') ? [] : ctx.state.shipments.filter((s) => !settledLine(ctx.ledger, 'shipping_confirmation', s.shipmentId));
 
 /**
  * What a waiting state should do now. `proceed` completes its task successfully (the
@@ -154,28 +168,36 @@ const unconfirmedShipments = (ctx: DecisionContext) =>
  */
 export function decideAwait(phase: AwaitPhase, ctx: DecisionContext): AwaitDecision {
   const { state } = ctx;
-  const cancelled = !!state.cancelled && !settledLine(ctx.ledger, 'cancellation');
+  const cancelled = !!state.cancelled && kindEnabled(ctx.config, 'cancellation') && !settledLine(ctx.ledger, 'cancellation');
+  const closed = state.refunded === 'full' || !!state.cancelled;
+  // Updates go before the order closes (a full refund says so), never after a cancellation.
+  const update = { action: 'interrupt', error: 'UpdateDue' } as const;
   switch (phase) {
     case 'shipment':
       if (cancelled) return { action: 'interrupt', error: 'OrderCancelled' };
       if (state.shipments.length > 0) return { action: 'proceed', next: 'delivery' };
-      if (state.refunded === 'full' || state.cancelled) return { action: 'interrupt', error: 'OrderClosed' };
-      if (dueDelayNotice(ctx)) return { action: 'interrupt', error: 'OrderDelayed' };
+      if (updatesDue(ctx)) return update;
+      if (closed) return { action: 'interrupt', error: 'OrderClosed' };
+      if (delayDue(ctx)) return { action: 'interrupt', error: 'OrderDelayed' };
       return { action: 'wait' };
     case 'delivery':
       if (cancelled) return { action: 'interrupt', error: 'OrderCancelled' };
       if (unconfirmedShipments(ctx).length > 0) return { action: 'interrupt', error: 'ShipmentCreated' };
-      if (state.refunded === 'full' || state.cancelled) return { action: 'interrupt', error: 'OrderClosed' };
-      if (deliveredAt(ctx)) return { action: 'proceed', next: 'feedback_window' };
-      if (dueDelayNotice(ctx)) return { action: 'interrupt', error: 'OrderDelayed' };
+      // Delivered: the state after this one sends the delivered email (one transition, not two).
+      if (!closed && deliveredAt(ctx)) return { action: 'proceed', next: 'feedback_window' };
+      if (updatesDue(ctx)) return update;
+      if (closed) return { action: 'interrupt', error: 'OrderClosed' };
+      if (delayDue(ctx)) return { action: 'interrupt', error: 'OrderDelayed' };
       return { action: 'wait' };
     case 'feedback_window': {
+      if (updatesDue(ctx)) return update;
       if (!wantsFeedbackMail(ctx)) return { action: 'interrupt', error: 'OrderClosed' };
       const due = feedbackRequestAt(ctx);
       if (due && ctx.now.getTime() >= Date.parse(due) && !inQuietHours(ctx)) return { action: 'proceed', next: 'feedback' };
       return { action: 'wait' };
     }
     case 'feedback': {
+      if (updatesDue(ctx)) return update;
       // Nothing to remind about: feedback given, request never sent, or the shopper opted out.
       // A request still unsettled may have gone out: keep waiting; the reminder itself needs it sent.
       const request = ledgerLine(ctx.ledger, 'feedback_request');
@@ -191,6 +213,10 @@ export interface PlannedEmail {
   shipment?: ShipmentState;
   isFinalShipment?: boolean;
   delay?: DelayNotice;
+  /** Shipping confirmation and update: the tracking details it states, kept in the ledger. */
+  tracking?: string;
+  /** delivered: the feedback request will follow. */
+  feedbackFollows?: boolean;
 }
 
 /** Whether the order may be confirmed to the shopper: not cancelled, voided or refunded in full. */
@@ -200,8 +226,10 @@ function isConfirmable(state: OrderState): boolean {
 }
 
 /** Some email about the order (a receipt, a shipping confirmation…) reached, or may have reached, the shopper. */
-function toldAboutOrder(ledger: readonly LedgerEntry[]): boolean {
-  return ledger.some((e) => e.kind !== 'cancellation' && e.status !== 'skipped');
+function toldAboutOrder(ctx: DecisionContext): boolean {
+  // A store that leaves the receipt to its platform told the shopper about every order.
+  if (!kindEnabled(ctx.config, 'receipt')) return true;
+  return ctx.ledger.some((e) => e.kind !== 'cancellation' && e.status !== 'skipped');
 }
 
 /**
@@ -210,7 +238,8 @@ function toldAboutOrder(ledger: readonly LedgerEntry[]): boolean {
  */
 export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEmail[] {
   const { state, ledger } = ctx;
-  if (!state.order || ctx.suppressed) return [];
+  if (!state.order || ctx.suppressed || !kindEnabled(ctx.config, kind)) return [];
+  if (KIND_SPECS[kind].sentBy === 'updates') return plannedUpdates(kind, ctx);
   const notYet = (ref: string) => !settledLine(ledger, kind, ref);
   switch (kind) {
     case 'receipt':
@@ -222,7 +251,7 @@ export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEma
       const last = ordered[ordered.length - 1];
       return ordered
         .filter((s) => notYet(s.shipmentId))
-        .map((s) => ({ kind, ref: s.shipmentId, shipment: s, isFinalShipment: isFullyShipped(state) && s === last }));
+        .map((s) => ({ kind, ref: s.shipmentId, shipment: s, isFinalShipment: isFullyShipped(state) && s === last, tracking: trackingFingerprint(s) }));
     }
     case 'delay_notice':
       return dueDelayNotices(ctx).map((d) => {
@@ -244,7 +273,9 @@ export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEma
     }
     case 'cancellation':
       // Only a shopper who was told about the order is told it is cancelled.
-      return state.cancelled && toldAboutOrder(ledger) && notYet('order') ? [{ kind, ref: 'order' }] : [];
+      return state.cancelled && toldAboutOrder(ctx) && notYet('order') ? [{ kind, ref: 'order' }] : [];
+    default:
+      return [];
   }
 }
 

@@ -20,6 +20,14 @@ export interface ShipmentState extends Shipment {
    * order either) until the creation fills it in.
    */
   provisional?: true;
+  /**
+   * When each status that calls for an email of its own was first reported (platform time).
+   * The status itself only moves forward, so a "failure" after "out for delivery" leaves it as it
+   * was; this keeps that it was reported (issue 13: every such report reaches the shopper once).
+   */
+  reported?: Partial<Record<'out_for_delivery' | 'attempted_delivery' | 'failure', string>>;
+  /** The last time a tracking-only update changed carrier, number or estimate (platform time). */
+  retrackedAt?: string;
 }
 
 export interface ReportedDelay {
@@ -47,7 +55,8 @@ export interface TimelineEntry {
     | 'label_printed'
     | 'delayed'
     | 'cancelled'
-    | 'refunded';
+    | 'refunded'
+    | 'tracking_updated';
   shipmentId?: string;
   message?: string;
 }
@@ -148,6 +157,7 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
       const current = state.shipments.find((s) => s.shipmentId === d.shipmentId);
       let shipments = state.shipments;
       let timeline = state.timeline;
+      let trackingChanged = false;
       if (!current) {
         // Before its shipment.created (with or without a status): a bare shipment that the
         // creation fills in later.
@@ -166,13 +176,26 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
           trackingUrl: d.trackingUrl ?? (retracked ? undefined : s.trackingUrl),
           estimatedDelivery: d.estimatedDelivery ?? s.estimatedDelivery,
         };
+        const changed = merged.carrier !== s.carrier || merged.trackingNumber !== s.trackingNumber || merged.estimatedDelivery !== s.estimatedDelivery;
+        // Only a change to a shipment already known counts: the first details are its creation.
+        if (changed && current) {
+          trackingChanged = true;
+          Object.assign(merged, { retrackedAt: at });
+        }
+        if (status === 'out_for_delivery' || status === 'attempted_delivery' || status === 'failure') {
+          if (!s.reported?.[status]) Object.assign(merged, { reported: { ...s.reported, [status]: at } });
+        }
         // No status: tracking details only. Status only moves forward: a late "in transit"
         // after "delivered" changes nothing.
         if (status === undefined || shipmentRank[status] < shipmentRank[s.status]) return merged;
         return { ...merged, status, statusAt: at, deliveredAt: status === 'delivered' ? at : s.deliveredAt };
       });
-      // A tracking-only update adds no timeline entry: the pages show the shipment's current
-      // carrier and number, and no entry type describes "tracking changed".
+      // A tracking-only update that changed something is an entry (the shipping_update email
+      // says the same); one that repeats what was known is not.
+      // (Not once delivered: a number corrected afterwards is no news to the shopper.)
+      if (status === undefined && trackingChanged && current?.status !== 'delivered') {
+        timeline = [...timeline, { at, type: 'tracking_updated', shipmentId: d.shipmentId }];
+      }
       if (status !== undefined) {
         const moved = !current || shipmentRank[status] >= shipmentRank[current.status];
         const type = status === 'failure' ? 'delivery_failure' : status;

@@ -249,6 +249,14 @@ interface Late {
   reported: boolean;
 }
 
+/**
+ * Until when a shipment is out for delivery "today" (a day after the carrier said so): a delay
+ * notice about it then would contradict the out-for-delivery email the shopper just got.
+ */
+function arrivingUntil(s: ShipmentState): number {
+  return s.status === 'out_for_delivery' ? ms(s.statusAt) + DAY_MS : -Infinity;
+}
+
 /** When an email of this kind (and ref) went out, if it did: what it stated, the shopper knows. */
 function sentTime(ledger: readonly LedgerEntry[], kind: LedgerEntry['kind'], ref: string): number {
   const e = ledger.find((l) => l.kind === kind && l.ref === ref && l.status === 'sent');
@@ -277,7 +285,7 @@ function lateNow(ctx: DecisionContext, lastNotice: number | undefined): Late[] {
   consider('shipment', before.shipBy, after.shipBy);
   for (const s of ctx.state.shipments) {
     const est = after.shipments[s.shipmentId];
-    if (!est) continue;
+    if (!est || now < arrivingUntil(s)) continue;
     const confirmed = sentTime(ctx.ledger, 'shipping_confirmation', s.shipmentId);
     consider('delivery', shipmentEstimateWith(ctx, s, { reportsUntil: Math.max(told, confirmed) }), est, s.shipmentId);
   }
@@ -339,7 +347,12 @@ export function nextDelayNoticeAt(ctx: DecisionContext): string | undefined {
   const last = done.length ? Math.max(...done.map(noticeTime)) : undefined;
   const spacingEnd = last === undefined ? -Infinity : last + minSpacingDays * DAY_MS;
   const inForce = promiseInForce(ctx);
-  const candidates = [inForce.shipBy, ...Object.values(inForce.shipments)].filter((p): p is string => !!p).map((p) => ms(p) + 1000);
+  const arriving = new Map(ctx.state.shipments.map((s) => [s.shipmentId, arrivingUntil(s)]));
+  const candidates = [
+    ...(inForce.shipBy ? [ms(inForce.shipBy) + 1000] : []),
+    // A parcel out for delivery is not late before its day is over.
+    ...Object.entries(inForce.shipments).map(([id, p]) => Math.max(ms(p) + 1000, arriving.get(id) ?? -Infinity)),
+  ];
   // A report since the last notice is news as soon as the spacing allows.
   if (lateNow(ctx, last).length > 0) candidates.push(ctx.now.getTime());
   if (candidates.length === 0) return undefined;

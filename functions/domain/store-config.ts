@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { localeSchema } from './order.js';
+import { EMAIL_KINDS, KIND_SPECS, type EmailKind } from './email/context.js';
 import { inferredPlatform, isShopDomain, platformSchema, storeIdSchema } from './store-id.js';
 
 export const brandingSchema = z.strictObject({
@@ -86,6 +87,19 @@ export const policySchema = z.strictObject({
 });
 export type Policy = z.infer<typeof policySchema>;
 
+/**
+ * Which kinds of email the store sends: a kind left out keeps its default (`KIND_SPECS`, all on;
+ * the README gives the reasoning per kind). A store whose platform already sends one (say,
+ * Shopify's own "out for delivery") turns ours off here, so the shopper does not get two.
+ */
+export const notificationsSchema = z.partialRecord(z.enum(EMAIL_KINDS), z.boolean());
+export type Notifications = z.infer<typeof notificationsSchema>;
+
+/** Whether the store sends this kind of email. */
+export function kindEnabled(config: { notifications?: Notifications }, kind: EmailKind): boolean {
+  return config.notifications?.[kind] ?? KIND_SPECS[kind].defaultOn;
+}
+
 /** The fields of a store's configuration, before its platform is settled (environments extend these). */
 export const storeConfigFields = z.strictObject({
   /** Shopify shop domain (e.g. "acme.myshopify.com") or the generic source id; canonicalized (trimmed, lower-case). */
@@ -101,6 +115,7 @@ export const storeConfigFields = z.strictObject({
   promises: promiseDefaultsSchema.default(promiseDefaultsSchema.parse({})),
   lifecycle: lifecycleSchema.default(lifecycleSchema.parse({})),
   policy: policySchema.default(policySchema.parse({})),
+  notifications: notificationsSchema.default({}),
 });
 
 /**

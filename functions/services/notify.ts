@@ -31,6 +31,7 @@ import {
 import { currentDeliverBy, currentShipBy, shipmentEstimate } from '../domain/lifecycle.js';
 import { checkOrderMoney, type MoneyCheck } from '../domain/money.js';
 import { renderEmail } from '../domain/email/render.js';
+import { UPDATE_KINDS } from '../domain/email/context.js';
 import { buildLinks } from '../domain/links.js';
 import { pickLocale } from '../domain/i18n/index.js';
 import type { StoreConfig } from '../domain/store-config.js';
@@ -41,7 +42,8 @@ import { checkpoint as hostCheckpoint, type CheckpointDetail, type StepBoundary 
 import * as z from 'zod';
 
 export const notifyInputSchema = z.object({
-  kind: emailKindSchema,
+  /** One kind, or `updates`: every update kind that is due (email/context.ts, UPDATE_KINDS), in order. */
+  kind: z.union([emailKindSchema, z.literal('updates')]),
   next: z.union([awaitPhaseSchema, z.literal('none')]).default('none'),
   order: z.object({ store: z.string().min(1), orderId: z.string().min(1) }),
   steps: z.number().int().min(0).default(0),
@@ -95,11 +97,15 @@ export async function notify(rawInput: NotifyInput, deps: NotifyDeps): Promise<N
   const ctx = (): DecisionContext => ({ ...loaded, ledger, config, now: deps.clock.now() });
 
   let sent = 0;
-  const paused = NON_ESSENTIAL.has(input.kind) && (await deps.orders.nonEssentialPaused());
-  for (const planned of plannedEmails(input.kind, ctx())) {
-    const { entry, sentNow } = await sendOnce(planned, ctx(), deps, paused);
-    ledger.push(entry);
-    if (sentNow) sent++;
+  const kinds = input.kind === 'updates' ? UPDATE_KINDS : [input.kind];
+  for (const kind of kinds) {
+    const paused = NON_ESSENTIAL.has(kind) && (await deps.orders.nonEssentialPaused());
+    // Each kind plans with the ledger as the ones before it left it.
+    for (const planned of plannedEmails(kind, ctx())) {
+      const { entry, sentNow } = await sendOnce(planned, ctx(), deps, paused);
+      ledger.push(entry);
+      if (sentNow) sent++;
+    }
   }
   return { order: input.order, steps: input.steps + 1, wait: { seconds: waitSeconds(input.next, ctx()) }, sent };
 }
@@ -111,6 +117,8 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     kind: planned.kind,
     ref: planned.ref,
     claimId,
+    // The tracking details a confirmation or update stated: a later change is news (updates.ts).
+    ...(planned.tracking ? { tracking: planned.tracking } : {}),
     // What the notice told the shopper: the promises it moved follow from it (functions/domain/policy.ts).
     ...(planned.delay
       ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate, what: planned.delay.what, ...(planned.delay.shipmentIds ? { shipmentIds: planned.delay.shipmentIds } : {}), ...(planned.delay.reported ? { reported: true } : {}) }
@@ -160,6 +168,7 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     shipmentEstimate: planned.shipment ? shipmentEstimate(ctx, planned.shipment) : undefined,
     estimates: { shipBy: currentShipBy(ctx), deliverBy: currentDeliverBy(ctx) },
     delay: planned.delay,
+    feedbackFollows: planned.feedbackFollows,
   });
   if (planned.kind === 'receipt') {
     // The receipt states the charged total whatever; a breakdown that does not add up to it is

@@ -25,7 +25,7 @@ import {
   type LedgerEntry,
   type PromiseInForce,
 } from '../../functions/domain/lifecycle.js';
-import type { DelayNoticeInfo } from '../../functions/domain/email/context.js';
+import { UPDATE_KINDS, type DelayNoticeInfo } from '../../functions/domain/email/context.js';
 import type { StoreConfig } from '../../functions/domain/store-config.js';
 
 /** Something that reaches the product at `arriveAt` (epoch ms). */
@@ -76,10 +76,12 @@ export interface SimResult {
   deliveryDecided?: { at: number; state: OrderState; assumedAt?: string; inForce: PromiseInForce };
 }
 
-type Route = 'OrderCancelled' | 'OrderClosed' | 'OrderDelayed' | 'ShipmentCreated' | 'States.Timeout';
+type Route = 'OrderCancelled' | 'OrderClosed' | 'OrderDelayed' | 'ShipmentCreated' | 'UpdateDue' | 'States.Timeout';
+/** What a send state sends: one kind, or the batch of update kinds (UPDATE_KINDS). */
+type Sends = EmailKind | 'updates';
 
 /** The states of lib/order-workflow.ts: a send (kind, the phase after it, the next state) or a wait. */
-type MachineState = { send: EmailKind; next: AwaitPhase | 'none'; then: StateName } | { await: AwaitPhase; proceed: StateName | 'END'; catches: Partial<Record<Route, StateName | 'END'>> };
+type MachineState = { send: Sends; next: AwaitPhase | 'none'; then: StateName } | { await: AwaitPhase; proceed: StateName | 'END'; catches: Partial<Record<Route, StateName | 'END'>> };
 type StateName =
   | 'SendReceipt'
   | 'AwaitShipment'
@@ -91,23 +93,37 @@ type StateName =
   | 'SendFeedbackRequest'
   | 'AwaitFeedback'
   | 'SendFeedbackReminder'
-  | 'SendCancellation';
+  | 'SendCancellation'
+  | 'SendShipmentUpdates'
+  | 'SendDeliveryUpdates'
+  | 'SendDeliveredUpdates'
+  | 'SendFeedbackWindowUpdates'
+  | 'SendFeedbackUpdates';
 
 const common = { OrderCancelled: 'SendCancellation', OrderClosed: 'END' } as const;
 export const MACHINE: Record<StateName, MachineState> = {
   SendReceipt: { send: 'receipt', next: 'shipment', then: 'AwaitShipment' },
-  AwaitShipment: { await: 'shipment', proceed: 'SendShippingConfirmation', catches: { ...common, OrderDelayed: 'SendShipmentDelayNotice', 'States.Timeout': 'SendShipmentDelayNotice' } },
+  AwaitShipment: {
+    await: 'shipment',
+    proceed: 'SendShippingConfirmation',
+    catches: { ...common, UpdateDue: 'SendShipmentUpdates', OrderDelayed: 'SendShipmentDelayNotice', 'States.Timeout': 'SendShipmentDelayNotice' },
+  },
+  SendShipmentUpdates: { send: 'updates', next: 'shipment', then: 'AwaitShipment' },
   SendShipmentDelayNotice: { send: 'delay_notice', next: 'shipment', then: 'AwaitShipment' },
   SendShippingConfirmation: { send: 'shipping_confirmation', next: 'delivery', then: 'AwaitDelivery' },
   AwaitDelivery: {
     await: 'delivery',
-    proceed: 'AwaitFeedbackWindow',
-    catches: { ...common, ShipmentCreated: 'SendShippingConfirmation', OrderDelayed: 'SendDeliveryDelayNotice', 'States.Timeout': 'SendDeliveryDelayNotice' },
+    proceed: 'SendDeliveredUpdates',
+    catches: { ...common, ShipmentCreated: 'SendShippingConfirmation', UpdateDue: 'SendDeliveryUpdates', OrderDelayed: 'SendDeliveryDelayNotice', 'States.Timeout': 'SendDeliveryDelayNotice' },
   },
+  SendDeliveryUpdates: { send: 'updates', next: 'delivery', then: 'AwaitDelivery' },
+  SendDeliveredUpdates: { send: 'updates', next: 'feedback_window', then: 'AwaitFeedbackWindow' },
   SendDeliveryDelayNotice: { send: 'delay_notice', next: 'delivery', then: 'AwaitDelivery' },
-  AwaitFeedbackWindow: { await: 'feedback_window', proceed: 'SendFeedbackRequest', catches: { ...common, 'States.Timeout': 'SendFeedbackRequest' } },
+  AwaitFeedbackWindow: { await: 'feedback_window', proceed: 'SendFeedbackRequest', catches: { ...common, UpdateDue: 'SendFeedbackWindowUpdates', 'States.Timeout': 'SendFeedbackRequest' } },
+  SendFeedbackWindowUpdates: { send: 'updates', next: 'feedback_window', then: 'AwaitFeedbackWindow' },
   SendFeedbackRequest: { send: 'feedback_request', next: 'feedback', then: 'AwaitFeedback' },
-  AwaitFeedback: { await: 'feedback', proceed: 'END', catches: { ...common, 'States.Timeout': 'SendFeedbackReminder' } },
+  AwaitFeedback: { await: 'feedback', proceed: 'END', catches: { ...common, UpdateDue: 'SendFeedbackUpdates', 'States.Timeout': 'SendFeedbackReminder' } },
+  SendFeedbackUpdates: { send: 'updates', next: 'feedback', then: 'AwaitFeedback' },
   SendFeedbackReminder: { send: 'feedback_reminder', next: 'none', then: 'END' as StateName },
   SendCancellation: { send: 'cancellation', next: 'none', then: 'END' as StateName },
 };
@@ -163,7 +179,9 @@ export function simulate(input: SimInput): SimResult {
       const state = MACHINE[at];
       if ('send' in state) {
         notePromises();
-        for (const planned of plannedEmails(state.send, ctx())) {
+        // A batch plans each update kind with the ledger as it grows, as notify does.
+        const kinds = state.send === 'updates' ? UPDATE_KINDS : [state.send];
+        for (const planned of kinds.flatMap((kind) => plannedEmails(kind, ctx()))) {
           const before = ctx();
           const entry: LedgerEntry = {
             kind: planned.kind,
@@ -174,6 +192,7 @@ export function simulate(input: SimInput): SimResult {
             sentAt: iso(now),
             messageId: `m-${result.sent.length}`,
             // As notify records it.
+            ...(planned.tracking ? { tracking: planned.tracking } : {}),
             ...(planned.delay ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate, what: planned.delay.what, shipmentIds: planned.delay.shipmentIds, reported: planned.delay.reported } : {}),
           };
           result.sent.push({

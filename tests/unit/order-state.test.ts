@@ -56,7 +56,7 @@ describe('order fold', () => {
     expect(foldOrder(STORE, '1001', [events.placed(), first, second]).status).toBe('shipped');
   });
 
-  it('applies a tracking-only update to the tracking number and not to the status or the timeline', () => {
+  it('applies a tracking-only update to the tracking number and not to the status; the timeline says the tracking changed', () => {
     const before = foldOrder(STORE, '1001', [events.placed(), events.shipped('2026-11-24T10:00:00Z'), events.status('2026-11-25T08:00:00Z', 'in_transit')]);
     const state = foldOrder(STORE, '1001', [
       events.placed(),
@@ -67,7 +67,17 @@ describe('order fold', () => {
     const shipment = state.shipments[0]!;
     expect(shipment).toMatchObject({ status: 'in_transit', statusAt: '2026-11-25T08:00:00Z', trackingNumber: 'TRACK-f-1-corrected', carrier: 'DHL' });
     expect(state.status).toBe('shipped');
+    expect(state.timeline).toEqual([...before.timeline, { at: '2026-11-25T09:30:00Z', type: 'tracking_updated', shipmentId: shipment.shipmentId }]);
+    expect(shipment.retrackedAt).toBe('2026-11-25T09:30:00Z');
+  });
+
+  it('adds no timeline entry for a tracking-only update that repeats what was known', () => {
+    const known = [events.placed(), events.shipped('2026-11-24T10:00:00Z')];
+    const before = foldOrder(STORE, '1001', known);
+    const same = before.shipments[0]!;
+    const state = foldOrder(STORE, '1001', [...known, tracking('2026-11-25T09:30:00Z', { carrier: same.carrier, trackingNumber: same.trackingNumber })]);
     expect(state.timeline).toEqual(before.timeline);
+    expect(state.shipments[0]!.retrackedAt).toBeUndefined();
   });
 
   it('switches carrier with a tracking-only update, dropping the old carrier link when no new one is given', () => {

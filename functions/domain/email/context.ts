@@ -2,22 +2,54 @@
 import type { OrderState, ShipmentState } from '../order-state.js';
 import type { Branding } from '../store-config.js';
 
-export type EmailKind = 'receipt' | 'shipping_confirmation' | 'delay_notice' | 'feedback_request' | 'feedback_reminder' | 'cancellation';
+/**
+ * Every kind of email, with what the rest of the product needs to know about it. One line per
+ * kind: a new kind is a line here, a builder in render.ts, its messages in the catalogues and
+ * its planning rule (lifecycle.ts, or updates.ts for kinds sent by the update states).
+ *
+ * - `transactional`: about the order itself; no unsubscribe headers or footer link, never
+ *   paused. The rest honour unsubscribes and the reputation pause.
+ * - `urgent`: sent at any hour. A kind that is not urgent waits out the shopper's quiet hours;
+ *   for update kinds that holds only before delivery, where a waiting state's deadline can carry
+ *   the wait (so a non-urgent update kind must be one that only arises before delivery).
+ * - `sentBy`: `lifecycle` kinds have a state of their own in the workflow (SendReceipt, …);
+ *   `updates` kinds are sent together by the update states whenever one is due (UpdateDue).
+ * - `defaultOn`: sent unless the store's `notifications` turns it off (README, "Notifications").
+ */
+export interface KindSpec {
+  readonly transactional: boolean;
+  readonly urgent: boolean;
+  readonly sentBy: 'lifecycle' | 'updates';
+  readonly defaultOn: boolean;
+}
 
-export const EMAIL_KINDS: readonly EmailKind[] = [
-  'receipt',
-  'shipping_confirmation',
-  'delay_notice',
-  'feedback_request',
-  'feedback_reminder',
-  'cancellation',
-];
+export const KIND_SPECS = {
+  receipt: { transactional: true, urgent: true, sentBy: 'lifecycle', defaultOn: true },
+  shipping_confirmation: { transactional: true, urgent: true, sentBy: 'lifecycle', defaultOn: true },
+  delay_notice: { transactional: true, urgent: true, sentBy: 'lifecycle', defaultOn: true },
+  feedback_request: { transactional: false, urgent: false, sentBy: 'lifecycle', defaultOn: true },
+  feedback_reminder: { transactional: false, urgent: false, sentBy: 'lifecycle', defaultOn: true },
+  cancellation: { transactional: true, urgent: true, sentBy: 'lifecycle', defaultOn: true },
+  // Update kinds, in the order one batch sends them (issue 13).
+  shipping_update: { transactional: true, urgent: false, sentBy: 'updates', defaultOn: true },
+  out_for_delivery: { transactional: true, urgent: true, sentBy: 'updates', defaultOn: true },
+  delivery_attempt_failed: { transactional: true, urgent: true, sentBy: 'updates', defaultOn: true },
+  delivery_exception: { transactional: true, urgent: true, sentBy: 'updates', defaultOn: true },
+  delivered: { transactional: true, urgent: true, sentBy: 'updates', defaultOn: true },
+} as const satisfies Record<string, KindSpec>;
+
+export type EmailKind = keyof typeof KIND_SPECS;
+
+export const EMAIL_KINDS = Object.keys(KIND_SPECS) as [EmailKind, ...EmailKind[]];
+
+/** The kinds the update states send, in the order they send them. */
+export const UPDATE_KINDS: readonly EmailKind[] = EMAIL_KINDS.filter((k) => KIND_SPECS[k].sentBy === 'updates');
 
 /**
  * Emails a shopper can opt out of. These carry List-Unsubscribe headers and a footer link;
  * the rest are transactional and must reach the shopper whatever they opted out of.
  */
-export const NON_ESSENTIAL_KINDS: ReadonlySet<EmailKind> = new Set<EmailKind>(['feedback_request', 'feedback_reminder']);
+export const NON_ESSENTIAL_KINDS: ReadonlySet<EmailKind> = new Set<EmailKind>(EMAIL_KINDS.filter((k) => !KIND_SPECS[k].transactional));
 
 export interface DelayNoticeInfo {
   what: 'shipment' | 'delivery';
@@ -59,7 +91,7 @@ export interface EmailContext {
     /** One link per star rating; required for feedback_request and feedback_reminder. */
     feedback?: FeedbackLinks;
   };
-  /** shipping_confirmation: the shipment this email is about (default: the latest one). */
+  /** shipping_confirmation and the shipment update kinds: the shipment this email is about (default: the latest one). */
   shipment?: ShipmentState;
   /**
    * shipping_confirmation: the delivery estimate in force for this shipment, the one the delay
@@ -72,6 +104,8 @@ export interface EmailContext {
   estimates?: { shipBy?: string; deliverBy?: string };
   /** delay_notice: required. */
   delay?: DelayNoticeInfo;
+  /** delivered: the feedback request will follow (the order is fully delivered and the shopper may be asked). */
+  feedbackFollows?: boolean;
 }
 
 export interface RenderedEmail {

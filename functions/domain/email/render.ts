@@ -16,13 +16,14 @@ import { renderHtml } from './html-part.js';
 import { cancellation } from './kinds/cancellation.js';
 import { delayNotice } from './kinds/delay-notice.js';
 import { feedback } from './kinds/feedback.js';
+import { delivered, deliveryAttemptFailed, deliveryException, outForDelivery, shippingUpdate } from './kinds/parcel.js';
 import { receipt } from './kinds/receipt.js';
 import { shippingConfirmation } from './kinds/shipping-confirmation.js';
 import { endSentence, type Env } from './parts.js';
 import { cleanText, headerText, plainEmail, safeColor, safeUrl, textColorOn } from './safe.js';
 import { renderText } from './text-part.js';
 
-export { EMAIL_KINDS, NON_ESSENTIAL_KINDS } from './context.js';
+export { EMAIL_KINDS, KIND_SPECS, NON_ESSENTIAL_KINDS, UPDATE_KINDS } from './context.js';
 export type { DelayNoticeInfo, EmailContext, EmailKind, FeedbackLinks, RenderedEmail } from './context.js';
 
 const builders: Record<EmailKind, (env: Env) => EmailDoc> = {
@@ -32,6 +33,11 @@ const builders: Record<EmailKind, (env: Env) => EmailDoc> = {
   feedback_request: (env) => feedback(env, false),
   feedback_reminder: (env) => feedback(env, true),
   cancellation,
+  shipping_update: shippingUpdate,
+  out_for_delivery: outForDelivery,
+  delivery_attempt_failed: deliveryAttemptFailed,
+  delivery_exception: deliveryException,
+  delivered,
 };
 
 function frameFor(env: Env): Frame {

@@ -190,6 +190,14 @@ const delayMessages: Record<SampleKey, string> = {
   kwd_en: 'Our supplier expects the next delivery on Friday.',
 };
 
+// What a carrier says about a failed attempt or an exception (platforms pass it through).
+const carrierMessages: Record<SampleKey, { attempt: string; failure: string }> = {
+  eur_de: { attempt: 'Empfänger nicht angetroffen. Sendung liegt in der Filiale.', failure: 'Adresse unvollständig.' },
+  usd_en: { attempt: 'No one available to sign. Left a notice.', failure: 'Address incomplete: apartment number missing.' },
+  jpy_fr: { attempt: 'Destinataire absent. Avis de passage déposé.', failure: 'Adresse incomplète.' },
+  kwd_en: { attempt: 'No one available to sign. Left a notice.', failure: 'Address incomplete: apartment number missing.' },
+};
+
 /** Links as the workflow would build them, on an example host. */
 export function sampleLinks(orderId: string): EmailContext['links'] {
   const base = `https://orders.nordlicht.example`;
@@ -247,6 +255,35 @@ export function sampleContext(kind: EmailKind, key: SampleKey = 'usd_en', overri
     case 'cancellation':
       base.state = sampleState(key, { status: 'cancelled', shipments: [], cancelled: { at: '2026-11-21T12:00:00Z', reason: 'customer' } });
       break;
+    case 'out_for_delivery':
+    case 'delivery_attempt_failed':
+    case 'delivery_exception':
+    case 'shipping_update': {
+      const shipments = sampleShipments(order, key);
+      const last = shipments.at(-1)!;
+      const status = kind === 'out_for_delivery' ? 'out_for_delivery' : kind === 'delivery_attempt_failed' ? 'attempted_delivery' : kind === 'delivery_exception' ? 'failure' : 'in_transit';
+      const at = '2026-11-26T07:40:00Z';
+      const updated: ShipmentState = kind === 'shipping_update' ? { ...last, carrier: 'UPS', trackingNumber: `1Z${order.orderId.replace(/\D/g, '')}X`, trackingUrl: undefined, retrackedAt: at } : { ...last, status, statusAt: at };
+      base.state = sampleState(key, {
+        shipments: [...shipments.slice(0, -1), updated],
+        timeline: [
+          { at: order.placedAt, type: 'placed' },
+          ...(kind === 'delivery_attempt_failed' ? [{ at, type: 'attempted_delivery' as const, shipmentId: last.shipmentId, message: carrierMessages[key].attempt }] : []),
+          ...(kind === 'delivery_exception' ? [{ at, type: 'delivery_failure' as const, shipmentId: last.shipmentId, message: carrierMessages[key].failure }] : []),
+        ],
+      });
+      base.shipment = updated;
+      break;
+    }
+    case 'delivered': {
+      // A split order: the first parcel is here, the second still on its way.
+      const [first, ...rest] = sampleShipments(order, key);
+      const here: ShipmentState = { ...first!, status: 'delivered', statusAt: '2026-11-26T11:20:00Z', deliveredAt: '2026-11-26T11:20:00Z' };
+      base.state = sampleState(key, { shipments: [here, ...rest] });
+      base.shipment = here;
+      base.feedbackFollows = false;
+      break;
+    }
     case 'feedback_request':
     case 'feedback_reminder':
       base.state = sampleState(key, {

@@ -95,6 +95,53 @@ export interface Messages {
     high: string;
     thanks: (store: string) => string;
   };
+  /** The shipment update kinds (issue 13): news about a parcel after its confirmation. */
+  parcel: {
+    /** Label of the carrier's own words, quoted as given. */
+    carrierSays: string;
+    whatYouCanDo: string;
+    inThisPackage: string;
+    outForDelivery: {
+      subject: (orderName: string) => string;
+      preheader: string;
+      heading: string;
+      intro: (orderName: string) => string;
+      note: string;
+    };
+    delivered: {
+      subject: (orderName: string) => string;
+      preheader: (date: string) => string;
+      heading: string;
+      intro: (orderName: string, date: string) => string;
+      /** A split order: what is still to come. */
+      stillOnItsWay: string;
+      stillOnItsWayNote: string;
+      allDelivered: string;
+      notReceived: (supportEmail: string) => string;
+      feedbackFollows: string;
+    };
+    attemptFailed: {
+      subject: (orderName: string) => string;
+      preheader: string;
+      heading: string;
+      intro: (orderName: string) => string;
+      steps: string[];
+    };
+    exception: {
+      subject: (orderName: string) => string;
+      preheader: string;
+      heading: string;
+      intro: (orderName: string) => string;
+      steps: (supportEmail: string) => string[];
+    };
+    shippingUpdate: {
+      subject: (orderName: string) => string;
+      preheader: string;
+      heading: string;
+      intro: (orderName: string) => string;
+      note: string;
+    };
+  };
   cancellation: {
     subject: (orderName: string) => string;
     preheader: string;

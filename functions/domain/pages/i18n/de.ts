@@ -29,6 +29,7 @@ export const de: PageMessages = {
       delayed: 'Verzögerung gemeldet',
       cancelled: 'Bestellung storniert',
       refunded: 'Erstattung veranlasst',
+      tracking_updated: 'Sendungsdaten geändert',
     },
     delayNoticeSent: 'Verzögerung mitgeteilt',
     delayNoticeDetail: (missed, next) => `Erwartet bis ${missed}; neue Schätzung: ${next}.`,
