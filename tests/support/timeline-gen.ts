@@ -23,6 +23,8 @@ export interface GenShipment {
   /** The carrier's estimate, hours after shipping; none: the store computes one. */
   estimateH?: number;
   updates: Array<{ status: 'in_transit' | 'out_for_delivery' | 'attempted_delivery' | 'failure' | 'delivered'; afterH: number }>;
+  /** A tracking-only update (a new carrier and number), hours after shipping: a shipping update. */
+  retrackH?: number;
 }
 
 export interface GenTimeline {
@@ -56,6 +58,7 @@ const shipmentArb = (id: string) =>
     updates: fc.array(fc.record({ status: fc.constantFrom('in_transit', 'out_for_delivery', 'attempted_delivery', 'failure' as const), afterH: hours(400) }), { maxLength: 2 }),
     // Some platforms never report delivery.
     deliveredH: maybe(hours(500), 0.6),
+    retrackH: maybe(hours(300), 0.25),
     id: fc.constant(id),
   })
   .map(({ deliveredH, updates, ...s }) => ({ ...s, updates: deliveredH === undefined ? updates : [...updates, { status: 'delivered' as const, afterH: deliveredH }] }));
@@ -156,6 +159,7 @@ export function eventsOf(t: GenTimeline, orderId = 'T-1', store = STORE_ID): Dom
       data: { orderId, shipment: { shipmentId: s.id, lineItems: s.items, carrier: 'DHL', trackingNumber: `JD${s.id}`, estimatedDelivery: s.estimateH !== undefined ? iso(s.afterH + s.estimateH) : undefined } },
     });
     s.updates.forEach((u, k) => out.push({ ...env(`upd-${s.id}-${k}`, s.afterH + u.afterH), type: 'shipment.updated', data: { orderId, shipmentId: s.id, status: u.status } }));
+    if (s.retrackH !== undefined) out.push({ ...env(`retrack-${s.id}`, s.afterH + s.retrackH), type: 'shipment.updated', data: { orderId, shipmentId: s.id, carrier: 'UPS', trackingNumber: `1Z${s.id}` } });
   }
   t.delays.forEach((d, k) =>
     out.push({
@@ -206,6 +210,7 @@ export function describeTimeline(t: GenTimeline): string {
   for (const s of t.shipments) {
     lines.push(`  ${h(s.afterH)} shipment ${s.id} [${s.items.map((i) => `${i.lineItemId}×${i.quantity}`).join(' ')}]${s.estimateH !== undefined ? ` carrier estimate ${h(s.afterH + s.estimateH)}` : ''}`);
     for (const u of s.updates) lines.push(`  ${h(s.afterH + u.afterH)} ${s.id} ${u.status}`);
+    if (s.retrackH !== undefined) lines.push(`  ${h(s.afterH + s.retrackH)} ${s.id} new tracking (UPS 1Z${s.id})`);
   }
   for (const d of t.delays)
     lines.push(

@@ -5,9 +5,11 @@
  */
 import { isDelivered, isFullyShipped } from '../../functions/domain/order-state.js';
 import type { StoreConfig } from '../../functions/domain/store-config.js';
+import { UPDATE_KINDS } from '../../functions/domain/email/context.js';
 import type { SentEmail, SimInput, SimResult } from './timeline-sim.js';
 
 const DAY = 86_400_000;
+const UPDATE_KIND_SET: ReadonlySet<string> = new Set(UPDATE_KINDS);
 const iso = (t: number) => new Date(t).toISOString();
 
 function zoneOrStore(zone: string | undefined, config: StoreConfig): string {
@@ -43,7 +45,8 @@ export function policyViolations(input: SimInput, result: SimResult): string[] {
   // 1. The receipt: exactly once, first, unless the order arrived cancelled.
   const receipts = of('receipt');
   if (receipts.length > 1) fail(`${receipts.length} receipts`);
-  if (result.started !== undefined && !result.cancelledAtStart && !result.suppressedAtStart && receipts.length !== 1) fail('no receipt for an order that was not cancelled (nor its address suppressed) when it arrived');
+  if (result.started !== undefined && !result.cancelledAtStart && !result.refundedAtStart && !result.suppressedAtStart && receipts.length !== 1)
+    fail('no receipt for an order that was not cancelled or refunded in full (nor its address suppressed) when it arrived');
   if (receipts.length === 1 && result.sent[0] !== receipts[0]) fail('the receipt was not the first email', receipts[0]);
 
   // 2. At most one shipping confirmation per shipment.
@@ -125,6 +128,55 @@ export function policyViolations(input: SimInput, result: SimResult): string[] {
   const cancellations = of('cancellation');
   if (cancellations.length > 1) fail(`${cancellations.length} cancellation notices`);
   for (const c of cancellations) if (!c.state.cancelled) fail('cancellation notice for an order not cancelled', c);
+
+  // 9. The update kinds (issue 13): once per shipment and status, after the shipment's
+  // confirmation, never after a cancellation, never contradicting what the shopper was told.
+  const updates = result.sent.filter((e) => UPDATE_KIND_SET.has(e.kind));
+  const keys = updates.map((e) => `${e.kind}/${e.ref}`);
+  for (const k of new Set(keys)) if (keys.filter((x) => x === k).length > 1) fail(`${k} sent ${keys.filter((x) => x === k).length} times`);
+  const shipmentOf = (e: SentEmail) => e.ref.split('#')[0]!;
+  const details = (e: SentEmail) => {
+    const s = e.state.shipments.find((x) => x.shipmentId === shipmentOf(e));
+    return s ? `${s.carrier}|${s.trackingNumber}|${s.estimatedDelivery?.slice(0, 10) ?? ''}` : undefined;
+  };
+  for (const e of updates) {
+    const id = shipmentOf(e);
+    const s = e.state.shipments.find((x) => x.shipmentId === id);
+    const before = result.sent.filter((x) => x.at <= e.at && x !== e && result.sent.indexOf(x) < result.sent.indexOf(e));
+    if (e.state.cancelled) fail('update email for a cancelled order', e);
+    if (!s) {
+      fail('update email about a shipment the order does not have', e);
+      continue;
+    }
+    if (!before.some((x) => x.kind === 'shipping_confirmation' && x.ref === id)) fail('update email before the shipment was confirmed', e);
+    const deliveredBefore = before.some((x) => x.kind === 'delivered' && x.ref === id);
+    if (e.kind === 'delivered') {
+      if (s.status !== 'delivered') fail('delivered email for a shipment not reported delivered', e);
+      if (before.some((x) => x.kind === 'feedback_request')) fail('delivered email after the feedback request', e);
+      continue;
+    }
+    if (s.status === 'delivered' || deliveredBefore) fail(`${e.kind} for a shipment already delivered`, e);
+    if (e.kind === 'out_for_delivery') {
+      const reportedAt = input.happenings
+        .filter((h) => h.kind === 'event' && h.event.type === 'shipment.updated' && h.event.data.shipmentId === id && h.event.data.status === 'out_for_delivery')
+        .map((h) => (h.kind === 'event' ? Date.parse(h.event.occurredAt) : NaN));
+      if (!reportedAt.some((t) => t <= e.at && e.at - t < DAY)) fail('out_for_delivery for a report not from the last day', e);
+    }
+    if (e.kind === 'shipping_update') {
+      const told = before.filter((x) => (x.kind === 'shipping_confirmation' && x.ref === id) || (x.kind === 'shipping_update' && shipmentOf(x) === id)).at(-1);
+      if (told && details(told) === details(e)) fail('shipping update repeating the details the shopper already had', e);
+      const zone = zoneOrStore(e.state.order?.customer.timeZone, config);
+      if (quietAt(e.at, zone, quiet)) fail(`shipping update in quiet hours (${zone})`, e);
+    }
+  }
+  // A delay notice never says a parcel is late that is delivered or out for delivery that day.
+  for (const n of notices) {
+    for (const id of n.delay?.shipmentIds ?? []) {
+      const s = n.state.shipments.find((x) => x.shipmentId === id);
+      if (s?.status === 'delivered') fail(`delay notice covering delivered shipment ${id}`, n);
+      if (s?.status === 'out_for_delivery' && n.at - Date.parse(s.statusAt) < DAY) fail(`delay notice covering shipment ${id}, out for delivery that day`, n);
+    }
+  }
 
   // 8. Bounded work.
   if (result.steps >= 300) fail(`${result.steps} state entries: a waiting state loops`);

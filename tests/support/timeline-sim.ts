@@ -71,6 +71,8 @@ export interface SimResult {
   trace: string[];
   /** Whether the order was already cancelled when its execution started. */
   cancelledAtStart?: boolean;
+  /** Whether it was already refunded in full then (it arrives closed: no receipt either). */
+  refundedAtStart?: boolean;
   suppressedAtStart?: boolean;
   /** When the workflow took the order as delivered (reported or assumed), with what it knew then. */
   deliveryDecided?: { at: number; state: OrderState; assumedAt?: string; inForce: PromiseInForce };
@@ -277,6 +279,7 @@ export function simulate(input: SimInput): SimResult {
         if (e.type === 'order.placed' && at === undefined) {
           result.started = now;
           result.cancelledAtStart = !!ctx().state.cancelled;
+          result.refundedAtStart = ctx().state.refunded === 'full';
           result.suppressedAtStart = suppressed;
           at = 'SendReceipt';
           run(0);

@@ -40,7 +40,7 @@ describe('the shopper-experience policy over generated timelines', () => {
 
   // The generator reaches the situations the policy is about (else the property proves little).
   it('generates timelines that exercise every rule', () => {
-    const seen = { splitShipments: 0, neverDelivered: 0, reportedDelays: 0, cancelled: 0, lateArrivals: 0, noticesSent: 0, maxNotices: 0, requestsAssumed: 0, requestsReported: 0, reminders: 0, quietDeferred: 0 };
+    const seen = { splitShipments: 0, neverDelivered: 0, reportedDelays: 0, cancelled: 0, lateArrivals: 0, noticesSent: 0, maxNotices: 0, requestsAssumed: 0, requestsReported: 0, reminders: 0, quietDeferred: 0, outForDelivery: 0, deliveredEmails: 0, attemptsOrExceptions: 0, shippingUpdates: 0, outForDeliveryAfterDelivered: 0 };
     for (const t of fc.sample(timelineArb, { seed, numRuns })) {
       const input = toSim(t);
       const r = simulate(input);
@@ -49,6 +49,9 @@ describe('the shopper-experience policy over generated timelines', () => {
       if (t.delays.length) seen.reportedDelays++;
       if (t.cancelAfterH !== undefined) seen.cancelled++;
       if (t.arrival.some((a) => a.lagH > 0 || a.duplicateLagH !== undefined)) seen.lateArrivals++;
+      // An out-for-delivery report that arrived after the delivery it preceded (it must send nothing).
+      const arrivals = input.happenings.flatMap((h) => (h.kind === 'event' && h.event.type === 'shipment.updated' ? [{ at: h.arriveAt, id: h.event.data.shipmentId, status: h.event.data.status }] : []));
+      if (arrivals.some((a) => a.status === 'out_for_delivery' && arrivals.some((d) => d.status === 'delivered' && d.id === a.id && d.at < a.at))) seen.outForDeliveryAfterDelivered++;
       const notices = r.sent.filter((e) => e.kind === 'delay_notice').length;
       if (notices) seen.noticesSent++;
       if (notices && notices === input.config.policy.delayNotices.maxPerOrder) seen.maxNotices++;
@@ -59,6 +62,10 @@ describe('the shopper-experience policy over generated timelines', () => {
           if (r.trace.some((l) => l.includes('AwaitFeedbackWindow: waits'))) seen.quietDeferred += new Date(e.at).getUTCMinutes() === 0 ? 1 : 0;
         }
         if (e.kind === 'feedback_reminder') seen.reminders++;
+        if (e.kind === 'out_for_delivery') seen.outForDelivery++;
+        if (e.kind === 'delivered') seen.deliveredEmails++;
+        if (e.kind === 'delivery_attempt_failed' || e.kind === 'delivery_exception') seen.attemptsOrExceptions++;
+        if (e.kind === 'shipping_update') seen.shippingUpdates++;
       }
     }
     for (const [what, n] of Object.entries(seen)) expect(n, what).toBeGreaterThan(2);

@@ -1,0 +1,222 @@
+/**
+ * The update kinds (issue 13), rule by rule: when out for delivery, delivered, a failed attempt,
+ * an exception and a shipping update are due (functions/domain/updates.ts), how the waiting
+ * states hand over to the update states (UpdateDue), and what a delay notice says next to them.
+ * The same rules over whole generated timelines: tests/unit/timeline-properties.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { decideAwait, dueDelayNotices, phaseDeadline, plannedEmails, type DecisionContext, type EmailKind, type LedgerEntry } from '../../functions/domain/lifecycle.js';
+import { UPDATE_KINDS } from '../../functions/domain/email/context.js';
+import { foldOrder } from '../../functions/domain/order-state.js';
+import { trackingFingerprint } from '../../functions/domain/updates.js';
+import type { DomainEvent } from '../../functions/domain/events.js';
+import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
+
+const line = (kind: EmailKind, ref: string, extra: Partial<LedgerEntry> = {}): LedgerEntry => ({
+  kind,
+  ref,
+  status: 'sent',
+  claimId: `c-${kind}-${ref}`,
+  claimedAt: '2026-11-24T10:00:01Z',
+  sentAt: '2026-11-24T10:00:02Z',
+  messageId: `m-${kind}-${ref}`,
+  ...extra,
+});
+
+const placed = events.placed();
+const shipped = events.shipped('2026-11-24T10:00:00Z');
+const confirmedAs = (evts: DomainEvent[]) => {
+  const s = foldOrder(STORE, '1001', evts).shipments[0]!;
+  return line('shipping_confirmation', 'f-1', { tracking: trackingFingerprint(s) });
+};
+const confirmation = confirmedAs([placed, shipped]);
+
+function ctx(evts: DomainEvent[], now: string, more: Partial<DecisionContext> = {}): DecisionContext {
+  return { state: foldOrder(STORE, '1001', evts), ledger: [confirmation], unsubscribed: false, suppressed: false, config: aStoreConfig(), now: new Date(now), ...more };
+}
+
+/** Every update email due now, as "kind/ref". */
+const due = (c: DecisionContext) => UPDATE_KINDS.flatMap((k) => plannedEmails(k, c)).map((p) => `${p.kind}/${p.ref}`);
+const tracking = (at: string, data: Record<string, unknown>): DomainEvent => ({
+  eventId: `tracking-${at}`,
+  store: STORE,
+  source: 'generic',
+  occurredAt: at,
+  type: 'shipment.updated',
+  data: { orderId: '1001', shipmentId: 'f-1', ...data },
+});
+
+// 09:00 in Berlin on a Thursday: no quiet hours.
+const MORNING = '2026-11-26T08:00:00Z';
+const ofd = events.status('2026-11-26T07:30:00Z', 'out_for_delivery');
+
+describe('out for delivery', () => {
+  it('is due once the carrier reports it, for that shipment', () => {
+    const c = ctx([placed, shipped, ofd], MORNING);
+    expect(due(c)).toEqual(['out_for_delivery/f-1']);
+    expect(decideAwait('delivery', c)).toEqual({ action: 'interrupt', error: 'UpdateDue' });
+  });
+
+  it('is not sent again once sent, and the wait goes back to waiting', () => {
+    const c = ctx([placed, shipped, ofd], MORNING, { ledger: [confirmation, line('out_for_delivery', 'f-1')] });
+    expect(due(c)).toEqual([]);
+    expect(decideAwait('delivery', c)).toEqual({ action: 'wait' });
+  });
+
+  it('sends nothing when delivery was reported first, even if the out-for-delivery report arrives after it', () => {
+    const c = ctx([placed, shipped, events.status('2026-11-26T11:00:00Z', 'delivered'), ofd], '2026-11-26T11:05:00Z');
+    expect(due(c)).toEqual(['delivered/f-1']);
+  });
+
+  it('sends nothing for a report a day old (it is no longer "today")', () => {
+    expect(due(ctx([placed, shipped, ofd], '2026-11-27T07:30:00Z'))).toEqual([]);
+    expect(due(ctx([placed, shipped, ofd], '2026-11-27T07:29:00Z'))).toEqual(['out_for_delivery/f-1']);
+  });
+
+  it('gives way to a failed attempt reported after it', () => {
+    const c = ctx([placed, shipped, ofd, events.status('2026-11-26T13:00:00Z', 'attempted_delivery')], '2026-11-26T13:05:00Z');
+    expect(due(c)).toEqual(['delivery_attempt_failed/f-1']);
+  });
+
+  it('waits for the shipping confirmation of its shipment', () => {
+    expect(due(ctx([placed, shipped, ofd], MORNING, { ledger: [] }))).toEqual([]);
+    expect(due(ctx([placed, shipped, ofd], MORNING, { ledger: [{ ...confirmation, status: 'claimed' }] }))).toEqual([]);
+  });
+
+  it('is sent at any hour: the parcel will not wait for the quiet hours to end', () => {
+    // 06:00 in Berlin.
+    expect(due(ctx([placed, shipped, events.status('2026-11-26T04:50:00Z', 'out_for_delivery')], '2026-11-26T05:00:00Z'))).toEqual(['out_for_delivery/f-1']);
+  });
+});
+
+describe('delivered', () => {
+  const delivered = events.status('2026-11-26T12:00:00Z', 'delivered');
+
+  it('is due per shipment, and a fully delivered order proceeds to the state that sends it', () => {
+    const c = ctx([placed, shipped, delivered], '2026-11-26T12:01:00Z');
+    expect(due(c)).toEqual(['delivered/f-1']);
+    expect(decideAwait('delivery', c)).toEqual({ action: 'proceed', next: 'feedback_window' });
+    expect(plannedEmails('delivered', c)[0]!.feedbackFollows).toBe(true);
+  });
+
+  it('for a split order, goes for the first parcel while the second is on its way (an update state sends it)', () => {
+    const second = events.shipped('2026-11-25T10:00:00Z', 'f-2', [{ lineItemId: 'li-2', quantity: 2 }]);
+    const first = events.shipped('2026-11-24T10:00:00Z', 'f-1', [{ lineItemId: 'li-1', quantity: 1 }]);
+    const c = ctx([placed, first, second, delivered], '2026-11-26T12:01:00Z', { ledger: [confirmation, line('shipping_confirmation', 'f-2')] });
+    expect(due(c)).toEqual(['delivered/f-1']);
+    expect(plannedEmails('delivered', c)[0]!.feedbackFollows).toBe(false);
+    expect(decideAwait('delivery', c)).toEqual({ action: 'interrupt', error: 'UpdateDue' });
+  });
+
+  it('does not promise feedback mail to a shopper who unsubscribed', () => {
+    expect(plannedEmails('delivered', ctx([placed, shipped, delivered], '2026-11-26T12:01:00Z', { unsubscribed: true }))[0]!.feedbackFollows).toBe(false);
+  });
+
+  it('is not sent once the feedback request went out (delivery was assumed, then reported late)', () => {
+    const c = ctx([placed, shipped, delivered], '2026-12-10T10:00:00Z', { ledger: [confirmation, line('feedback_request', 'order')] });
+    expect(due(c)).toEqual([]);
+  });
+});
+
+describe('failed attempts and exceptions', () => {
+  it('each goes once per shipment, and not once the parcel is delivered', () => {
+    const attempt = events.status('2026-11-26T09:00:00Z', 'attempted_delivery');
+    const failure = events.status('2026-11-27T09:00:00Z', 'failure');
+    expect(due(ctx([placed, shipped, attempt, failure], '2026-11-27T09:05:00Z'))).toEqual(['delivery_attempt_failed/f-1', 'delivery_exception/f-1']);
+    const sent = [confirmation, line('delivery_attempt_failed', 'f-1'), line('delivery_exception', 'f-1')];
+    expect(due(ctx([placed, shipped, attempt, failure, events.status('2026-11-27T09:30:00Z', 'failure')], '2026-11-27T09:35:00Z', { ledger: sent }))).toEqual([]);
+    expect(due(ctx([placed, shipped, attempt, events.status('2026-11-26T15:00:00Z', 'delivered')], '2026-11-26T15:05:00Z'))).toEqual(['delivered/f-1']);
+  });
+
+  it('an exception after "out for delivery" still reaches the shopper, though the status stays where it was', () => {
+    const c = ctx([placed, shipped, ofd, events.status('2026-11-26T14:00:00Z', 'failure')], '2026-11-26T14:05:00Z');
+    expect(c.state.shipments[0]!.status).toBe('out_for_delivery');
+    expect(due(c)).toEqual(['delivery_exception/f-1']);
+  });
+});
+
+describe('shipping update', () => {
+  const retracked = tracking('2026-11-25T09:00:00Z', { carrier: 'UPS', trackingNumber: '1Z999' });
+
+  it('goes when carrier, number or estimate change after the confirmation, once per new set of details', () => {
+    const c = ctx([placed, shipped, retracked], MORNING);
+    const [planned] = plannedEmails('shipping_update', c);
+    expect(planned).toMatchObject({ kind: 'shipping_update', ref: `f-1#${planned!.tracking}` });
+    expect(planned!.tracking).toBe(trackingFingerprint(c.state.shipments[0]!));
+    // The same details again, delivered twice or reordered: nothing more.
+    const sent = [confirmation, line('shipping_update', planned!.ref, { tracking: planned!.tracking, sentAt: MORNING })];
+    expect(due(ctx([placed, shipped, retracked, tracking('2026-11-25T09:30:00Z', { carrier: 'UPS', trackingNumber: '1Z999' })], MORNING, { ledger: sent }))).toEqual([]);
+    // A new estimate is a new set of details.
+    expect(due(ctx([placed, shipped, retracked, tracking('2026-11-25T10:00:00Z', { estimatedDelivery: '2026-11-29T12:00:00Z' })], MORNING, { ledger: sent }))).toHaveLength(1);
+  });
+
+  it('does not go when the confirmation already stated the new details', () => {
+    const c = ctx([placed, shipped, retracked], MORNING, { ledger: [confirmedAs([placed, shipped, retracked])] });
+    expect(due(c)).toEqual([]);
+  });
+
+  it('does not go for a confirmation whose details were not recorded (sent before fingerprints)', () => {
+    expect(due(ctx([placed, shipped, retracked], MORNING, { ledger: [{ ...confirmation, tracking: undefined }] }))).toEqual([]);
+  });
+
+  it('waits out the quiet hours (it is not urgent), and the wait before delivery takes their end as its deadline', () => {
+    // 23:00 in Berlin.
+    const c = ctx([placed, shipped, retracked], '2026-11-25T22:00:00Z');
+    expect(due(c)).toEqual([]);
+    expect(decideAwait('delivery', c)).toEqual({ action: 'wait' });
+    expect(phaseDeadline('delivery', c)).toBe('2026-11-26T07:00:00.000Z');
+    expect(due({ ...c, now: new Date('2026-11-26T07:00:00Z') })).toHaveLength(1);
+  });
+
+  it('is not sent once the order counts as delivered', () => {
+    expect(due(ctx([placed, shipped, retracked, events.status('2026-11-26T12:00:00Z', 'delivered')], '2026-11-26T12:05:00Z'))).toEqual(['delivered/f-1']);
+  });
+});
+
+describe('every update kind', () => {
+  const everything = [placed, shipped, ofd, events.status('2026-11-26T09:00:00Z', 'attempted_delivery'), events.status('2026-11-26T10:00:00Z', 'failure')];
+
+  it('stops at a cancellation: the cancellation notice goes, no update', () => {
+    const c = ctx([...everything, events.cancelled('2026-11-26T10:30:00Z')], '2026-11-26T10:35:00Z');
+    expect(due(c)).toEqual([]);
+    expect(decideAwait('delivery', c)).toEqual({ action: 'interrupt', error: 'OrderCancelled' });
+  });
+
+  it('goes to no suppressed address', () => {
+    expect(due(ctx(everything, '2026-11-26T10:05:00Z', { suppressed: true }))).toEqual([]);
+  });
+
+  it('is sent only if the store sends that kind', () => {
+    const config = aStoreConfig({ notifications: { delivery_attempt_failed: false, delivery_exception: false } });
+    expect(due(ctx(everything, '2026-11-26T10:05:00Z'))).toEqual(['delivery_attempt_failed/f-1', 'delivery_exception/f-1']);
+    expect(due(ctx(everything, '2026-11-26T10:05:00Z', { config }))).toEqual([]);
+  });
+
+  it('a store that leaves shipping confirmations to its platform still sends the updates, and its waits do not loop on them', () => {
+    const config = aStoreConfig({ notifications: { shipping_confirmation: false } });
+    const c = ctx([placed, shipped, ofd], MORNING, { config, ledger: [] });
+    expect(plannedEmails('shipping_confirmation', c)).toEqual([]);
+    expect(due(c)).toEqual(['out_for_delivery/f-1']);
+    expect(decideAwait('delivery', { ...c, ledger: [line('out_for_delivery', 'f-1')] })).toEqual({ action: 'wait' });
+  });
+});
+
+describe('a delay notice next to the update kinds', () => {
+  // The carrier's estimate passed on the 26th; the parcel is out for delivery that morning.
+  const late = events.shipped('2026-11-24T10:00:00Z', 'f-1', undefined, { estimatedDelivery: '2026-11-25T16:00:00Z' });
+  const order = events.placed(anOrder());
+
+  it('does not say a parcel out for delivery today is late', () => {
+    const out = events.status('2026-11-26T07:30:00Z', 'out_for_delivery');
+    const c = ctx([order, late, out], MORNING, { ledger: [line('receipt', 'order'), confirmation] });
+    expect(dueDelayNotices(c)).toEqual([]);
+    // The next check is when that day is over, not a minute from now.
+    expect(phaseDeadline('delivery', c)).toBe('2026-11-27T07:30:00.000Z');
+    expect(dueDelayNotices({ ...c, now: new Date('2026-11-27T07:31:00Z') })).toHaveLength(1);
+  });
+
+  it('still says so for a parcel that is late and not out for delivery', () => {
+    const c = ctx([order, late], MORNING, { ledger: [line('receipt', 'order'), confirmation] });
+    expect(dueDelayNotices(c)).toHaveLength(1);
+  });
+});
