@@ -28,6 +28,8 @@ export interface AwaitItem {
   registeredAt: string;
   /** Loop count of the execution, carried so any signaller can hand it on. */
   steps?: number;
+  /** When the waiting state's own deadline (its Task timeout) fires. */
+  deadline?: string;
 }
 
 export interface LoadedOrder extends OrderView {

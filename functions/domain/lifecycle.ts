@@ -64,6 +64,8 @@ export interface OrderView {
 export interface DecisionContext extends OrderView {
   config: StoreConfig;
   now: Date;
+  /** The deadline of the wait being decided, when known: a later one is re-armed for an update held back by quiet hours. */
+  waitDeadline?: string;
 }
 
 /** Longest single wait: kept under Node's timer limit (24.8 days) so local runs behave like AWS. */
@@ -85,6 +87,18 @@ export function dueDelayNotices(ctx: DecisionContext): DelayNotice[] {
 /** An update email (updates.ts) is due now: the waiting state hands over to its update state. */
 export function updatesDue(ctx: DecisionContext): boolean {
   return dueUpdates(UPDATE_KINDS, ctx).length > 0;
+}
+
+/**
+ * An update held back by quiet hours arrived while the wait has a later deadline (fixed when it
+ * was entered): the wait is left through its update state, which sends nothing yet and returns
+ * with the end of the quiet hours as the deadline. Not when the deadline is already that close
+ * (a minute's clamp aside), or the wait would loop.
+ */
+function rearmForDeferredUpdate(ctx: DecisionContext): boolean {
+  if (!ctx.waitDeadline) return false;
+  const deferred = deferredUpdateAt(UPDATE_KINDS, ctx);
+  return !!deferred && Date.parse(ctx.waitDeadline) > Date.parse(deferred) + (MIN_WAIT_SECONDS + 1) * 1000;
 }
 
 /** The ledger line of one email, settled or not. */
@@ -179,6 +193,7 @@ export function decideAwait(phase: AwaitPhase, ctx: DecisionContext): AwaitDecis
       if (updatesDue(ctx)) return update;
       if (closed) return { action: 'interrupt', error: 'OrderClosed' };
       if (delayDue(ctx)) return { action: 'interrupt', error: 'OrderDelayed' };
+      if (rearmForDeferredUpdate(ctx)) return update;
       return { action: 'wait' };
     case 'delivery':
       if (cancelled) return { action: 'interrupt', error: 'OrderCancelled' };
@@ -188,6 +203,7 @@ export function decideAwait(phase: AwaitPhase, ctx: DecisionContext): AwaitDecis
       if (updatesDue(ctx)) return update;
       if (closed) return { action: 'interrupt', error: 'OrderClosed' };
       if (delayDue(ctx)) return { action: 'interrupt', error: 'OrderDelayed' };
+      if (rearmForDeferredUpdate(ctx)) return update;
       return { action: 'wait' };
     case 'feedback_window': {
       if (updatesDue(ctx)) return update;

@@ -199,7 +199,10 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
       if (status !== undefined) {
         const moved = !current || shipmentRank[status] >= shipmentRank[current.status];
         const type = status === 'failure' ? 'delivery_failure' : status;
-        if (moved && !(current?.status === status)) timeline = [...timeline, { at, type, shipmentId: d.shipmentId, message: d.message }];
+        // A status the shopper gets an email about is in the history when first reported, even
+        // if it does not move the status on (an exception after "out for delivery").
+        const firstReport = (status === 'out_for_delivery' || status === 'attempted_delivery' || status === 'failure') && !current?.reported?.[status] && current?.status !== 'delivered';
+        if ((moved && !(current?.status === status)) || firstReport) timeline = [...timeline, { at, type, shipmentId: d.shipmentId, message: d.message }];
       }
       return { ...state, shipments, timeline };
     }

@@ -15,6 +15,8 @@ export const awaitInputSchema = z.object({
   order: z.object({ store: z.string().min(1), orderId: z.string().min(1) }),
   steps: z.number().int().min(0).default(0),
   execution: z.string().optional(),
+  /** The deadline the state machine gave this wait (`$.Payload.wait`). */
+  wait: z.object({ seconds: z.number().min(0) }).optional(),
 });
 export type AwaitInput = z.input<typeof awaitInputSchema>;
 
@@ -40,6 +42,7 @@ export async function awaitPhase(rawInput: AwaitInput, deps: AwaitDeps): Promise
     execution: input.execution,
     registeredAt: deps.clock.now().toISOString(),
     steps: input.steps,
+    ...(input.wait ? { deadline: new Date(deps.clock.now().getTime() + input.wait.seconds * 1000).toISOString() } : {}),
   });
   const loaded = await deps.orders.load(store, orderId);
   return settleIfDue(deps, loaded);

@@ -25,7 +25,7 @@ export async function settleIfDue(deps: SignalDeps, loaded: LoadedOrder): Promis
   if (!awaiting) return 'none';
   const config = deps.configFor(loaded.state.store);
   if (!config) return 'none';
-  const ctx: DecisionContext = { ...loaded, config, now: deps.clock.now() };
+  const ctx: DecisionContext = { ...loaded, config, now: deps.clock.now(), waitDeadline: awaiting.deadline };
   const decision = decideAwait(awaiting.phase, ctx);
   if (decision.action === 'wait') return 'waiting';
   if (decision.action === 'proceed') {

@@ -32,7 +32,7 @@ async function advanceToHour(hour: number) {
 }
 
 describe('order lifecycle', () => {
-  it('happy path: receipt, shipping confirmation, delivery, feedback request; feedback given ends it with no reminder', async () => {
+  it('happy path: receipt, shipping confirmation, delivered, feedback request; feedback given ends it with no reminder', async () => {
     const id = 'H-1';
     await advanceToHour(10);
     expect((await h.post('order.placed', { order: h.order(id) })).status).toBe(202);
@@ -46,10 +46,13 @@ describe('order lifecycle', () => {
     expect(confirmation!.html).toContain('/track?t=');
 
     await h.post('shipment.updated', { orderId: id, shipmentId: 's1', status: 'delivered' });
+    const [delivered] = await h.waitForEmail(id, 'delivered');
+    expect(delivered!.text).toContain('In a few days we will ask you how everything went.');
+    expect(delivered!.headers['List-Unsubscribe']).toBeUndefined();
     await h.idle();
     // Not before the feedback window (7 days after delivery) is over…
     await h.advance(6.9);
-    expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation']);
+    expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'delivered']);
     // …and then at once.
     await h.advance(0.2);
     const [request] = await h.waitForEmail(id, 'feedback_request');
@@ -58,9 +61,9 @@ describe('order lifecycle', () => {
     const click = await fetch(feedbackLink(request!, 5));
     expect(click.status).toBe(200);
     await h.waitForExecution(id, 'SUCCEEDED');
-    expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'feedback_request']);
-    // The whole happy path bills 7 state transitions.
-    expect(h.execution(id)!.stateTransitions + h.execution(id)!.retries).toBe(7);
+    expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'delivered', 'feedback_request']);
+    // The whole happy path bills 8 state transitions (the delivered email is the eighth).
+    expect(h.execution(id)!.stateTransitions + h.execution(id)!.retries).toBe(8);
   });
 
   it('split shipment: one confirmation per shipment, the last one completing the order', async () => {
@@ -184,7 +187,7 @@ describe('order lifecycle', () => {
     await h.waitForEmail(id, 'feedback_reminder');
     await h.waitForExecution(id, 'SUCCEEDED');
     await h.advance(5);
-    expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'feedback_request', 'feedback_reminder']);
+    expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'delivered', 'feedback_request', 'feedback_reminder']);
   });
 
   it('a feedback request due at night waits for the morning on the shopper\'s clock, and the reminder with it', async () => {

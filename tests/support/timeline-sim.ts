@@ -232,7 +232,7 @@ export function simulate(input: SimInput): SimResult {
     if (!at || at === 'END') return false;
     const state = MACHINE[at];
     if (!('await' in state)) return false;
-    const c = ctx();
+    const c = { ...ctx(), waitDeadline: iso(deadline) };
     const decision = decideAwait(state.await, c);
     if (decision.action === 'wait') return false;
     if (decision.action === 'proceed') {

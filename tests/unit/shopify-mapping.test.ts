@@ -284,6 +284,7 @@ describe('Shopify fulfillments', () => {
     ['out-for-delivery', 'out_for_delivery', '2026-03-06T13:12:00.000Z', '2026-03-06T20:00:00-05:00'],
     ['delivered', 'delivered', '2026-03-06T20:47:31.000Z', undefined],
     ['failure', 'failure', '2026-03-06T23:05:09.000Z', undefined],
+    ['attempted-delivery', 'attempted_delivery', '2026-03-06T18:31:44.000Z', '2026-03-06T20:00:00-05:00'],
   ])('maps fulfillments/update (%s) to shipment.updated %s', async (file, status, at, eta) => {
     const list = await events('fulfillments/update', raw(`fulfillments-update-${file}`));
     const event = only(list, 'shipment.updated');

@@ -168,6 +168,16 @@ describe('shipping update', () => {
     expect(due({ ...c, now: new Date('2026-11-26T07:00:00Z') })).toHaveLength(1);
   });
 
+  it('re-arms a wait whose deadline is later than the end of the quiet hours, and only such a wait', () => {
+    const night = ctx([placed, shipped, retracked], '2026-11-25T22:00:00Z');
+    // Entered days ago with a deadline next week: leave it through the update state.
+    expect(decideAwait('delivery', { ...night, waitDeadline: '2026-12-01T10:00:00Z' })).toEqual({ action: 'interrupt', error: 'UpdateDue' });
+    expect(decideAwait('shipment', { ...ctx([placed, shipped, retracked], '2026-11-25T22:00:00Z'), waitDeadline: '2026-12-01T10:00:00Z' }).action).not.toBe('wait');
+    // Re-entered with the end of the quiet hours as its deadline: it waits, and does not loop.
+    expect(decideAwait('delivery', { ...night, waitDeadline: '2026-11-26T07:00:00Z' })).toEqual({ action: 'wait' });
+    expect(decideAwait('delivery', { ...night, waitDeadline: '2026-11-26T07:01:00Z' })).toEqual({ action: 'wait' });
+  });
+
   it('is not sent once the order counts as delivered', () => {
     expect(due(ctx([placed, shipped, retracked, events.status('2026-11-26T12:00:00Z', 'delivered')], '2026-11-26T12:05:00Z'))).toEqual(['delivered/f-1']);
   });

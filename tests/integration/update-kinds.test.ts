@@ -1,0 +1,122 @@
+/**
+ * The update kinds of issue 13 end to end: Shopify's fulfillment payloads (and generic events)
+ * through the real webhook routes, the synthesized state machine's update states on the ASL
+ * interpreter, the real handlers, dynalite and the SES stand-in. The clock is manual.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shipment, startHarness, type Harness } from '../support/local-harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ manualClock: true });
+}, 120_000);
+afterAll(async () => {
+  await h?.stop();
+});
+
+const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g;
+/** A fixture with every timestamp moved by `shiftMs`. */
+const fixture = (name: string, shiftMs: number) =>
+  readFileSync(`tests/fixtures/shopify/${name}.json`, 'utf8').replace(ISO, (t) => new Date(Date.parse(t) + shiftMs).toISOString());
+const updatedAt = (name: string) => Date.parse((JSON.parse(readFileSync(`tests/fixtures/shopify/${name}.json`, 'utf8')) as { updated_at: string }).updated_at);
+const shopify = (topic: string, body: string) =>
+  fetch(`${h.rt.url}/_local/webhooks/shopify?topic=${encodeURIComponent(topic)}&shop=acme-dev.myshopify.com`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+const kinds = async (orderId: string) => (await h.emails(orderId)).map((e) => e.kind);
+
+/** Moves the clock on to the next `hour`:00 UTC (the stores here keep UTC; quiet hours 21:00–08:00). */
+async function advanceToHour(hour: number) {
+  const now = Date.parse(h.at());
+  const d = new Date(now);
+  let target = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), hour);
+  if (target <= now) target += 86_400_000;
+  await h.advance((target - now) / 86_400_000);
+}
+
+describe('shipment updates from Shopify', () => {
+  it('out for delivery, then delivered: one email each; the same updates again, and out for delivery after delivery, send nothing', async () => {
+    await advanceToHour(10);
+    const orderId = '5781132443843';
+    // Each fixture dated as if it had just happened.
+    const at = (name: string) => Date.parse(h.at()) - updatedAt(name);
+    const created = JSON.parse(readFileSync('tests/fixtures/shopify/orders-create.json', 'utf8')) as { created_at: string };
+    const placedShift = Date.parse(h.at()) - Date.parse(created.created_at) - 3 * 86_400_000;
+    expect((await shopify('orders/create', fixture('orders-create', placedShift))).status).toBe(202);
+    await h.waitForEmail(orderId, 'receipt');
+    await shopify('fulfillments/create', fixture('fulfillments-create', at('fulfillments-create')));
+    await h.waitForEmail(orderId, 'shipping_confirmation');
+
+    await h.advance(0.05);
+    expect((await shopify('fulfillments/update', fixture('fulfillments-update-out-for-delivery', at('fulfillments-update-out-for-delivery')))).status).toBe(202);
+    const [out] = await h.waitForEmail(orderId, 'out_for_delivery');
+    expect(out!.subject).toContain('is out for delivery');
+    expect(out!.text).toContain('1Z999AA10123456784');
+    expect(out!.headers['List-Unsubscribe']).toBeUndefined();
+
+    await h.advance(0.1);
+    const delivered = fixture('fulfillments-update-delivered', at('fulfillments-update-delivered'));
+    await shopify('fulfillments/update', delivered);
+    const [got] = await h.waitForEmail(orderId, 'delivered');
+    expect(got!.subject).toContain('has been delivered');
+    expect(got!.text).toContain('everything you ordered has arrived');
+
+    // Shopify delivers again, and an older out-for-delivery update arrives late, newly dated.
+    await shopify('fulfillments/update', delivered);
+    await h.advance(0.01);
+    await shopify('fulfillments/update', fixture('fulfillments-update-out-for-delivery', at('fulfillments-update-out-for-delivery')));
+    await h.idle();
+    expect(await kinds(orderId)).toEqual(['receipt', 'shipping_confirmation', 'out_for_delivery', 'delivered']);
+  });
+});
+
+describe('shipment updates from any platform', () => {
+  it('a split order: a failed attempt, an exception with the carrier\'s words (escaped), new tracking, and a delivered parcel that says what is still to come', async () => {
+    await advanceToHour(10);
+    const id = 'U-1';
+    await h.post('order.placed', { order: h.order(id) });
+    await h.waitForEmail(id, 'receipt');
+    await h.post('shipment.created', shipment(id, 'a', [{ lineItemId: 'li-1', quantity: 1 }]));
+    await h.post('shipment.created', shipment(id, 'b', [{ lineItemId: 'li-2', quantity: 2 }]), { at: h.at(0.01) });
+    await h.waitForEmail(id, 'shipping_confirmation', { count: 2 });
+
+    await h.post('shipment.updated', { orderId: id, shipmentId: 'a', status: 'attempted_delivery', message: 'Nobody home <b>card left</b>' });
+    const [attempt] = await h.waitForEmail(id, 'delivery_attempt_failed');
+    expect(attempt!.html).toContain('Nobody home &lt;b&gt;card left&lt;/b&gt;');
+    expect(attempt!.text).toContain('What you can do');
+
+    await h.post('shipment.updated', { orderId: id, shipmentId: 'a', status: 'failure', message: 'Address incomplete' }, { at: h.at(0.01) });
+    const [exception] = await h.waitForEmail(id, 'delivery_exception');
+    expect(exception!.text).toContain('Address incomplete');
+
+    await h.post('shipment.updated', { orderId: id, shipmentId: 'b', carrier: 'UPS', trackingNumber: '1ZNEW' }, { at: h.at(0.02) });
+    const [update] = await h.waitForEmail(id, 'shipping_update');
+    expect(update!.text).toContain('1ZNEW');
+    expect(update!.text).toContain('UPS');
+
+    await h.post('shipment.updated', { orderId: id, shipmentId: 'a', status: 'delivered' }, { at: h.at(0.03) });
+    const [delivered] = await h.waitForEmail(id, 'delivered');
+    expect(delivered!.text).toContain('Still to come');
+    expect(delivered!.text).toContain('Wool socks');
+    expect(delivered!.text).not.toContain('In a few days we will ask');
+    await h.idle();
+    expect((await kinds(id)).filter((k) => k === 'delivered')).toHaveLength(1);
+  });
+
+  it('new tracking details reported at night wait for the morning; an out-for-delivery report does not', async () => {
+    await advanceToHour(22);
+    const id = 'U-2';
+    await h.post('order.placed', { order: h.order(id) });
+    await h.post('shipment.created', shipment(id, 'n1'));
+    await h.waitForEmail(id, 'shipping_confirmation');
+    await h.post('shipment.updated', { orderId: id, shipmentId: 'n1', carrier: 'GLS', trackingNumber: 'GLS-42' });
+    await h.idle();
+    expect(await kinds(id)).not.toContain('shipping_update');
+    // 08:00 UTC, the store's (and so the shopper's) end of quiet hours.
+    await h.advance(10.1 / 24);
+    const [update] = await h.waitForEmail(id, 'shipping_update');
+    expect(new Date(update!.at).getUTCHours()).toBe(8);
+    await advanceToHour(23);
+    await h.post('shipment.updated', { orderId: id, shipmentId: 'n1', status: 'out_for_delivery' });
+    await h.waitForEmail(id, 'out_for_delivery');
+  });
+});
