@@ -1,7 +1,8 @@
 /**
  * Walks one order through its whole lifecycle against a running `npm start` (best with
- * TIME_SCALE=86400, one virtual day per second): places it, ships it, reports delivery, and
- * prints each email as it lands in the outbox, then clicks five stars in the feedback request.
+ * TIME_SCALE=86400, one virtual day per second): places it, ships it, reports it out for delivery
+ * and delivered, and prints each email as it lands in the outbox, then clicks five stars in the
+ * feedback request.
  *
  *   TIME_SCALE=86400 npm start      # in one terminal
  *   npm run demo                    # in another (BASE_URL defaults to http://127.0.0.1:3000)
@@ -78,7 +79,10 @@ await post('shipment.created', {
   shipment: { shipmentId: `${orderId}-1`, lineItems: [], carrier: 'DHL', trackingNumber: '00340434161094042557', trackingUrl: 'https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode=00340434161094042557' },
 });
 await waitFor('shipping_confirmation');
+await post('shipment.updated', { orderId, shipmentId: `${orderId}-1`, status: 'out_for_delivery' });
+await waitFor('out_for_delivery');
 await post('shipment.updated', { orderId, shipmentId: `${orderId}-1`, status: 'delivered' });
+await waitFor('delivered');
 const request = await waitFor('feedback_request');
 const link = request.html.match(/href="([^"]*\/feedback\?t=[^"]*?rating=5)"/)?.[1]?.replace(/&amp;/g, '&');
 if (link) {

@@ -31,7 +31,7 @@ const shopify = (topic: string, body: string) =>
   });
 
 describe('a Shopify store', () => {
-  it('gets a receipt, a shipping confirmation and, after delivery, a feedback request', async () => {
+  it('gets a receipt, a shipping confirmation, a delivered email and, after delivery, a feedback request', async () => {
     const created = JSON.parse(readFileSync('tests/fixtures/shopify/orders-create.json', 'utf8')) as { id: number; created_at: string; name: string };
     const shift = h.rt.clock.now().getTime() - Date.parse(created.created_at);
     const orderId = String(created.id);
@@ -53,7 +53,7 @@ describe('a Shopify store', () => {
     // The fixture's delivery is dated a little after its fulfilment; the request is due 7 days later.
     await h.advance(12);
     await h.waitForEmail(orderId, 'feedback_request');
-    expect((await h.emails(orderId)).map((e) => e.kind)).toEqual(['receipt', 'shipping_confirmation', 'feedback_request']);
+    expect((await h.emails(orderId)).map((e) => e.kind)).toEqual(['receipt', 'shipping_confirmation', 'delivered', 'feedback_request']);
   });
 
   it("sends nothing for Shopify's published orders/create sample, which arrives cancelled and voided", async () => {

@@ -3,6 +3,7 @@
  * receipt; duplicates, bad signatures and malformed bodies change nothing; a send that fails
  * is retried; a restart resumes open orders without sending anything twice.
  */
+import { EMAIL_KINDS } from '../../functions/domain/email/context.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,7 +97,7 @@ describe('email previews', () => {
     try {
       const index = await (await fetch(`${h.rt.url}/_local/previews/`)).text();
       const links = [...index.matchAll(/href="([a-z_]+\.(en|de|fr)\.html)"/g)].map((m) => m[1]);
-      expect(links).toHaveLength(6 * 3);
+      expect(links).toHaveLength(EMAIL_KINDS.length * 3);
       const receipt = await fetch(`${h.rt.url}/_local/previews/receipt.de.html`);
       expect(receipt.status).toBe(200);
       expect(await receipt.text()).toContain('lang="de');
