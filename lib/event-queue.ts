@@ -63,6 +63,21 @@ export class EventQueue extends Construct {
     return this.queue.grantSendMessages(fn);
   }
 
+  /**
+   * Lets a function look at the dead letters (ReceiveMessage with no visibility timeout: a peek)
+   * and move them back to the queue with SQS's redrive (StartMessageMoveTask), as
+   * `npm run replay-dead-letters` does; sets DEAD_LETTER_QUEUE_URL and _ARN.
+   */
+  bindDeadLetterOperator(fn: lambda.Function): iam.Grant {
+    fn.addEnvironment(ENV.deadLetterQueueUrl, this.deadLetterQueue.queueUrl);
+    fn.addEnvironment(ENV.deadLetterQueueArn, this.deadLetterQueue.queueArn);
+    // A move task reads and deletes from the dead-letter queue and sends to the source queue.
+    const grant = this.deadLetterQueue.grantConsumeMessages(fn);
+    this.deadLetterQueue.grant(fn, 'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:GetQueueAttributes');
+    this.queue.grantSendMessages(fn);
+    return grant;
+  }
+
   /** Subscribes a function to the queue with partial batch responses. */
   addConsumer(fn: lambda.Function, options: EventConsumerOptions = {}): SqsEventSource {
     const timeout = fn.timeout ?? Duration.seconds(3);

@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { acknowledge } from './nag.js';
 
 /** The Lambda entries under functions/, one per file. */
-export const ENTRY_NAMES = ['ingest', 'router', 'notify', 'await', 'ses-events', 'pages', 'outbox'] as const;
+export const ENTRY_NAMES = ['ingest', 'router', 'notify', 'await', 'ses-events', 'pages', 'outbox', 'console'] as const;
 export type EntryName = (typeof ENTRY_NAMES)[number];
 
 /** CloudFormation metadata key naming a function's entry; the local runtime maps logical ids to modules by it. */
@@ -42,7 +42,17 @@ export interface HandlerFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** Where `functions/` and package-lock.json live. @default - the repository root */
   readonly projectRoot?: string;
+  /** Files (relative to the project root) copied into `assets/` beside the bundle, which the function serves. @default - none */
+  readonly assetFiles?: readonly string[];
 }
+
+/** What the console function serves itself (functions/services/console/assets.ts): uPlot and its own script and styles. */
+export const CONSOLE_ASSET_FILES = [
+  'node_modules/uplot/dist/uPlot.iife.min.js',
+  'node_modules/uplot/dist/uPlot.min.css',
+  'functions/console/assets/charts.js',
+  'functions/console/assets/console.css',
+] as const;
 
 /**
  * The team's Lambda defaults in one place: Node.js 24 on arm64, ESM bundle with a `require`
@@ -109,6 +119,18 @@ export class HandlerFunction extends NodejsFunction {
         logLevel: LogLevel.WARNING,
         // CommonJS dependencies bundled into ESM still call require(): give them one.
         banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        ...(props.assetFiles?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  `mkdir -p "${outputDir}/assets"`,
+                  ...props.assetFiles!.map((f) => `cp "${inputDir}/${f}" "${outputDir}/assets/"`),
+                ],
+              },
+            }
+          : {}),
       },
     });
 

@@ -5,9 +5,11 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ENV } from '../functions/adapters/env.js';
 import { resolveWebhookSecrets, storesEnvJson, type StackConfig } from './config.js';
+import { ConsoleRoutes } from './console-api.js';
+import { ConsoleUserPool } from './console-auth.js';
 import { EventOutbox } from './event-outbox.js';
 import { EventQueue } from './event-queue.js';
-import { HandlerFunction, type EntryName } from './handler-function.js';
+import { CONSOLE_ASSET_FILES, HandlerFunction, type EntryName } from './handler-function.js';
 import { Mailer } from './mailer.js';
 import { Monitoring } from './monitoring.js';
 import { acknowledge, wildcardResourceFinding } from './nag.js';
@@ -30,7 +32,9 @@ export class PostpurchaseStack extends Stack {
   readonly mailer: Mailer;
   readonly api: WebhookApi;
   readonly monitoring: Monitoring;
-  readonly functions: Readonly<Record<'ingest' | 'router' | 'notify' | 'await' | 'sesEvents' | 'pages' | 'outbox', HandlerFunction>>;
+  readonly consoleUsers: ConsoleUserPool;
+  readonly consoleRoutes: ConsoleRoutes;
+  readonly functions: Readonly<Record<'ingest' | 'router' | 'notify' | 'await' | 'sesEvents' | 'pages' | 'outbox' | 'console', HandlerFunction>>;
   /** The state machine's ARN as the functions receive it (built from its fixed name, see below). */
   readonly stateMachineArn: string;
 
@@ -39,8 +43,8 @@ export class PostpurchaseStack extends Stack {
     const { config } = props;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
-    const fn = (name: EntryName, id: string, timeout: Duration) =>
-      new HandlerFunction(this, id, { entryName: name, timeout, logRetention });
+    const fn = (name: EntryName, id: string, timeout: Duration, assetFiles?: readonly string[]) =>
+      new HandlerFunction(this, id, { entryName: name, timeout, logRetention, assetFiles });
     const ingest = fn('ingest', 'IngestFunction', Duration.seconds(10));
     const router = fn('router', 'RouterFunction', Duration.seconds(30));
     const notify = fn('notify', 'NotifyFunction', Duration.seconds(30));
@@ -48,7 +52,8 @@ export class PostpurchaseStack extends Stack {
     const sesEvents = fn('ses-events', 'SesEventsFunction', Duration.seconds(30));
     const pages = fn('pages', 'PagesFunction', Duration.seconds(10));
     const outbox = fn('outbox', 'OutboxFunction', Duration.seconds(60));
-    this.functions = { ingest, router, notify, await: awaitFn, sesEvents, pages, outbox };
+    const consoleFn = fn('console', 'ConsoleFunction', Duration.seconds(15), CONSOLE_ASSET_FILES);
+    this.functions = { ingest, router, notify, await: awaitFn, sesEvents, pages, outbox, console: consoleFn };
     const all = Object.values(this.functions);
 
     this.table = new OrderTable(this, 'OrderTable');
@@ -71,6 +76,8 @@ export class PostpurchaseStack extends Stack {
     });
     linkSecret.bindReader(notify, ENV.linkSecretArn);
     linkSecret.bindReader(pages, ENV.linkSecretArn);
+    // The console renders resent emails' links and keys its forms' CSRF tokens with it.
+    linkSecret.bindReader(consoleFn, ENV.linkSecretArn);
     const opsToken = new GeneratedSecret(this, 'OpsToken', {
       secretName: `${config.stackName}/ops-token`,
       description: "postpurchase: bearer token for a store's feedback view (GET /stores/{store}/feedback)",
@@ -83,8 +90,9 @@ export class PostpurchaseStack extends Stack {
     // Every function writes items, and each item's TTL comes from the retention period.
     for (const f of all) f.addEnvironment(ENV.retentionDays, String(config.retentionDays));
     const storesJson = storesEnvJson(config);
-    for (const f of [ingest, router, notify, awaitFn, pages]) f.addEnvironment(ENV.stores, storesJson);
-    for (const f of [notify, pages]) f.addEnvironment(ENV.languages, config.languages.join(','));
+    for (const f of [ingest, router, notify, awaitFn, pages, consoleFn]) f.addEnvironment(ENV.stores, storesJson);
+    for (const f of [notify, pages, consoleFn]) f.addEnvironment(ENV.languages, config.languages.join(','));
+    this.events.bindDeadLetterOperator(consoleFn);
 
     const stateMachineName = `${config.stackName}-orders`;
     this.workflow = new OrderWorkflow(this, 'Workflow', {
@@ -103,12 +111,14 @@ export class PostpurchaseStack extends Stack {
       resourceName: stateMachineName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    for (const f of [router, awaitFn, pages]) f.addEnvironment(ENV.stateMachineArn, this.stateMachineArn);
+    for (const f of [router, awaitFn, pages, consoleFn]) f.addEnvironment(ENV.stateMachineArn, this.stateMachineArn);
     this.workflow.grantStart(router);
     this.workflow.grantTaskResponse(router);
     this.workflow.grantStart(awaitFn.grantsOutsideDefaultPolicy());
     this.workflow.grantTaskResponse(awaitFn.grantsOutsideDefaultPolicy());
     this.workflow.grantTaskResponse(pages);
+    // Stopping an order's pending mail wakes its waiting state, which then ends.
+    this.workflow.grantTaskResponse(consoleFn);
 
     const topicKey = new kms.Key(this, 'TopicKey', {
       description: 'postpurchase: encrypts the SES events and alarm topics',
@@ -123,6 +133,8 @@ export class PostpurchaseStack extends Stack {
       encryptionKey: topicKey,
     });
     this.mailer.bindSender(notify);
+    // Explicit resends and replies to shoppers, recorded on the order.
+    this.mailer.bindSender(consoleFn);
     this.mailer.addEventHandler(sesEvents);
 
     this.api = new WebhookApi(this, 'Api', {
@@ -133,12 +145,17 @@ export class PostpurchaseStack extends Stack {
       publicBaseUrl: config.publicBaseUrl,
     });
     notify.addEnvironment(ENV.publicBaseUrl, this.api.baseUrl);
+    consoleFn.addEnvironment(ENV.publicBaseUrl, this.api.baseUrl);
+
+    this.consoleUsers = new ConsoleUserPool(this, 'ConsoleUsers', { storeIds: config.stores.map((s) => s.storeId) });
+    this.consoleUsers.bindTo(consoleFn);
+    this.consoleRoutes = new ConsoleRoutes(this, 'Console', { httpApi: this.api.httpApi, consoleFunction: consoleFn, users: this.consoleUsers });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stateMachine: this.workflow.stateMachine,
       deadLetterQueue: this.events.deadLetterQueue,
       eventQueue: this.events.queue,
-      functions: { Ingest: ingest, Router: router, Notify: notify, Await: awaitFn, SesEvents: sesEvents, Pages: pages, Outbox: outbox },
+      functions: { Ingest: ingest, Router: router, Notify: notify, Await: awaitFn, SesEvents: sesEvents, Pages: pages, Outbox: outbox, Console: consoleFn },
       httpApi: this.api.httpApi,
       encryptionKey: topicKey,
       alarmEmail: config.alarmEmail,
@@ -165,6 +182,9 @@ export class PostpurchaseStack extends Stack {
     out('SesConfigurationSetName', this.mailer.configurationSet.configurationSetName, 'Every email is sent through it');
     out('AlarmTopicArn', this.monitoring.alarmTopic.topicArn, 'Subscribe more endpoints (chat, paging) here');
     out('DashboardName', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard');
+    out('ConsoleUrl', `${this.api.baseUrl}/console`, 'The merchant console (sign in with a user of the console user pool)');
+    out('ConsoleUserPoolId', this.consoleUsers.userPool.userPoolId, 'Create one user per merchant here and add it to store:<store id> (or ops): docs/DEPLOY.md');
+    out('ConsoleClientId', this.consoleUsers.client.userPoolClientId, 'App client of the console sign-in (USER_PASSWORD_AUTH) and of the JWT authorizer');
     this.mailer.dkimRecords?.forEach((record, i) =>
       out(`DkimRecord${i + 1}`, `${record.name} CNAME ${record.value}`, 'Publish in DNS to verify the sender domain'),
     );

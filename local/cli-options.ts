@@ -67,7 +67,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   };
 }
 
-type BannerRuntime = Pick<LocalRuntime, 'url' | 'app' | 'clock' | 'secrets' | 'stores' | 'resumed' | 'captureDir'>;
+type BannerRuntime = Pick<LocalRuntime, 'url' | 'app' | 'clock' | 'secrets' | 'stores' | 'resumed' | 'captureDir'> & Partial<Pick<LocalRuntime, 'cognito'>>;
 
 export function banner(rt: BannerRuntime, inMemory: boolean, dataDir: string | undefined): string {
   const u = rt.url;
@@ -97,7 +97,9 @@ export function banner(rt: BannerRuntime, inMemory: boolean, dataDir: string | u
     ...routes('POST')
       .filter((r) => /webhook/.test(r.path))
       .map((r, i) => `${pad(i === 0 ? '  Webhooks' : '')}POST ${u}${r.path}`),
-    ...routes('GET').map((r, i) => `${pad(i === 0 ? '  Pages' : '')}GET  ${u}${r.path}`),
+    ...routes('GET').filter((r) => !r.path.startsWith('/console')).map((r, i) => `${pad(i === 0 ? '  Pages' : '')}GET  ${u}${r.path}`),
+    `${pad('  Console')}${u}/console   (merchant console; JSON API under /console/api, Bearer access token)`,
+    ...(rt.cognito?.logins ?? []).map((l) => `${pad('')}sign in as ${l.username} / ${l.password}   (development login: ${l.stores})`),
     `${pad('  Outbox')}${u}/_local/outbox`,
     `${pad('  Previews')}${u}/_local/previews/   (every email kind in every language, sample data)`,
     `${pad('  Workflow')}${u}/_local/executions   ${u}/_local/stats   POST ${u}/_local/dlq/replay`,

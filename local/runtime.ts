@@ -43,6 +43,8 @@ import { CrashInjector, type CrashPlan, type CrashRecord } from './faults.js';
 import { createServer } from 'node:http';
 import { DEFAULT_CLAIM_SETTLE_SECONDS } from '../functions/services/notify.js';
 import { canonicalStoreId, inferredPlatform, type Platform } from '../functions/domain/store-id.js';
+import { startLocalCognito, type DevLogin, type LocalCognito } from './cognito.js';
+import { JwtAuthorizer } from './jwt-authorizer.js';
 
 /**
  * Shortest local settle window, in real seconds. The window is how long an unsettled ledger claim
@@ -150,6 +152,8 @@ export interface LocalRuntime {
   /** The environment every handler sees. */
   env: Record<string, string>;
   secrets: LocalSecrets;
+  /** The console's user pool on cognito-local, and the development logins it holds. */
+  cognito: { url: string; userPoolId: string; clientId: string; issuer: string; logins: DevLogin[] };
   /** Every store accepted, with the endpoint and secret that authenticate it. */
   stores: LocalStoreInfo[];
   /** Where received webhooks are captured, if anywhere. */
@@ -266,6 +270,17 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   // Describe the app with local values for what only exists once deployed.
   const draft = describeApp(template);
   const refs: Record<string, string> = {};
+  // The console's user pool: cognito-local stands in, its pool and client ids stand in for the template's.
+  // The development merchant gets a generic store first (its webhooks are the easiest to send by hand).
+  const storeIds = storesOfEnv(Object.values(draft.functions).find((f) => f.env.STORES)?.env.STORES)
+    .sort((a, b) => Number(a.platform !== 'generic') - Number(b.platform !== 'generic'))
+    .map((s) => s.storeId);
+  const cognito: LocalCognito = await startLocalCognito({ dataDir: inMemory ? undefined : join(dataDir, 'cognito'), port: previousPorts.cognito, storeIds });
+  cleanup.push(() => cognito.close());
+  for (const [id, r] of Object.entries(template.Resources)) {
+    if (r.Type === 'AWS::Cognito::UserPool') refs[id] = cognito.userPoolId;
+    if (r.Type === 'AWS::Cognito::UserPoolClient') refs[id] = cognito.clientId;
+  }
   const attributes: Record<string, string> = {};
   for (const q of draft.queues) {
     refs[q.logicalId] = attributes[`${q.logicalId}.QueueUrl`] = `${sqsUrl}/${ACCOUNT}/${q.name}`;
@@ -345,6 +360,8 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     AWS_ENDPOINT_URL_SESV2: ses.url,
     AWS_ENDPOINT_URL_SFN: sfnUrl,
     AWS_ENDPOINT_URL_SQS: sqsUrl,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
+    CONSOLE_ISSUER: cognito.issuer,
     // Any other service answers "not available locally" instead of reaching real AWS.
     AWS_ENDPOINT_URL: `${url}/_local/aws-unavailable`,
     PUBLIC_BASE_URL: url,
@@ -418,11 +435,13 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   cleanup.push(() => schedules.close());
 
   const port = (u: string) => Number(new URL(u).port);
-  lastPorts = { main: port(url), dynamodb: port(dynamoUrl), sfn: port(sfnUrl), sqs: port(sqsUrl), ses: port(ses.url) };
+  lastPorts = { main: port(url), dynamodb: port(dynamoUrl), sfn: port(sfnUrl), sqs: port(sqsUrl), ses: port(ses.url), cognito: port(cognito.url) };
   if (portsFile) writeFileSync(portsFile, JSON.stringify(lastPorts));
   for (const missing of invoker.missingModules()) log(`[lambda] handler module not found (yet): ${missing}`);
 
   const router = new Router(app.routes);
+  // API Gateway's JWT authorizer, in front of the routes the template puts behind one.
+  const authorizer = new JwtAuthorizer({ region: REGION, userPoolId: cognito.userPoolId, localIssuer: cognito.issuer });
   const captures = options.captureDir ? new CaptureWriter(resolve(options.captureDir)) : undefined;
   const capture = (req: IncomingMessage, path: string, body: Buffer, answer: unknown) => {
     if (!captures) return;
@@ -594,6 +613,15 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       httpStats.byRoute[match.route.routeKey] = (httpStats.byRoute[match.route.routeKey] ?? 0) + 1;
       const body = await readBody(req);
       const event = apiGatewayEvent(req, body, match);
+      if (match.route.authorizer) {
+        const claims = await authorizer.authorize(match.route.authorizer, event.headers?.authorization);
+        if (!claims) {
+          res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+          res.end('{"message":"Unauthorized"}');
+          return;
+        }
+        (event.requestContext as unknown as Record<string, unknown>).authorizer = { jwt: { claims, scopes: null } };
+      }
       const isWebhook = match.route.method === 'POST' && /webhook/.test(match.route.path);
       try {
         const result = await invoker.invoke(match.route.functionLogicalId, event, 'http');
@@ -618,6 +646,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     endpoints: { dynamodb: dynamoUrl, sfn: sfnUrl, sqs: sqsUrl, sesv2: ses.url },
     env,
     secrets,
+    cognito: { url: cognito.url, userPoolId: cognito.userPoolId, clientId: cognito.clientId, issuer: cognito.issuer, logins: cognito.logins },
     stores: localStores(env.STORES, shops.added),
     captureDir: captures?.dir,
     app,

@@ -214,6 +214,26 @@ export class LocalSqs {
         },
       };
     },
+    // A look at a queue no function consumes (the dead-letter queue), as the console takes it:
+    // VisibilityTimeout 0 leaves every message where it is. Anything else is not emulated.
+    ReceiveMessage: (i) => {
+      const queue = this.queueByUrl(i.QueueUrl);
+      if (this.sources.some((s) => s.queue === queue)) throw queueError('UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation', 'The local queue is consumed by its event source mapping; ReceiveMessage is emulated for dead-letter queues only.');
+      if (Number(i.VisibilityTimeout ?? 0) !== 0) throw queueError('UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation', 'Locally only VisibilityTimeout 0 (a peek) is emulated.');
+      const max = Math.min(10, Math.max(1, Number(i.MaxNumberOfMessages ?? 1)));
+      const now = Date.now();
+      const Messages = queue.messages.filter((m) => m.visibleAt <= now).slice(0, max).map((m) => {
+        m.receiveCount++;
+        return {
+          MessageId: m.messageId,
+          ReceiptHandle: `${m.messageId}#${m.receiveCount}`,
+          MD5OfBody: m.md5OfBody,
+          Body: m.body,
+          Attributes: { ApproximateReceiveCount: String(m.receiveCount), SentTimestamp: String(m.sentTimestamp) },
+        };
+      });
+      return Messages.length ? { Messages } : {};
+    },
     StartMessageMoveTask: (i) => {
       const dlq = [...this.queues.values()].find((q) => q.def.arn === i.SourceArn);
       if (!dlq) throw queueError('ResourceNotFoundException', 'AWS.SimpleQueueService.NonExistentQueue', 'The resource that you specified for the SourceArn parameter doesn\'t exist.');

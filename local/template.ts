@@ -475,6 +475,8 @@ export interface RouteBinding {
   path: string;
   functionLogicalId: string;
   entry: string;
+  /** A JWT authorizer in front of the route (API Gateway verifies the bearer token before the function runs). */
+  authorizer?: { issuer: string; audience: string[]; identitySource: string[] };
 }
 
 export interface QueueDefinition {
@@ -624,7 +626,17 @@ export function describeApp(template: CfnTemplate, ctx: Partial<ResolveContext> 
     const uri = resolver.resolveString(integration.Properties?.IntegrationUri, `${integrationId}.IntegrationUri`);
     const fn = functionByName(uri, `Route ${routeKey}`);
     const [method, path] = routeKey === '$default' ? ['ANY', '$default'] : routeKey.split(' ', 2);
-    routes.push({ routeKey, method: method!.toUpperCase(), path: path!, functionLogicalId: fn.logicalId, entry: fn.entry });
+    let authorizer: RouteBinding['authorizer'];
+    if (props.AuthorizationType === 'JWT') {
+      const authId = resolver.resolveString(props.AuthorizerId, `${id}.AuthorizerId`);
+      const a = template.Resources[authId];
+      const jwt = resolver.resolve(a?.Properties?.JwtConfiguration ?? {}) as { Issuer?: string; Audience?: string[] };
+      if (!jwt.Issuer) throw new Error(`Route ${routeKey}: its JWT authorizer ${authId} has no issuer`);
+      authorizer = { issuer: jwt.Issuer, audience: (jwt.Audience ?? []).map(String), identitySource: ((a?.Properties?.IdentitySource as string[] | undefined) ?? ['$request.header.Authorization']).map(String) };
+    } else if (props.AuthorizationType && props.AuthorizationType !== 'NONE') {
+      throw new Error(`Route ${routeKey}: the local runtime emulates JWT authorizers only, not ${String(props.AuthorizationType)}`);
+    }
+    routes.push({ routeKey, method: method!.toUpperCase(), path: path!, functionLogicalId: fn.logicalId, entry: fn.entry, ...(authorizer ? { authorizer } : {}) });
   }
 
   const queues: QueueDefinition[] = ofType(template, 'AWS::SQS::Queue').map(([id, r]) => {

@@ -38,6 +38,14 @@ export const ENV = {
   storeSetup: 'STORE_SETUP',
   /** Seconds after it was stored that an event still in the outbox is queued by the sweeper (at least ingest's timeout). */
   outboxGraceSeconds: 'OUTBOX_GRACE_SECONDS',
+  /** The merchant console's Cognito user pool and app client (lib/console-auth.ts). */
+  consoleUserPoolId: 'CONSOLE_USER_POOL_ID',
+  consoleClientId: 'CONSOLE_CLIENT_ID',
+  /** Issuer of a local user pool emulator (cognito-local); unset on AWS, where it follows from the pool id. */
+  consoleIssuer: 'CONSOLE_ISSUER',
+  /** The events queue's dead-letter queue, which the console lists and replays. */
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
+  deadLetterQueueArn: 'DEAD_LETTER_QUEUE_ARN',
 } as const;
 
 /** Per-store settings as the functions receive them: config plus the name of its webhook secret. */

@@ -19,6 +19,11 @@ import {
   type RecordRatingResult,
 } from '../domain/feedback.js';
 import { keys, LOOKUP_INDEX } from './keys.js';
+import { counter, dayOf } from '../domain/console/tallies.js';
+import { StoreStats } from './store-stats.js';
+
+/** Ratings at or below this land in the console's feedback inbox (so do all comments). */
+export const LOW_RATING = 3;
 
 export interface FeedbackStoreOptions {
   /** Days until the feedback item expires (DynamoDB TTL), like the rest of the order. */
@@ -29,11 +34,39 @@ const isConditionFailure = (e: unknown): boolean =>
   e instanceof ConditionalCheckFailedException || (e as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 
 export class FeedbackStore implements FeedbackRepository {
+  private readonly stats: StoreStats;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly options: FeedbackStoreOptions = { retentionDays: 400 },
-  ) {}
+  ) {
+    this.stats = new StoreStats(doc, tableName, { retentionDays: options.retentionDays });
+  }
+
+  private expiresAt(at: Date): number {
+    return Math.floor(at.getTime() / 1000) + this.options.retentionDays * 86_400;
+  }
+
+  /** The console's inbox entry of an order's feedback (a low rating, or a comment). */
+  private async putInbox(store: string, orderId: string, feedback: FeedbackRecord): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.inbox(store), sk: keys.inboxSk(feedback.ratedAt, orderId) },
+        UpdateExpression: `SET itemType = :t, orderId = :o, rating = :r, ratedAt = :at, expiresAt = :exp${feedback.comment ? ', #comment = :c, commentedAt = :cat' : ''}`,
+        ...(feedback.comment ? { ExpressionAttributeNames: { '#comment': 'comment' } } : {}),
+        ExpressionAttributeValues: {
+          ':t': 'inbox',
+          ':o': orderId,
+          ':r': feedback.rating,
+          ':at': feedback.ratedAt,
+          ':exp': this.expiresAt(new Date(feedback.ratedAt)),
+          ...(feedback.comment ? { ':c': feedback.comment, ':cat': feedback.commentedAt ?? feedback.ratedAt } : {}),
+        },
+      }),
+    );
+  }
 
   private feedbackKey(store: string, orderId: string) {
     return { pk: keys.order(store, orderId), sk: keys.feedback };
@@ -73,6 +106,8 @@ export class FeedbackStore implements FeedbackRepository {
         ExpressionAttributeValues: { ':one': 1, ':rating': rating, ':store': store, ':at': at.toISOString() },
       }),
     );
+    await this.stats.add(store, dayOf(at), { [counter.rating(rating)]: 1 });
+    if (rating <= LOW_RATING) await this.putInbox(store, orderId, feedback);
     return { recorded: true, feedback };
   }
 
@@ -96,6 +131,8 @@ export class FeedbackStore implements FeedbackRepository {
           ExpressionAttributeValues: { ':comment': comment, ':at': at.toISOString() },
         }),
       );
+      const stored = await this.getFeedback(store, orderId);
+      if (stored) await this.putInbox(store, orderId, stored);
       return 'stored';
     } catch (e) {
       if (!isConditionFailure(e)) throw e;

@@ -7,6 +7,7 @@
  * | domain event        | ORDER#<store>#<orderId>     | EVENT#<occurredAt>#<eventId>         |
  * |   (not yet queued)  |   + outbox index: outboxPk PENDING, outboxSk <stored at, epoch ms>  |
  * | order lookup        | ORDER#<store>#<orderId>     | META  (gsi1: LOOKUP#<store>#<name>)  |
+ * | lookup by email     | ORDER#<store>#<orderId>     | META#EMAIL (gsi1: EMAIL#<store>#<email>) |
  * | email ledger        | ORDER#<store>#<orderId>     | MAIL#<kind>#<ref>                    |
  * | awaited callback    | ORDER#<store>#<orderId>     | AWAIT                                |
  * | feedback            | ORDER#<store>#<orderId>     | FEEDBACK                             |
@@ -15,6 +16,13 @@
  * | feedback summary    | STORE#<store>               | FEEDBACK_SUMMARY                     |
  * | SES message index   | MESSAGE#<sesMessageId>      | MESSAGE                              |
  * | sending pause flag  | CONFIG#sending              | NON_ESSENTIAL_PAUSE                  |
+ * | store day counters  | STATS#<store>               | DAY#<yyyy-mm-dd>                     |
+ * | tally marker        | ORDER#<store>#<orderId>     | TALLY#<shipped|delivered|delay:<id>> |
+ * | console resend      | ORDER#<store>#<orderId>     | RESEND#<request id>                  |
+ * | console reply       | ORDER#<store>#<orderId>     | REPLY                                |
+ * | mail stopped        | ORDER#<store>#<orderId>     | STOPPED                              |
+ * | feedback inbox      | INBOX#<store>               | <rated at>#<orderId>  (low ratings, comments) |
+ * | signed-out session  | SESSION#<token id>          | REVOKED                              |
  *
  * Every item carries `expiresAt` (epoch seconds) for DynamoDB TTL.
  */
@@ -22,6 +30,8 @@ export const keys = {
   order: (store: string, orderId: string) => `ORDER#${store}#${orderId}`,
   eventSk: (occurredAt: string, eventId: string) => `EVENT#${occurredAt}#${eventId}`,
   meta: 'META',
+  /** The order's lookup item by shopper email (gsi1: EMAIL#<store>#<email>, sorted by placedAt). */
+  emailLookup: 'META#EMAIL',
   mailSk: (kind: string, ref: string) => `MAIL#${kind}#${ref}`,
   await: 'AWAIT',
   feedback: 'FEEDBACK',
@@ -36,6 +46,16 @@ export const keys = {
   messageSk: 'MESSAGE',
   sendingConfig: 'CONFIG#sending',
   nonEssentialPauseSk: 'NON_ESSENTIAL_PAUSE',
+  stats: (store: string) => `STATS#${store}`,
+  statsDay: (day: string) => `DAY#${day}`,
+  tally: (key: string) => `TALLY#${key}`,
+  resend: (requestId: string) => `RESEND#${requestId}`,
+  reply: 'REPLY',
+  stopped: 'STOPPED',
+  inbox: (store: string) => `INBOX#${store}`,
+  inboxSk: (ratedAt: string, orderId: string) => `${ratedAt}#${orderId}`,
+  session: (tokenId: string) => `SESSION#${tokenId}`,
+  sessionSk: 'REVOKED',
 } as const;
 
 /** Name of the one global secondary index (order lookup by store and order number). */

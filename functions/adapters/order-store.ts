@@ -18,8 +18,22 @@ import {
 import { domainEventSchema, orderIdOf, type DomainEvent } from '../domain/events.js';
 import type { AwaitPhase, EmailKind, LedgerEntry, OrderView } from '../domain/lifecycle.js';
 import { foldOrder } from '../domain/order-state.js';
+import { gzipSync } from 'node:zlib';
 import type { Clock } from './clock.js';
-import { keys, OUTBOX_INDEX, OUTBOX_PENDING } from './keys.js';
+import { keys, LOOKUP_INDEX, OUTBOX_INDEX, OUTBOX_PENDING } from './keys.js';
+import { counter, dayOf } from '../domain/console/tallies.js';
+import { StoreStats } from './store-stats.js';
+
+/** An email as it went out, kept (gzipped) on its ledger line so the console can show it as sent. */
+export interface SentContent {
+  subject: string;
+  html: string;
+  text: string;
+  headers?: { name: string; value: string }[];
+}
+
+/** The gzipped JSON of a sent email (a receipt's HTML is 10-20 KB, gzipped 3-4 KB: fewer write units). */
+export const packContent = (content: SentContent): Uint8Array => gzipSync(Buffer.from(JSON.stringify(content), 'utf8'));
 
 export interface AwaitItem {
   token: string;
@@ -35,6 +49,8 @@ export interface AwaitItem {
 export interface LoadedOrder extends OrderView {
   events: DomainEvent[];
   awaiting?: AwaitItem;
+  /** Milestones already counted in the store's day counters (see store-stats.ts). */
+  tallied: ReadonlySet<string>;
 }
 
 export interface OrderStoreOptions {
@@ -61,11 +77,16 @@ async function unlessAlreadyDone(write: Promise<unknown>): Promise<void> {
 }
 
 export class OrderStore {
+  /** The console's per-store day counters, added to where emails settle and SES reports on them. */
+  readonly stats: StoreStats;
+
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly options: OrderStoreOptions,
-  ) {}
+  ) {
+    this.stats = new StoreStats(doc, tableName, { retentionDays: options.retentionDays });
+  }
 
   private expiresAt(): number {
     return Math.floor(this.options.clock.now().getTime() / 1000) + this.options.retentionDays * 86_400;
@@ -176,8 +197,25 @@ export class OrderStore {
     return found;
   }
 
-  /** The lookup item behind "find my order by number and email" on the tracking page. */
-  async putLookup(store: string, orderId: string, orderName: string, email: string): Promise<void> {
+  /**
+   * The lookup items: by order number (behind "find my order by number and email" on the
+   * tracking page and the console's search) and by shopper email (the console's search).
+   */
+  async putLookup(store: string, orderId: string, orderName: string, email: string, placedAt = ''): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          pk: keys.order(store, orderId),
+          sk: keys.emailLookup,
+          itemType: 'email-lookup',
+          gsi1pk: `EMAIL#${store}#${email.trim().toLowerCase()}`,
+          gsi1sk: `${placedAt}#${orderId}`,
+          orderId,
+          expiresAt: this.expiresAt(),
+        },
+      }),
+    );
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
@@ -195,6 +233,20 @@ export class OrderStore {
         },
       }),
     );
+  }
+
+  /** Order ids with this order number at the store (the tracking page's lookup index). */
+  async lookupByName(store: string, orderName: string): Promise<string[]> {
+    const res = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LOOKUP_INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.lookup(store, orderName) },
+        Limit: 20,
+      }),
+    );
+    return (res.Items ?? []).flatMap((i) => (typeof i.orderId === 'string' ? [i.orderId] : []));
   }
 
   /** Everything about one order, in one strongly consistent Query (plus the suppression look-up). */
@@ -220,6 +272,8 @@ export class OrderStore {
     const ledger: LedgerEntry[] = [];
     let awaiting: AwaitItem | undefined;
     let feedback: OrderView['feedback'];
+    let stopped: OrderView['stopped'];
+    const tallied = new Set<string>();
     for (const item of items) {
       const sk = String(item.sk);
       if (sk.startsWith('EVENT#')) {
@@ -228,11 +282,13 @@ export class OrderStore {
       } else if (sk.startsWith('MAIL#')) ledger.push(item as unknown as LedgerEntry);
       else if (sk === keys.await) awaiting = item as unknown as AwaitItem;
       else if (sk === keys.feedback && typeof item.rating === 'number') feedback = { rating: item.rating, at: String(item.at ?? item.ratedAt ?? '') };
+      else if (sk.startsWith('TALLY#')) tallied.add(sk.slice('TALLY#'.length));
+      else if (sk === keys.stopped) stopped = { by: String(item.by ?? ''), at: String(item.at ?? '') };
     }
     const state = foldOrder(store, orderId, events);
     const email = state.order?.customer.email;
     const { unsubscribed, suppressed } = email ? await this.suppressionOf(store, email) : { unsubscribed: false, suppressed: false };
-    return { events, state, ledger, awaiting, feedback, unsubscribed, suppressed };
+    return { events, state, ledger, awaiting, feedback, unsubscribed, suppressed, tallied, ...(stopped ? { stopped } : {}) };
   }
 
   /** Store-level unsubscribes and address-level suppressions (bounces, complaints: store "*"). */
@@ -347,23 +403,38 @@ export class OrderStore {
     }
   }
 
-  /** Records SES's message id on the claim (from the send call, or from SES's own Send event). */
-  async markSent(store: string, orderId: string, kind: EmailKind, ref: string, messageId: string, at = this.options.clock.now().toISOString()): Promise<boolean> {
+  /**
+   * Records SES's message id on the claim (from the send call, or from SES's own Send event),
+   * with the email as sent when the sender has it. Only the write that settles the line counts
+   * the email in the store's day counters.
+   */
+  async markSent(
+    store: string,
+    orderId: string,
+    kind: EmailKind,
+    ref: string,
+    messageId: string,
+    at = this.options.clock.now().toISOString(),
+    content?: SentContent,
+  ): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: mailKey(store, orderId, kind, ref),
-          UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at',
+          UpdateExpression: `SET #s = :sent, messageId = :m, sentAt = :at${content ? ', content = :c' : ''}`,
           ConditionExpression: 'attribute_exists(pk) AND #s = :claimed',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':claimed': 'claimed', ':m': messageId, ':at': at },
+          ExpressionAttributeValues: { ':sent': 'sent', ':claimed': 'claimed', ':m': messageId, ':at': at, ...(content ? { ':c': packContent(content) } : {}) },
         }),
       );
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
+      // SES's Send event settled the line first (locally it always does): keep the copy all the same.
+      if (content) await this.keepContent(store, orderId, kind, ref, messageId, content);
       return false;
     }
+    await this.stats.add(store, dayOf(at), { [counter.sent(kind)]: 1 });
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
@@ -371,6 +442,21 @@ export class OrderStore {
       }),
     );
     return true;
+  }
+
+  /** Puts the copy of a sent email on its line, if the line records that very message. */
+  private async keepContent(store: string, orderId: string, kind: EmailKind, ref: string, messageId: string, content: SentContent): Promise<void> {
+    await unlessAlreadyDone(
+      this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: mailKey(store, orderId, kind, ref),
+          UpdateExpression: 'SET content = :c',
+          ConditionExpression: 'messageId = :m AND attribute_not_exists(content)',
+          ExpressionAttributeValues: { ':c': packContent(content), ':m': messageId },
+        }),
+      ),
+    );
   }
 
   async markSkipped(store: string, orderId: string, kind: EmailKind, ref: string, reason: string): Promise<void> {
@@ -388,21 +474,39 @@ export class OrderStore {
     );
   }
 
-  /** Notes a delivery outcome reported by SES on the ledger line (it shows on the timeline). */
+  /**
+   * Notes a delivery outcome reported by SES on the email's item (a ledger line, or a resend or
+   * reply the console sent), where the timeline shows it, and counts it once per change of
+   * outcome: SNS may deliver an event twice.
+   */
   async noteDelivery(messageId: string, outcome: 'delivered' | 'bounced' | 'complained' | 'delayed', at: string): Promise<void> {
     const index = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.message(messageId), sk: keys.messageSk } }));
     const i = index.Item;
     if (!i) return;
-    await unlessAlreadyDone(
-      this.doc.send(
+    try {
+      await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: keys.order(String(i.store), String(i.orderId)), sk: keys.mailSk(i.kind as EmailKind, String(i.ref)) },
-          UpdateExpression: 'SET deliveryStatus = :o, deliveryAt = :at',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':o': outcome, ':at': at },
+          Key: { pk: keys.order(String(i.store), String(i.orderId)), sk: typeof i.itemSk === 'string' ? i.itemSk : keys.mailSk(i.kind as EmailKind, String(i.ref)) },
+          UpdateExpression: 'SET deliveryStatus = :o, deliveryAt = :at, deliveryEvents = list_append(if_not_exists(deliveryEvents, :none), :event)',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(deliveryStatus) OR deliveryStatus <> :o)',
+          ExpressionAttributeValues: { ':o': outcome, ':at': at, ':none': [], ':event': [{ outcome, at }] },
         }),
-      ),
+      );
+    } catch (e) {
+      if (isConditionFailure(e)) return;
+      throw e;
+    }
+    await this.stats.add(String(i.store), dayOf(at), { [counter.delivery(outcome)]: 1 });
+  }
+
+  /** Indexes an email the console sent (a resend, a reply) by SES message id, so its delivery events reach its item. */
+  async indexMessage(messageId: string, store: string, orderId: string, itemSk: string, kind: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: keys.message(messageId), sk: keys.messageSk, store, orderId, kind, ref: itemSk, itemSk, expiresAt: this.expiresAt() },
+      }),
     );
   }
 

@@ -59,6 +59,8 @@ export interface OrderView {
   unsubscribed: boolean;
   /** Bounces or complaints: no mail at all to this address. */
   suppressed: boolean;
+  /** Pending mail stopped from the merchant console: nothing more is sent for the order. */
+  stopped?: { by: string; at: string };
 }
 
 export interface DecisionContext extends OrderView {
@@ -182,6 +184,8 @@ const unconfirmedShipments = (ctx: DecisionContext) =>
  */
 export function decideAwait(phase: AwaitPhase, ctx: DecisionContext): AwaitDecision {
   const { state } = ctx;
+  // Mail stopped from the console: the workflow ends where it waits (a claimed send still settles).
+  if (ctx.stopped) return phase === 'feedback' ? { action: 'proceed', next: 'none' } : { action: 'interrupt', error: 'OrderClosed' };
   const cancelled = !!state.cancelled && kindEnabled(ctx.config, 'cancellation') && !settledLine(ctx.ledger, 'cancellation');
   const closed = state.refunded === 'full' || !!state.cancelled;
   // Updates go before the order closes (a full refund says so), never after a cancellation.
@@ -254,7 +258,7 @@ function toldAboutOrder(ctx: DecisionContext): boolean {
  */
 export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEmail[] {
   const { state, ledger } = ctx;
-  if (!state.order || ctx.suppressed || !kindEnabled(ctx.config, kind)) return [];
+  if (!state.order || ctx.suppressed || ctx.stopped || !kindEnabled(ctx.config, kind)) return [];
   if (KIND_SPECS[kind].sentBy === 'updates') return plannedUpdates(kind, ctx);
   const notYet = (ref: string) => !settledLine(ledger, kind, ref);
   switch (kind) {

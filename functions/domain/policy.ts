@@ -105,14 +105,14 @@ function reportMove(ctx: DecisionContext, d: ReportedDelay, newDate: string | un
 }
 
 /** The ship-by the order started with: its own, else handling days after it was placed. */
-function baseShipBy(ctx: DecisionContext): string | undefined {
+export function baseShipBy(ctx: DecisionContext): string | undefined {
   const order = ctx.state.order;
   if (!order) return undefined;
   return order.promises.shipBy ?? addBusinessDays(order.placedAt, ctx.config.promises.handlingDays, ctx.config.promises);
 }
 
 /** The deliver-by the receipt promised, before any delay: the floor of computed estimates. */
-function baseDeliverBy(ctx: DecisionContext): string | undefined {
+export function baseDeliverBy(ctx: DecisionContext): string | undefined {
   const order = ctx.state.order;
   const shipBy = baseShipBy(ctx);
   if (!order || !shipBy) return undefined;

@@ -189,7 +189,12 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
   switch (outcome.status) {
     case 'sent':
       await at('notify.beforeRecord', where);
-      await deps.orders.markSent(store, orderId, planned.kind, planned.ref, outcome.messageId);
+      await deps.orders.markSent(store, orderId, planned.kind, planned.ref, outcome.messageId, undefined, {
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        headers: rendered.headers,
+      });
       await at('notify.afterRecord', where);
       deps.onSent?.(planned.kind);
       return { entry: { ...base, status: 'sent', claimedAt: now, messageId: outcome.messageId, sentAt: deps.clock.now().toISOString() }, sentNow: true };

@@ -6,7 +6,8 @@
  */
 import { orderIdOf, type DomainEvent } from '../domain/events.js';
 import type { WorkflowClient } from '../adapters/workflow-client.js';
-import { wakeOrder, type SignalDeps, type SignalOutcome } from './signal.js';
+import { orderTallies } from '../domain/console/tallies.js';
+import { settleIfDue, type SignalDeps, type SignalOutcome } from './signal.js';
 
 export interface RouteDeps extends SignalDeps {
   workflow: WorkflowClient;
@@ -17,10 +18,18 @@ export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{
   let started: 'started' | 'exists' | undefined;
   if (event.type === 'order.placed' || event.type === 'order.updated') {
     const order = event.data.order;
-    await deps.orders.putLookup(event.store, orderId, order.orderName, order.customer.email);
+    await deps.orders.putLookup(event.store, orderId, order.orderName, order.customer.email, order.placedAt);
   }
   if (event.type === 'order.placed') started = await deps.workflow.start(event.store, orderId);
-  const signal = await wakeOrder(deps, event.store, orderId);
+  const loaded = await deps.orders.load(event.store, orderId);
+  const signal = await settleIfDue(deps, loaded);
+  // The console's counters of shipped, delivered and delayed orders, each milestone once.
+  const config = deps.configFor(event.store);
+  if (config) {
+    for (const tally of orderTallies({ ...loaded, config, now: deps.clock.now() })) {
+      if (!loaded.tallied.has(tally.key)) await deps.orders.stats.applyOnce(event.store, orderId, tally);
+    }
+  }
   await deps.orders.markRouted(event, orderId);
   return { started, signal };
 }

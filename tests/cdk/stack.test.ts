@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/adapters/env.js';
 import { ENTRY_METADATA_KEY, ENTRY_NAMES, LAMBDA_ENV_LIMIT_BYTES } from '../../lib/handler-function.js';
 import { PAGE_ROUTES, WEBHOOK_ROUTES } from '../../lib/webhook-api.js';
+import { CONSOLE_API_ROUTES, CONSOLE_PAGE_ROUTES } from '../../lib/console-api.js';
 import {
   actionsOf,
   envOf,
@@ -149,6 +150,10 @@ describe('functions', () => {
       'ses-events': [ENV.tableName],
       pages: [ENV.tableName, ENV.stores, ENV.linkSecretArn, ENV.opsTokenArn, ENV.stateMachineArn, ENV.languages],
       outbox: [ENV.tableName, ENV.queueUrl, ENV.outboxGraceSeconds, ENV.retentionDays],
+      console: [
+        ENV.tableName, ENV.stores, ENV.stateMachineArn, ENV.sender, ENV.configurationSet, ENV.linkSecretArn, ENV.languages,
+        ENV.consoleUserPoolId, ENV.consoleClientId, ENV.deadLetterQueueUrl, ENV.deadLetterQueueArn, ENV.publicBaseUrl,
+      ],
     };
     for (const [entry, names] of Object.entries(expected)) {
       expect(Object.keys(envOf(s.json, entry as keyof typeof expected)), entry).toEqual(expect.arrayContaining(names));
@@ -169,16 +174,18 @@ describe('functions', () => {
 describe('least privilege', () => {
   const stateMachineRef = () => ({ Ref: onlyIdOf(s.json, 'AWS::StepFunctions::StateMachine') });
 
-  it('lets notify send email only as the sender identity through the configuration set', () => {
-    const [send] = grantsOf(statementsOf(s.json, 'notify'), 'ses:SendEmail');
-    expect(resourcesOf(send!).map((r) => JSON.stringify(r))).toEqual(
-      expect.arrayContaining([
-        expect.stringContaining(`:identity/${s.config.sender.domain}`),
-        expect.stringContaining(':configuration-set/'),
-      ]),
-    );
-    expect(resourcesOf(send!)).toHaveLength(2);
-    for (const entry of ENTRY_NAMES.filter((e) => e !== 'notify')) {
+  it('lets notify (and the console, for explicit resends and replies) send email only as the sender identity through the configuration set', () => {
+    for (const sender of ['notify', 'console'] as const) {
+      const [send] = grantsOf(statementsOf(s.json, sender), 'ses:SendEmail');
+      expect(resourcesOf(send!).map((r) => JSON.stringify(r)), sender).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining(`:identity/${s.config.sender.domain}`),
+          expect.stringContaining(':configuration-set/'),
+        ]),
+      );
+      expect(resourcesOf(send!)).toHaveLength(2);
+    }
+    for (const entry of ENTRY_NAMES.filter((e) => e !== 'notify' && e !== 'console')) {
       expect(grantsOf(statementsOf(s.json, entry), 'ses:SendEmail'), entry).toEqual([]);
     }
   });
@@ -206,12 +213,15 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only ingest and the outbox sweeper send to the queue and only router receive from it', () => {
+  it('lets only ingest, the outbox sweeper and the console (replaying dead letters) send to the queue; only router receives from it, the console from the dead-letter queue', () => {
+    const [dlqId] = resourcesOfType(s.json, 'AWS::SQS::Queue').find(([id]) => id.includes('DeadLetter'))!;
     for (const entry of ENTRY_NAMES) {
       const actions = statementsOf(s.json, entry).flatMap(actionsOf);
-      expect(actions.includes('sqs:SendMessage'), entry).toBe(entry === 'ingest' || entry === 'outbox');
-      expect(actions.includes('sqs:ReceiveMessage'), entry).toBe(entry === 'router');
+      expect(actions.includes('sqs:SendMessage'), entry).toBe(entry === 'ingest' || entry === 'outbox' || entry === 'console');
+      expect(actions.includes('sqs:ReceiveMessage'), entry).toBe(entry === 'router' || entry === 'console');
     }
+    const receive = grantsOf(statementsOf(s.json, 'console'), 'sqs:ReceiveMessage').flatMap(resourcesOf);
+    expect(receive).toEqual([{ 'Fn::GetAtt': [dlqId, 'Arn'] }]);
   });
 
   it('lets only ingest read the webhook secrets, and only notify and pages the link-signing secret', () => {
@@ -313,7 +323,7 @@ describe('event queue', () => {
 describe('HTTP API', () => {
   it('serves exactly the webhook and page routes', () => {
     const routeKeys = resourcesOfType(s.json, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!.RouteKey as string);
-    const expected = [...WEBHOOK_ROUTES, ...PAGE_ROUTES].map((r) => `${r.method} ${r.path}`);
+    const expected = [...WEBHOOK_ROUTES, ...PAGE_ROUTES, ...CONSOLE_API_ROUTES, ...CONSOLE_PAGE_ROUTES].map((r) => `${r.method} ${r.path}`);
     expect(routeKeys.sort()).toEqual(expected.sort());
   });
 

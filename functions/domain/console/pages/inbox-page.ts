@@ -1,0 +1,35 @@
+/** The feedback inbox: low ratings and comments to follow up, with a reply form each. */
+import type { InboxEntry } from '../../../adapters/console-store.js';
+import { html } from '../../pages/html.js';
+import type { Principal } from '../access.js';
+import { consoleShell, fmtTime } from './layout.js';
+
+export const REPLY_MAX = 2000;
+
+export function inboxPage(o: { principal: Principal; csrf: string; store: string; entries: InboxEntry[]; notice?: string }): string {
+  const enc = encodeURIComponent(o.store);
+  const body = html`<h1>Feedback inbox</h1>
+    ${o.notice === 'reply' ? html`<p role="status">Reply sent and recorded on the order's timeline.</p>` : ''}
+    <p class="muted">Ratings of 3 stars or fewer, and every comment, newest first.</p>
+    <section aria-labelledby="ratings-title"><h2 id="ratings-title">Ratings and comments</h2>
+    ${o.entries.length === 0
+      ? html`<p>Nothing to follow up.</p>`
+      : html`<ul class="timeline">${o.entries.map((e, i) => html`<li>
+          <span class="when">${fmtTime(e.ratedAt)}</span>
+          <strong>${'★'.repeat(e.rating)}${'☆'.repeat(5 - e.rating)}</strong> <span class="muted">(${e.rating} of 5)</span>
+          · <a href="/console/stores/${enc}/orders/${encodeURIComponent(e.orderId)}">order ${e.orderId}</a>
+          ${e.comment ? html`<blockquote>${e.comment}</blockquote>` : ''}
+          ${e.repliedAt
+            ? html`<p>Replied by ${e.repliedBy} on ${fmtTime(e.repliedAt)}.</p>`
+            : html`<form method="post" action="/console/stores/${enc}/feedback/${encodeURIComponent(e.orderId)}/reply" class="stack">
+                <input type="hidden" name="csrf" value="${o.csrf}">
+                <label for="reply-${i}">Reply to the shopper (sent once)</label>
+                <textarea id="reply-${i}" name="message" maxlength="${REPLY_MAX}" required></textarea>
+                <button type="submit">Send reply</button></form>`}
+        </li>`)}</ul>`}
+    </section>
+    <section aria-labelledby="reviews-title"><h2 id="reviews-title">Reviews awaiting moderation</h2>
+      <p class="muted">Product reviews are not collected by this deployment yet; when they are, their moderation queue appears here.</p>
+    </section>`;
+  return consoleShell({ title: 'Feedback', principal: o.principal, store: o.store, section: 'feedback', csrf: o.csrf, body });
+}
