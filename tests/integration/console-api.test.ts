@@ -1,0 +1,136 @@
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocal, type LocalRuntime } from '../../local/runtime.js';
+
+/**
+ * The console's JSON API on the local runtime, as an ops script would use it: an access token
+ * from the user pool (cognito-local) as a bearer token, checked by the JWT authorizer's
+ * stand-in before the function runs; what a merchant may see; and the two order actions:
+ * a resend sent once per request id, and stopping the order's pending mail.
+ */
+
+const STORE = 'generic-dev';
+const OTHER = 'acme-dev.myshopify.com';
+let rt: LocalRuntime;
+let merchantToken: string;
+const DAY = 86_400_000;
+const virtualIso = (offsetMs = 0) => new Date(rt.clock.now().getTime() + offsetMs).toISOString();
+
+async function token(login: { username: string; password: string }): Promise<string> {
+  const client = new CognitoIdentityProviderClient({ endpoint: rt.cognito.url, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+  try {
+    const res = await client.send(new InitiateAuthCommand({ ClientId: rt.cognito.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: login.username, PASSWORD: login.password } }));
+    return res.AuthenticationResult!.AccessToken!;
+  } finally {
+    client.destroy();
+  }
+}
+
+const api = (path: string, init: RequestInit & { bearer?: string } = {}) =>
+  fetch(`${rt.url}/console/api${path}`, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...(init.bearer === undefined ? { authorization: `Bearer ${merchantToken}` } : init.bearer ? { authorization: `Bearer ${init.bearer}` } : {}), ...(init.headers ?? {}) },
+  });
+
+async function sendWebhook(type: string, eventId: string, data: Record<string, unknown>): Promise<void> {
+  const body = JSON.stringify({ type, timestamp: virtualIso(), store: STORE, eventId, data });
+  const res = await fetch(`${rt.url}/_local/webhooks/generic`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  if (res.status !== 202) throw new Error(`webhook ${eventId} answered ${res.status}: ${await res.text()}`);
+  await rt.whenIdle();
+}
+
+const placed = (orderId: string, orderName: string) => ({
+  order: {
+    orderId, orderName, placedAt: virtualIso(), currency: 'EUR',
+    customer: { email: `${orderId.toLowerCase()}@example.com`, firstName: 'Ann', locale: 'en-GB', timeZone: 'Europe/Paris' },
+    shippingAddress: { name: 'Ann', city: 'Lyon', country: 'France', countryCode: 'FR' },
+    lineItems: [{ id: 'li-1', title: 'Mug', quantity: 1, unitPrice: '9.00', total: '9.00' }],
+    subtotal: '9.00', total: '9.00', paymentStatus: 'paid',
+    promises: { shipBy: virtualIso(10 * DAY), deliverBy: virtualIso(15 * DAY) },
+  },
+});
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+  rt = await startLocal({ port: 0, inMemory: true, manualClock: true, log: () => {} });
+  merchantToken = await token(rt.cognito.logins.find((l) => l.username.startsWith('merchant'))!);
+  await sendWebhook('order.placed', 'api-1-placed', placed('API-1', '#3001'));
+  await sendWebhook('order.placed', 'api-2-placed', placed('API-2', '#3002'));
+}, 60_000);
+
+afterAll(async () => {
+  await rt?.stop();
+});
+
+describe('the console API', () => {
+  it('refuses a request without a token, or with a forged one, before the function runs (401)', async () => {
+    const invocations = () => rt.stats().lambdaInvocations.console ?? 0;
+    await api('/me');
+    const before = invocations();
+    expect(before).toBeGreaterThan(0);
+    for (const bearer of ['', 'not-a-jwt', `${merchantToken.slice(0, -4)}AAAA`]) {
+      const res = await api('/me', { bearer });
+      expect(res.status, bearer).toBe(401);
+      expect(await res.json()).toEqual({ message: 'Unauthorized' });
+    }
+    expect((await api('/no/such/route', { bearer: '' })).status).toBe(401);
+    expect(invocations()).toBe(before);
+  });
+
+  it('tells a merchant who they are and lets them see only their store', async () => {
+    expect(await (await api('/me')).json()).toEqual({ username: 'merchant@example.com', ops: false, stores: [STORE] });
+    expect((await api(`/stores/${STORE}/orders/API-1`)).status).toBe(200);
+    const other = await api(`/stores/${encodeURIComponent(OTHER)}/orders/API-1`);
+    expect(other.status).toBe(403);
+    expect((await other.json()).error.code).toBe('forbidden_store');
+    // Any spelling of the store id is the store.
+    expect((await api('/stores/GENERIC-DEV/overview')).status).toBe(200);
+  });
+
+  it('finds orders by number or canonicalized email', async () => {
+    const byNumber = await (await api(`/stores/${STORE}/orders?q=${encodeURIComponent('#3001')}`)).json();
+    expect(byNumber.orders.map((o: { orderId: string }) => o.orderId)).toEqual(['API-1']);
+    const byEmail = await (await api(`/stores/${STORE}/orders?q=${encodeURIComponent(' API-2@Example.COM ')}`)).json();
+    expect(byEmail.orders.map((o: { orderId: string }) => o.orderId)).toEqual(['API-2']);
+    const none = await (await api(`/stores/${STORE}/orders?q=nobody@example.com`)).json();
+    expect(none.orders).toEqual([]);
+  });
+
+  it('resends an email once per request id, recorded with who asked, leaving the ledger line as it was', async () => {
+    const outboxBefore = (await rt.outbox()).length;
+    const body = JSON.stringify({ kind: 'receipt', ref: 'order', requestId: 'req-0000-0001' });
+    const first = await api(`/stores/${STORE}/orders/API-1/resend`, { method: 'POST', body });
+    const second = await api(`/stores/${STORE}/orders/API-1/resend`, { method: 'POST', body });
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect((await first.json()).resend).toMatchObject({ type: 'resend', kind: 'receipt', ref: 'order', by: 'merchant@example.com', status: 'sent' });
+    expect((await rt.outbox()).length).toBe(outboxBefore + 1);
+    const order = await (await api(`/stores/${STORE}/orders/API-1`)).json();
+    expect(order.emails.filter((e: { kind: string }) => e.kind === 'receipt')).toHaveLength(1);
+    expect(order.consoleSends).toHaveLength(1);
+    // A resend of an email that was never sent is refused and sends nothing.
+    const never = await api(`/stores/${STORE}/orders/API-1/resend`, { method: 'POST', body: JSON.stringify({ kind: 'cancellation', ref: 'order', requestId: 'req-0000-0002' }) });
+    expect(never.status).toBe(409);
+    expect((await rt.outbox()).length).toBe(outboxBefore + 1);
+  });
+
+  it('stops the pending mail of an order: its waiting state ends and a later shipment sends nothing', async () => {
+    const res = await api(`/stores/${STORE}/orders/API-2/stop`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(200);
+    await rt.whenIdle();
+    await sendWebhook('shipment.created', 'api-2-shipped', { orderId: 'API-2', shipment: { shipmentId: 'API-2-S1', lineItems: [], carrier: 'DHL', trackingNumber: '1' } });
+    expect((await rt.outbox()).filter((e) => e.orderId === 'API-2').map((e) => e.kind)).toEqual(['receipt']);
+    const order = await (await api(`/stores/${STORE}/orders/API-2`)).json();
+    expect(order.workflow).toMatchObject({ waiting: null, stopped: { by: 'merchant@example.com' } });
+    // API-1 was not stopped: its shipment is confirmed as usual.
+    await sendWebhook('shipment.created', 'api-1-shipped', { orderId: 'API-1', shipment: { shipmentId: 'API-1-S1', lineItems: [], carrier: 'DHL', trackingNumber: '2' } });
+    expect((await rt.outbox()).filter((e) => e.orderId === 'API-1').map((e) => e.kind)).toContain('shipping_confirmation');
+  });
+
+  it('keeps replaying dead letters for ops', async () => {
+    const res = await api('/dead-letters/replay', { method: 'POST', body: '{}' });
+    expect(res.status).toBe(403);
+    const ops = await token(rt.cognito.logins.find((l) => l.username.startsWith('ops'))!);
+    expect((await api('/dead-letters/replay', { method: 'POST', body: '{}', bearer: ops })).status).toBe(202);
+  });
+});
