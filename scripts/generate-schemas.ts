@@ -23,6 +23,7 @@ import {
 } from '../functions/domain/platforms/shopify.js';
 import { DEFAULT_MAX_BODY_BYTES, TIMESTAMP_TOLERANCE_SECONDS } from '../functions/domain/webhooks/parse-webhook.js';
 import { webhookErrorResponseSchema, webhookReceiptSchema } from '../functions/domain/webhooks/result.js';
+import { replyRequestSchema, resendRequestSchema } from '../functions/domain/console/api.js';
 
 const root = new URL('../', import.meta.url);
 const genericFixtures = new URL('tests/fixtures/generic/', root);
@@ -99,7 +100,86 @@ function responses(authCodes: string[], payloadCodes: string[], payloadExample: 
   };
 }
 
-/** OpenAPI 3.1 document for both webhook endpoints. */
+const consoleError = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ConsoleError' } } },
+});
+const consoleRefusals = {
+  '401': { description: 'No valid access token: refused by the JWT authorizer before the function runs (`{"message":"Unauthorized"}`), or a token signed out before its expiry.' },
+  '403': consoleError('The store is not one of the caller\'s (`forbidden_store`, also for a store that does not exist), or the action is ops-only (`ops_only`).'),
+};
+const storeParam = { name: 'store', in: 'path', required: true, schema: { type: 'string' }, description: 'Store id (any case).' };
+const orderParam = { name: 'orderId', in: 'path', required: true, schema: { type: 'string' } };
+const ok = (description: string) => ({ description, content: { 'application/json': { schema: { type: 'object' } } } });
+
+/** The console's JSON API (tags: console): bearer Cognito access tokens, checked by API Gateway's JWT authorizer. */
+function consolePaths(): JsonSchema {
+  const op = (operationId: string, summary: string, extra: JsonSchema = {}) => ({ operationId, summary, tags: ['console'], security: [{ consoleToken: [] }], ...extra });
+  return {
+    '/console/api/me': { get: op('consoleMe', 'Who the token is: username, ops or not, the stores it may see', { responses: { '200': ok('The caller'), ...consoleRefusals } }) },
+    '/console/api/stores/{store}/overview': {
+      get: op('consoleOverview', "A store's last 30 days from its day counters: emails sent per kind (the kinds of the registry), promises kept and missed, days to delivery, ratings, bounce and complaint rates against SES's thresholds, the pause, dead letters", {
+        parameters: [storeParam],
+        responses: { '200': ok('The overview'), ...consoleRefusals },
+      }),
+    },
+    '/console/api/stores/{store}/orders': {
+      get: op('consoleSearchOrders', 'Orders by order number, order id or shopper email (trimmed, lower-cased)', {
+        parameters: [storeParam, { name: 'q', in: 'query', required: true, schema: { type: 'string' } }],
+        responses: { '200': ok('`{ query, orders: [{ orderId, orderName, placedAt, status }] }`'), ...consoleRefusals },
+      }),
+    },
+    '/console/api/stores/{store}/orders/{orderId}': {
+      get: op('consoleOrder', 'The order: status, timeline, every email with its SES message id and delivery events, resends and replies, the workflow', {
+        parameters: [storeParam, orderParam],
+        responses: { '200': ok('The order'), ...consoleRefusals, '404': consoleError('No such order in this store.') },
+      }),
+    },
+    '/console/api/stores/{store}/orders/{orderId}/resend': {
+      post: op('consoleResend', 'Resend one sent email as it was sent: a new, explicit send recorded with who asked (the ledger is not touched); once per requestId', {
+        parameters: [storeParam, orderParam],
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ConsoleResendRequest' } } } },
+        responses: {
+          '200': ok('`{ resend: { kind, ref, by, at, status, messageId? } }` (the same answer for a repeated requestId)'),
+          '400': consoleError('The first field that is wrong (`invalid_request`).'),
+          ...consoleRefusals,
+          '409': consoleError('Not sent before (`not_sent`), no copy kept (`no_copy`), the address suppressed (`suppressed`) or unsubscribed from this kind (`unsubscribed`).'),
+          '503': consoleError('SES throttled and sent nothing (`throttled`): retry with the same requestId.'),
+        },
+      }),
+    },
+    '/console/api/stores/{store}/orders/{orderId}/stop': {
+      post: op('consoleStop', 'Stop all pending mail for the order: nothing more is sent and its waiting state ends', {
+        parameters: [storeParam, orderParam],
+        responses: { '200': ok('`{ stop: { stopped: true, first } }`'), ...consoleRefusals, '404': consoleError('No such order in this store.') },
+      }),
+    },
+    '/console/api/stores/{store}/feedback': {
+      get: op('consoleFeedbackInbox', 'Ratings of 3 stars or fewer and every comment, newest first, with who replied', { parameters: [storeParam], responses: { '200': ok('`{ store, feedback: [...] }`'), ...consoleRefusals } }),
+    },
+    '/console/api/stores/{store}/feedback/{orderId}/reply': {
+      post: op('consoleReply', 'Reply to the shopper who gave the feedback: sent once per order, recorded on its timeline', {
+        parameters: [storeParam, orderParam],
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ConsoleReplyRequest' } } } },
+        responses: {
+          '200': ok('`{ reply: { by, at, status, messageId? } }`'),
+          '400': consoleError('The first field that is wrong (`invalid_request`).'),
+          ...consoleRefusals,
+          '404': consoleError('No feedback on such an order.'),
+          '409': consoleError('Already replied (`already_replied`), or the address suppressed.'),
+        },
+      }),
+    },
+    '/console/api/dead-letters': {
+      get: op('consoleDeadLetters', 'Up to 10 dead letters (left in the queue): every one for ops, those of the caller\'s stores otherwise', { responses: { '200': ok('`{ total, shown, deadLetters: [{ messageId, event?, body, receiveCount, sentAt? }] }`'), ...consoleRefusals } }),
+    },
+    '/console/api/dead-letters/replay': {
+      post: op('consoleReplayDeadLetters', 'Ops: move every dead letter back to the events queue (SQS redrive, as `npm run replay-dead-letters`)', { responses: { '202': ok('`{ replaying, taskHandle }`'), ...consoleRefusals } }),
+    },
+  };
+}
+
+/** OpenAPI 3.1 document for both webhook endpoints and the console's JSON API. */
 export function buildOpenApiDocument(): JsonSchema {
   const statuses = Object.entries(shopifyShipmentStatuses)
     .map(([from, to]) => `\`${from}\` → \`${to}\``)
@@ -107,12 +187,13 @@ export function buildOpenApiDocument(): JsonSchema {
   return {
     openapi: '3.1.0',
     info: {
-      title: 'postpurchase webhooks',
+      title: 'postpurchase webhooks and console API',
       version: CONTRACT_VERSION,
       description:
-        'Inbound webhooks that feed post-purchase notifications. Requests are checked in this order: size (413), media type (415: `application/json`, charset UTF-8 if given), authenticity (401), content (400). Retry 5xx and network errors, never 4xx. See docs/WEBHOOKS.md.',
+        'Inbound webhooks that feed post-purchase notifications. Requests are checked in this order: size (413), media type (415: `application/json`, charset UTF-8 if given), authenticity (401), content (400). Retry 5xx and network errors, never 4xx. See docs/WEBHOOKS.md. The merchant console\'s JSON API (tag `console`) takes a Cognito access token of the console user pool as a bearer token (README, "The merchant console").',
     },
     paths: {
+      ...consolePaths(),
       '/webhooks': {
         post: {
           operationId: 'receiveWebhook',
@@ -185,7 +266,13 @@ export function buildOpenApiDocument(): JsonSchema {
       },
     },
     components: {
+      securitySchemes: {
+        consoleToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token of the console user pool (USER_PASSWORD_AUTH with the console client), verified by the JWT authorizer.' },
+      },
       schemas: {
+        ConsoleResendRequest: component(resendRequestSchema, 'input'),
+        ConsoleReplyRequest: component(replyRequestSchema, 'input'),
+        ConsoleError: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } } },
         WebhookEvent: component(genericWebhookSchema, 'input'),
         WebhookReceipt: component(webhookReceiptSchema, 'output'),
         WebhookErrorResponse: component(webhookErrorResponseSchema, 'output'),

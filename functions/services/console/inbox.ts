@@ -5,7 +5,8 @@
  * 14) can add its own beside the ratings.
  */
 import { keys } from '../../adapters/keys.js';
-import { inboxPage, REPLY_MAX } from '../../domain/console/pages/inbox-page.js';
+import { inboxPage } from '../../domain/console/pages/inbox-page.js';
+import { firstIssue, replyRequestSchema } from '../../domain/console/api.js';
 import { escapeHtml } from '../../domain/pages/html.js';
 import { htmlResponse, jsonResponse, redirect, refuse, type ConsoleRoute, type Ctx } from './handle.js';
 import type { ConsoleResponse } from './deps.js';
@@ -19,9 +20,12 @@ async function inbox(ctx: Ctx): Promise<ConsoleResponse> {
 
 async function reply(ctx: Ctx): Promise<ConsoleResponse> {
   const { store, orderId } = ctx.params as { store: string; orderId: string };
-  const message = (ctx.form.message ?? '').trim();
-  if (!message) return refuse(ctx, 400, 'invalid', 'message: write the reply first.');
-  if (message.length > REPLY_MAX) return refuse(ctx, 400, 'invalid', `message: at most ${REPLY_MAX} characters (got ${message.length}).`);
+  const parsed = replyRequestSchema.safeParse(ctx.form);
+  if (!parsed.success) {
+    const { field, message } = firstIssue(parsed.error);
+    return refuse(ctx, 400, 'invalid_request', `${field}: ${message}`);
+  }
+  const { message } = parsed.data;
   const loaded = await ctx.deps.orders.load(store, orderId);
   const order = loaded.state.order;
   if (!order || !loaded.feedback) return refuse(ctx, 404, 'not_found', 'No feedback on such an order in this store.');

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { keys } from '../../adapters/keys.js';
 import { NON_ESSENTIAL_KINDS } from '../../domain/email/context.js';
+import { firstIssue, resendRequestSchema } from '../../domain/console/api.js';
 import { orderDetailPage, orderSearchPage, type OrderDetail } from '../../domain/console/pages/order-pages.js';
 import { htmlResponse, jsonResponse, redirect, refuse, type ConsoleRoute, type Ctx } from './handle.js';
 import type { ConsoleResponse } from './deps.js';
@@ -81,10 +82,12 @@ async function emailAsSent(ctx: Ctx): Promise<ConsoleResponse> {
 
 async function resend(ctx: Ctx): Promise<ConsoleResponse> {
   const { store, orderId } = ctx.params as { store: string; orderId: string };
-  const { kind, ref } = ctx.form;
-  const requestId = ctx.form.requestId ?? '';
-  if (!kind || !ref) return refuse(ctx, 400, 'invalid', 'Say which email to resend (kind and ref).');
-  if (!/^[A-Za-z0-9-]{8,64}$/.test(requestId)) return refuse(ctx, 400, 'invalid', 'requestId: 8 to 64 letters, digits or dashes, new for each resend.');
+  const parsed = resendRequestSchema.safeParse(ctx.form);
+  if (!parsed.success) {
+    const { field, message } = firstIssue(parsed.error);
+    return refuse(ctx, 400, 'invalid_request', `${field}: ${message}`);
+  }
+  const { kind, ref, requestId } = parsed.data;
   const loaded = await ctx.deps.orders.load(store, orderId);
   const order = loaded.state.order;
   if (!order) return refuse(ctx, 404, 'not_found', 'No such order in this store.');

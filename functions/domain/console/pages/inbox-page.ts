@@ -4,7 +4,8 @@ import { html } from '../../pages/html.js';
 import type { Principal } from '../access.js';
 import { consoleShell, fmtTime } from './layout.js';
 
-export const REPLY_MAX = 2000;
+export { REPLY_MAX_CHARS as REPLY_MAX } from '../api.js';
+import { REPLY_MAX_CHARS as REPLY_MAX } from '../api.js';
 
 export function inboxPage(o: { principal: Principal; csrf: string; store: string; entries: InboxEntry[]; notice?: string }): string {
   const enc = encodeURIComponent(o.store);
