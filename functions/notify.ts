@@ -10,7 +10,8 @@ import { OrderStore } from './adapters/order-store.js';
 import { Mailer } from './adapters/mailer.js';
 import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
 import { asTaskError } from './adapters/transient.js';
-import { countEmail, logger } from './adapters/observability.js';
+import { logger } from './adapters/observability.js';
+import { countEmail } from './adapters/metrics.js';
 import { DEFAULT_CLAIM_SETTLE_SECONDS, notify, type NotifyDeps, type NotifyInput, type NotifyResult } from './services/notify.js';
 
 const env = readEnv(

@@ -9,6 +9,12 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import { gunzipSync } from 'node:zlib';
 import { keys, LOOKUP_INDEX } from './keys.js';
 import type { SentContent } from './order-store.js';
+import type { Counters } from '../domain/console/tallies.js';
+
+export interface DayCounters {
+  day: string;
+  counters: Counters;
+}
 
 const isConditionFailure = (e: unknown) =>
   e instanceof ConditionalCheckFailedException || (e as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
@@ -170,7 +176,56 @@ export class ConsoleStore {
     }
   }
 
+  // --- day counters (written by StoreStats) -------------------------------------------------------
+
+  /** The day items from `fromDay` to `toDay` inclusive, oldest first (days with nothing are absent): one Query. */
+  async dayCounters(store: string, fromDay: string, toDay: string): Promise<DayCounters[]> {
+    const out: DayCounters[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.stats(store), ':from': keys.statsDay(fromDay), ':to': keys.statsDay(toDay) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const counters: Counters = {};
+        for (const [k, v] of Object.entries(item)) if (typeof v === 'number' && k.includes('.')) counters[k] = v;
+        out.push({ day: String(item.day), counters });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
+  /** Indexes an email the console sent (a resend, a reply) by SES message id, so its delivery events reach its item. */
+  async indexMessage(messageId: string, store: string, orderId: string, itemSk: string, kind: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: keys.message(messageId), sk: keys.messageSk, store, orderId, kind, ref: itemSk, itemSk, expiresAt: this.expiresAt() },
+      }),
+    );
+  }
+
   // --- search -----------------------------------------------------------------------------------
+
+  /** Order ids with this order number at the store (the tracking page's lookup index). */
+  async ordersByName(store: string, orderName: string): Promise<string[]> {
+    const res = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LOOKUP_INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.lookup(store, orderName) },
+        Limit: 20,
+      }),
+    );
+    return (res.Items ?? []).flatMap((i) => (typeof i.orderId === 'string' ? [i.orderId] : []));
+  }
 
   /** Order ids of a shopper's orders at a store, newest first (the email lookup items). */
   async ordersByEmail(store: string, email: string, limit = 50): Promise<string[]> {

@@ -1,18 +1,8 @@
 /**
- * Powertools logger and metrics, one per process. Logs carry ids (store, order id, kind),
- * never addresses, names or secrets.
+ * The Powertools logger, one per process. Logs carry ids (store, order id, kind), never
+ * addresses, names or secrets. Metrics live in ./metrics.ts, so the entries that count
+ * nothing (pages, console) do not bundle Powertools Metrics (about 13 KB).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'postpurchase' });
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'postpurchase', serviceName: 'postpurchase' });
-
-/** Counts an email sent, per kind (the dashboard's "emails sent per kind"). */
-export function countEmail(kind: string): void {
-  const m = metrics.singleMetric();
-  m.addDimension('kind', kind);
-  m.addMetric('EmailsSent', MetricUnit.Count, 1);
-}
-
-export { MetricUnit };

@@ -20,7 +20,7 @@ import type { AwaitPhase, EmailKind, LedgerEntry, OrderView } from '../domain/li
 import { foldOrder } from '../domain/order-state.js';
 import { gzipSync } from 'node:zlib';
 import type { Clock } from './clock.js';
-import { keys, LOOKUP_INDEX, OUTBOX_INDEX, OUTBOX_PENDING } from './keys.js';
+import { keys, OUTBOX_INDEX, OUTBOX_PENDING } from './keys.js';
 import { counter, dayOf } from '../domain/console/tallies.js';
 import { StoreStats } from './store-stats.js';
 
@@ -233,20 +233,6 @@ export class OrderStore {
         },
       }),
     );
-  }
-
-  /** Order ids with this order number at the store (the tracking page's lookup index). */
-  async lookupByName(store: string, orderName: string): Promise<string[]> {
-    const res = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: LOOKUP_INDEX,
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.lookup(store, orderName) },
-        Limit: 20,
-      }),
-    );
-    return (res.Items ?? []).flatMap((i) => (typeof i.orderId === 'string' ? [i.orderId] : []));
   }
 
   /** Everything about one order, in one strongly consistent Query (plus the suppression look-up). */
@@ -500,15 +486,6 @@ export class OrderStore {
     await this.stats.add(String(i.store), dayOf(at), { [counter.delivery(outcome)]: 1 });
   }
 
-  /** Indexes an email the console sent (a resend, a reply) by SES message id, so its delivery events reach its item. */
-  async indexMessage(messageId: string, store: string, orderId: string, itemSk: string, kind: string): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: keys.message(messageId), sk: keys.messageSk, store, orderId, kind, ref: itemSk, itemSk, expiresAt: this.expiresAt() },
-      }),
-    );
-  }
 
   async putAwait(store: string, orderId: string, item: AwaitItem): Promise<void> {
     await this.doc.send(

@@ -2,21 +2,17 @@
  * Per-store, per-day counters for the console's overview: one item per store and UTC day
  * (`STATS#<store>` / `DAY#<yyyy-mm-dd>`), each counter an attribute added to atomically (ADD),
  * so concurrent writers never lose an increment. Reading a month is one Query of at most 31
- * items, whatever the store's volume.
+ * items, whatever the store's volume (ConsoleStore.dayCounters reads them; this class only
+ * writes, so the functions that count do not carry the console's reads).
  *
  * Each increment follows the write that makes its fact true (a conditional one), without a
  * transaction (dynalite, the local stand-in, has none): a crash between the two can leave a
  * count short by one, never double.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Counters, Tally } from '../domain/console/tallies.js';
 import { keys } from './keys.js';
-
-export interface DayCounters {
-  day: string;
-  counters: Counters;
-}
 
 const isConditionFailure = (e: unknown) =>
   e instanceof ConditionalCheckFailedException || (e as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
@@ -68,26 +64,4 @@ export class StoreStats {
     return true;
   }
 
-  /** The day items from `fromDay` to `toDay` inclusive, oldest first (days with nothing are absent). */
-  async read(store: string, fromDay: string, toDay: string): Promise<DayCounters[]> {
-    const out: DayCounters[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': keys.stats(store), ':from': keys.statsDay(fromDay), ':to': keys.statsDay(toDay) },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const counters: Counters = {};
-        for (const [k, v] of Object.entries(item)) if (typeof v === 'number' && k.includes('.')) counters[k] = v;
-        out.push({ day: String(item.day), counters });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
-  }
 }

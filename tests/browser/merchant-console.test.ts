@@ -7,6 +7,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackStore } from '../../functions/adapters/feedback-store.js';
+import { EMAIL_KINDS } from '../../functions/domain/email/context.js';
 import { startLocal, type LocalRuntime } from '../../local/runtime.js';
 
 /**
@@ -113,9 +114,9 @@ describe('a merchant in the console', () => {
     for (const id of ['chart-sent', 'chart-ratings', 'chart-distribution', 'chart-days']) {
       await page.locator(`#${id}[data-drawn="true"] canvas`).first().waitFor();
     }
-    // Every kind in the registry has a series; the counters saw the receipt, the confirmation and the rating.
+    // Every kind of the registry (functions/domain/email/context.ts) has a series; the counters saw the receipt, the confirmation and the rating.
     const legend = await page.locator('#chart-sent .u-legend').innerText();
-    for (const kind of ['receipt', 'shipping_confirmation', 'delay_notice', 'feedback_request', 'feedback_reminder', 'cancellation']) expect(legend).toContain(kind);
+    for (const kind of EMAIL_KINDS) expect(legend).toContain(kind);
     const data = JSON.parse(await page.locator('#overview-data').textContent() ?? '{}') as { sentPerKind: Record<string, number[]>; ratings: { distribution: number[] }; onTime: { ship: { kept: number }; delivery: { kept: number } } };
     expect(data.sentPerKind.receipt!.reduce((a, b) => a + b, 0)).toBe(1);
     expect(data.sentPerKind.shipping_confirmation!.reduce((a, b) => a + b, 0)).toBe(1);

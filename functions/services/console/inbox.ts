@@ -58,7 +58,7 @@ async function reply(ctx: Ctx): Promise<ConsoleResponse> {
   }
   if (outcome.status === 'sent') {
     await ctx.deps.consoleStore.settleSend(store, orderId, keys.reply, { status: 'sent', messageId: outcome.messageId });
-    await ctx.deps.orders.indexMessage(outcome.messageId, store, orderId, keys.reply, 'feedback_reply');
+    await ctx.deps.consoleStore.indexMessage(outcome.messageId, store, orderId, keys.reply, 'feedback_reply');
   } else if (outcome.status === 'rejected') await ctx.deps.consoleStore.settleSend(store, orderId, keys.reply, { status: 'skipped', reason: outcome.reason });
   await ctx.deps.consoleStore.markReplied(store, orderId, loaded.feedback.at, ctx.principal.username);
   if (ctx.api) return jsonResponse(200, { reply: await ctx.deps.consoleStore.getSend(store, orderId, keys.reply) });

@@ -23,7 +23,7 @@ export async function searchOrders(ctx: Pick<Ctx, 'deps'>, store: string, q: str
   const query = q.trim();
   if (!query) return [];
   if (query.includes('@')) return ctx.deps.consoleStore.ordersByEmail(store, query.toLowerCase());
-  const byName = await ctx.deps.orders.lookupByName(store, query);
+  const byName = await ctx.deps.consoleStore.ordersByName(store, query);
   if (byName.length) return byName;
   return (await ctx.deps.consoleStore.orderExists(store, query)) ? [query] : [];
 }
@@ -115,7 +115,7 @@ async function resend(ctx: Ctx): Promise<ConsoleResponse> {
   switch (outcome.status) {
     case 'sent':
       await ctx.deps.consoleStore.settleSend(store, orderId, sk, { status: 'sent', messageId: outcome.messageId });
-      await ctx.deps.orders.indexMessage(outcome.messageId, store, orderId, sk, kind);
+      await ctx.deps.consoleStore.indexMessage(outcome.messageId, store, orderId, sk, kind);
       await ctx.deps.orders.stats.add(store, ctx.deps.now().toISOString().slice(0, 10), { 'resent.total': 1 });
       break;
     case 'rejected':

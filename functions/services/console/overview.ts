@@ -30,11 +30,11 @@ export interface Overview {
 
 const sum = (c: Counters, prefix: string) => Object.entries(c).reduce((n, [k, v]) => (k.startsWith(prefix) ? n + v : n), 0);
 
-export async function storeOverview(store: string, deps: Pick<ConsoleDeps, 'orders' | 'deadLetters' | 'now'>, options: { days?: number; deadLetters?: number | null } = {}): Promise<Overview> {
+export async function storeOverview(store: string, deps: Pick<ConsoleDeps, 'orders' | 'consoleStore' | 'now'>, options: { days?: number; deadLetters?: number | null } = {}): Promise<Overview> {
   const n = options.days ?? 30;
   const today = deps.now();
   const days = Array.from({ length: n }, (_, i) => dayOf(new Date(today.getTime() - (n - 1 - i) * 86_400_000)));
-  const [items, paused] = await Promise.all([deps.orders.stats.read(store, days[0]!, days.at(-1)!), deps.orders.nonEssentialPaused()]);
+  const [items, paused] = await Promise.all([deps.consoleStore.dayCounters(store, days[0]!, days.at(-1)!), deps.orders.nonEssentialPaused()]);
   const byDay = new Map(items.map((i) => [i.day, i.counters]));
   const at = (d: string) => byDay.get(d) ?? {};
   const total: Counters = {};
