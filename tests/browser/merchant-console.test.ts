@@ -30,6 +30,7 @@ let rt: LocalRuntime;
 let browser: Browser;
 let context: BrowserContext;
 let dynamo: DynamoDBClient;
+const cspViolations: string[] = [];
 const DAY = 86_400_000;
 const virtualIso = (offsetMs = 0) => new Date(rt.clock.now().getTime() + offsetMs).toISOString();
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
@@ -64,6 +65,10 @@ beforeAll(async () => {
     chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] }),
   ]);
   context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 } });
+  // uPlot and the chart script run under the pages' CSP (scripts and styles from /console/assets only): nothing may be refused.
+  context.on('console', (m) => {
+    if (/Content[- ]Security[- ]Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
+  });
   dynamo = new DynamoDBClient({ endpoint: rt.endpoints.dynamodb, region: rt.env.AWS_REGION });
 
   await sendWebhook('order.placed', 'con-placed', {
@@ -126,6 +131,7 @@ describe('a merchant in the console', () => {
     expect(await page.locator('text=Dead letters waiting').locator('xpath=..').innerText()).toContain('1');
     await shot(page, 'console-02-overview.png');
     expect(await axe(page)).toEqual([]);
+    expect(cspViolations).toEqual([]);
     await page.close();
   });
 
@@ -220,6 +226,7 @@ describe('a merchant in the console', () => {
     await page.goto(`${rt.url}/console/dead-letters`);
     expect(await page.locator('main').innerText()).toContain('0 waiting');
     await shot(page, 'console-10-replayed.png');
+    expect(cspViolations).toEqual([]);
     await page.close();
   });
 });

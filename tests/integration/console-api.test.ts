@@ -1,4 +1,4 @@
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminAddUserToGroupCommand, AdminCreateUserCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocal, type LocalRuntime } from '../../local/runtime.js';
 
@@ -128,6 +128,33 @@ describe('the console API', () => {
     // API-1 was not stopped: its shipment is confirmed as usual.
     await sendWebhook('shipment.created', 'api-1-shipped', { orderId: 'API-1', shipment: { shipmentId: 'API-1-S1', lineItems: [], carrier: 'DHL', trackingNumber: '2' } });
     expect((await rt.outbox()).filter((e) => e.orderId === 'API-1').map((e) => e.kind)).toContain('shipping_confirmation');
+  });
+
+  it('signs in an admin-created merchant through the pages: a temporary password asks for a new one, then the session starts', async () => {
+    const admin = new CognitoIdentityProviderClient({ endpoint: rt.cognito.url, region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    await admin.send(new AdminCreateUserCommand({ UserPoolId: rt.cognito.userPoolId, Username: 'new@example.com', TemporaryPassword: 'Temp-pass-2026!', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'new@example.com' }] }));
+    await admin.send(new AdminAddUserToGroupCommand({ UserPoolId: rt.cognito.userPoolId, Username: 'new@example.com', GroupName: `store:${STORE}` }));
+    admin.destroy();
+    const form = await fetch(`${rt.url}/console/sign-in`);
+    const cookie = form.headers.getSetCookie()[0]!.split(';')[0]!;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+    const post = (path: string, fields: Record<string, string>) =>
+      fetch(`${rt.url}${path}`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf, ...fields }).toString() });
+    const wrong = await post('/console/sign-in', { username: 'merchant@example.com', password: 'wrong-Pass-1!' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('Wrong username or password.');
+    // (cognito-local answers a temporary-password user's sign-in with the challenge without checking
+    // the password, and enforces no password policy; Cognito does both: the console shows its refusals.)
+    const challenge = await post('/console/sign-in', { username: 'new@example.com', password: 'Temp-pass-2026!' });
+    const page = await challenge.text();
+    expect(page).toContain('Choose a new password');
+    const session = /name="session" value="([^"]+)"/.exec(page)![1]!;
+    const done = await post('/console/sign-in/challenge', { challenge: 'NEW_PASSWORD_REQUIRED', session, username: 'new@example.com', answer: 'New-pass-2026!x' });
+    expect(done.status).toBe(303);
+    const sessionCookie = done.headers.getSetCookie().find((c) => c.startsWith('pp_console='))!;
+    expect(sessionCookie).toMatch(/HttpOnly; SameSite=Strict/);
+    const overview = await fetch(`${rt.url}/console/stores/${STORE}/overview`, { headers: { cookie: sessionCookie.split(';')[0]! } });
+    expect(overview.status).toBe(200);
   });
 
   it('keeps replaying dead letters for ops', async () => {

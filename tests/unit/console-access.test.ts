@@ -125,3 +125,12 @@ describe('console request handling', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('the overview against SES thresholds', () => {
+  it('states the same alarm thresholds as the reputation alarms that pause non-essential mail', async () => {
+    const { SES_THRESHOLDS } = await import('../../functions/services/console/overview.js');
+    const monitoring = await import('../../lib/monitoring.js');
+    expect(SES_THRESHOLDS.bounceAlarm).toBe(monitoring.SES_BOUNCE_RATE_THRESHOLD);
+    expect(SES_THRESHOLDS.complaintAlarm).toBe(monitoring.SES_COMPLAINT_RATE_THRESHOLD);
+  });
+});
