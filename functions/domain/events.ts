@@ -6,7 +6,7 @@
  * the published contract (docs/webhook-event.schema.json, docs/openapi.json).
  */
 import * as z from 'zod';
-import { orderSchema, timestampSchema, lineItemSchema } from './order.js';
+import { currencySchema, lineItemSchema, moneySchema, orderSchema, timestampSchema } from './order.js';
 import { canonicalStoreIdSchema } from './store-id.js';
 
 export const shipmentStatusSchema = z.enum([
@@ -49,6 +49,19 @@ export const eventPayloads = {
     orderId: z.string().min(1).max(100),
     /** True when the whole order was refunded: no feedback request goes out for it. */
     full: z.boolean(),
+    /** The platform's id of this refund: one refund email per refund (default: the event id). */
+    refundId: z.string().min(1).max(100).optional(),
+    /** The amount refunded, a decimal string; a refund email goes only for a refund with an amount. */
+    amount: moneySchema.optional(),
+    /** Currency of `amount`, when not the order's. */
+    currency: currencySchema.optional(),
+    /** The items refunded, by line item id. */
+    lineItems: z
+      .array(z.object({ lineItemId: lineItemSchema.shape.id, quantity: z.number().int().positive(), amount: moneySchema.optional() }))
+      .max(500)
+      .optional(),
+    /** How the money goes back, as the shopper knows it ("Visa ending 4242", "store credit"). */
+    method: z.string().max(100).optional(),
   }),
   'order.delayed': z.object({
     orderId: z.string().min(1).max(100),
@@ -62,6 +75,21 @@ export const eventPayloads = {
   'shipment.created': z.object({
     orderId: z.string().min(1).max(100),
     shipment: shipmentSchema,
+  }),
+  /**
+   * Items were added, removed or changed in quantity (issue 13): the shopper hears of it with
+   * the new total. `order`, when given, is the order as it stands after the edit (as in
+   * order.updated); Shopify's orders/edited gives only the changes, its orders/updated the order.
+   */
+  'order.edited': z.object({
+    orderId: z.string().min(1).max(100),
+    /** The platform's id of the edit: one email per edit (default: the event id). */
+    editId: z.string().min(1).max(100).optional(),
+    order: orderSchema.optional(),
+    added: z.array(z.object({ lineItemId: lineItemSchema.shape.id, quantity: z.number().int().positive() })).max(500).default([]),
+    removed: z.array(z.object({ lineItemId: lineItemSchema.shape.id, quantity: z.number().int().positive() })).max(500).default([]),
+    /** The merchant chose not to tell the shopper (Shopify's "notify customer" unchecked). */
+    notifyCustomer: z.boolean().default(true),
   }),
   /**
    * A carrier status, newer tracking details, or both. Without a status only the tracking
@@ -100,11 +128,12 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   z.object({ ...envelope, type: z.literal('order.refunded'), data: eventPayloads['order.refunded'] }),
   z.object({ ...envelope, type: z.literal('order.delayed'), data: eventPayloads['order.delayed'] }),
   z.object({ ...envelope, type: z.literal('shipment.created'), data: eventPayloads['shipment.created'] }),
+  z.object({ ...envelope, type: z.literal('order.edited'), data: eventPayloads['order.edited'] }),
   z.object({ ...envelope, type: z.literal('shipment.updated'), data: eventPayloads['shipment.updated'] }),
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;
 
 /** The order id an event belongs to, whatever its type. */
 export function orderIdOf(event: DomainEvent): string {
-  return 'order' in event.data ? event.data.order.orderId : event.data.orderId;
+  return 'orderId' in event.data ? event.data.orderId : event.data.order.orderId;
 }

@@ -5,7 +5,7 @@
  * questions, so they always agree.
  */
 import * as z from 'zod';
-import { isFullyShipped, type OrderState, type ShipmentState } from './order-state.js';
+import { isFullyShipped, type OrderEdit, type OrderState, type RefundRecord, type ShipmentState } from './order-state.js';
 import { addDaysIso, earlier } from './promises.js';
 import { kindEnabled, type StoreConfig } from './store-config.js';
 import { EMAIL_KINDS, KIND_SPECS, NON_ESSENTIAL_KINDS, UPDATE_KINDS, type EmailKind } from './email/context.js';
@@ -237,6 +237,8 @@ export interface PlannedEmail {
   tracking?: string;
   /** delivered: the feedback request will follow. */
   feedbackFollows?: boolean;
+  refund?: RefundRecord;
+  edits?: OrderEdit[];
 }
 
 /** Whether the order may be confirmed to the shopper: not cancelled, voided or refunded in full. */

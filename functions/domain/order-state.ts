@@ -41,6 +41,29 @@ export interface ReportedDelay {
   newDeliverBy?: string;
 }
 
+/** One refund as the platform reported it (issue 13: each gets its email). */
+export interface RefundRecord {
+  id: string;
+  at: string;
+  amount?: string;
+  currency?: string;
+  lineItems: Array<{ lineItemId: string; quantity: number; amount?: string }>;
+  method?: string;
+}
+
+/** One edit of the order's items (issue 13: the shopper hears of it with the new total). */
+export interface OrderEdit {
+  id: string;
+  at: string;
+  added: Array<{ lineItemId: string; quantity: number }>;
+  removed: Array<{ lineItemId: string; quantity: number }>;
+  notify: boolean;
+  /** Titles of the items as the order stood before the edit: a removed item may be gone from it since. */
+  titles: Record<string, string>;
+  /** The order's total before the edit. */
+  totalBefore?: string;
+}
+
 export interface TimelineEntry {
   at: string;
   type:
@@ -56,6 +79,7 @@ export interface TimelineEntry {
     | 'delayed'
     | 'cancelled'
     | 'refunded'
+    | 'edited'
     | 'tracking_updated';
   shipmentId?: string;
   message?: string;
@@ -70,6 +94,12 @@ export interface OrderState {
   shipments: ShipmentState[];
   cancelled?: { at: string; reason?: string };
   refunded: 'none' | 'partial' | 'full';
+  /** Each refund reported with its amount, in platform time order. */
+  refunds?: RefundRecord[];
+  /** Each edit of the order's items, in platform time order. */
+  edits?: OrderEdit[];
+  /** When the order data was last replaced (order.updated or an edit carrying the order). */
+  orderUpdatedAt?: string;
   delays: ReportedDelay[];
   timeline: TimelineEntry[];
 }
@@ -114,7 +144,18 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
         timeline: [...state.timeline, { at: event.data.order.placedAt, type: 'placed' }],
       };
     case 'order.updated':
-      return { ...state, order: event.data.order };
+      return { ...state, order: event.data.order, orderUpdatedAt: at };
+    case 'order.edited': {
+      const d = event.data;
+      const titles = Object.fromEntries((state.order?.lineItems ?? []).map((li) => [li.id, li.title]));
+      const record: OrderEdit = { id: d.editId ?? event.eventId, at, added: d.added, removed: d.removed, notify: d.notifyCustomer, titles, totalBefore: state.order?.total };
+      return {
+        ...state,
+        ...(d.order ? { order: d.order, orderUpdatedAt: at } : {}),
+        edits: [...(state.edits ?? []), record],
+        timeline: [...state.timeline, { at, type: 'edited' }],
+      };
+    }
     case 'order.cancelled':
       if (state.cancelled || isDelivered(state)) return state;
       return {
@@ -123,8 +164,14 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
         timeline: [...state.timeline, { at, type: 'cancelled', message: event.data.reason }],
       };
     case 'order.refunded': {
-      const refunded = event.data.full || state.refunded === 'full' ? 'full' : 'partial';
-      return { ...state, refunded, timeline: [...state.timeline, { at, type: 'refunded' }] };
+      const d = event.data;
+      const refunds = d.amount === undefined ? state.refunds : [
+        ...(state.refunds ?? []),
+        { id: d.refundId ?? event.eventId, at, amount: d.amount, currency: d.currency, lineItems: d.lineItems ?? [], method: d.method },
+      ];
+      // Refunds that add up to what was charged refund the order in full, whatever the flag says.
+      const full = d.full || state.refunded === 'full' || refundsCover(state.order?.total, refunds);
+      return { ...state, refunded: full ? 'full' : 'partial', ...(refunds ? { refunds } : {}), timeline: [...state.timeline, { at, type: 'refunded' }] };
     }
     case 'order.delayed': {
       const { orderId: _o, ...delay } = event.data;
@@ -207,6 +254,12 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
       return { ...state, shipments, timeline };
     }
   }
+}
+
+/** Whether refunds with amounts add up to the order's total (same currency assumed when none is named). */
+function refundsCover(total: string | undefined, refunds: readonly RefundRecord[] | undefined): boolean {
+  if (!total || !refunds?.length || Number(total) <= 0) return false;
+  return refunds.reduce((sum, r) => sum + Number(r.amount ?? 0), 0) >= Number(total) - 1e-9;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

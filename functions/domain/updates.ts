@@ -18,7 +18,7 @@
  */
 import { KIND_SPECS, type EmailKind } from './email/context.js';
 import type { DecisionContext, LedgerEntry, PlannedEmail } from './lifecycle.js';
-import { isDelivered, type ShipmentState } from './order-state.js';
+import { isDelivered, isFullyShipped, type ShipmentState } from './order-state.js';
 import { deliveredAt, inQuietHours, outOfQuietHours } from './policy.js';
 import { kindEnabled } from './store-config.js';
 
@@ -75,7 +75,9 @@ export interface UpdateOptions {
 /** The update emails of one kind that are due now and not settled in the ledger. */
 export function plannedUpdates(kind: EmailKind, ctx: DecisionContext, options: UpdateOptions = {}): PlannedEmail[] {
   const { state, ledger } = ctx;
-  if (!state.order || ctx.suppressed || state.cancelled || state.refunded === 'full' || !kindEnabled(ctx.config, kind)) return [];
+  if (!state.order || ctx.suppressed || state.cancelled || !kindEnabled(ctx.config, kind)) return [];
+  // A full refund closes the order: its own email says so, nothing else follows.
+  if (state.refunded === 'full' && kind !== 'refund') return [];
   if (!KIND_SPECS[kind].urgent && !options.ignoreQuietHours && inQuietHours(ctx)) return [];
   const now = ctx.now.getTime();
   const notYet = (ref: string) => !settledLine(ledger, kind, ref);
@@ -117,9 +119,33 @@ export function plannedUpdates(kind: EmailKind, ctx: DecisionContext, options: U
         })
         .map((s) => ({ kind, ref: shippingUpdateRef(s), shipment: s, tracking: trackingFingerprint(s) }));
     }
+    case 'refund':
+      // For a shopper who was told about the order; each refund with an amount, once.
+      if (!toldAbout(ctx)) return [];
+      return (state.refunds ?? []).filter((r) => notYet(r.id)).map((r) => ({ kind, ref: r.id, refund: r }));
+    case 'order_edited': {
+      const edits = [...(state.edits ?? [])].sort((a, b) => ms(a.at) - ms(b.at));
+      const latest = edits.at(-1);
+      const receipt = settledLine(ledger, 'receipt', 'order');
+      if (!latest || !notYet(latest.id) || !latest.notify || isFullyShipped(state)) return [];
+      // The receipt went out after the edit: it showed the order as edited already.
+      const toldFrom = receipt?.status === 'sent' ? ms(receipt.sentAt ?? receipt.claimedAt) : kindEnabled(ctx.config, 'receipt') ? Infinity : -Infinity;
+      // The order as it stands after the edit must be known (Shopify's orders/updated follows its orders/edited).
+      if (!state.orderUpdatedAt || ms(state.orderUpdatedAt) < ms(latest.at)) return [];
+      // Everything since the last edit the shopper heard of, in one email.
+      const lastTold = edits.filter((e) => ledger.some((l) => l.kind === 'order_edited' && l.ref === e.id && l.status === 'sent')).at(-1);
+      const news = edits.filter((e) => ms(e.at) > Math.max(toldFrom, lastTold ? ms(lastTold.at) : -Infinity) && e.notify);
+      return news.length ? [{ kind, ref: latest.id, edits: news }] : [];
+    }
     default:
       return [];
   }
+}
+
+/** The shopper was sent an email about the order (or the store leaves the receipt to its platform). */
+function toldAbout(ctx: DecisionContext): boolean {
+  if (!kindEnabled(ctx.config, 'receipt')) return true;
+  return settledLine(ctx.ledger, 'receipt', 'order')?.status === 'sent';
 }
 
 /** The update kinds due now, in the order a batch sends them. */

@@ -169,6 +169,8 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     estimates: { shipBy: currentShipBy(ctx), deliverBy: currentDeliverBy(ctx) },
     delay: planned.delay,
     feedbackFollows: planned.feedbackFollows,
+    refund: planned.refund,
+    edits: planned.edits,
   });
   if (planned.kind === 'receipt') {
     // The receipt states the charged total whatever; a breakdown that does not add up to it is

@@ -120,3 +120,60 @@ describe('shipment updates from any platform', () => {
     await h.waitForEmail(id, 'out_for_delivery');
   });
 });
+
+describe('order changes', () => {
+  it('Shopify: orders/edited then orders/updated send one order_edited email; refunds/create sends the refund with its amount', async () => {
+    await advanceToHour(10);
+    const created = JSON.parse(readFileSync('tests/fixtures/shopify/orders-create.json', 'utf8')) as { id: number; created_at: string };
+    const orderId = String(created.id + 1);
+    // A second copy of the fixture order under its own id, placed now.
+    const shift = Date.parse(h.at()) - Date.parse(created.created_at);
+    const own = (name: string, extraShift = 0) => fixture(name, shift + extraShift).replaceAll(String(created.id), orderId);
+    expect((await shopify('orders/create', own('orders-create'))).status).toBe(202);
+    await h.waitForEmail(orderId, 'receipt');
+    await h.advance(0.1);
+    const edited = JSON.parse(readFileSync('tests/fixtures/shopify/orders-edited.json', 'utf8')) as { order_edit: { created_at: string } };
+    const editShift = Date.parse(h.at()) - Date.parse(edited.order_edit.created_at);
+    expect((await shopify('orders/edited', fixture('orders-edited', editShift).replaceAll(String(created.id), orderId))).status).toBe(202);
+    await h.idle();
+    // Nothing until the order as edited is known.
+    expect(await kinds(orderId)).toEqual(['receipt']);
+    const updated = JSON.parse(own('orders-updated')) as Record<string, unknown>;
+    updated.updated_at = h.at(0.001);
+    await shopify('orders/updated', JSON.stringify(updated));
+    const [edit] = await h.waitForEmail(orderId, 'order_edited');
+    expect(edit!.subject).toContain('has been changed');
+    expect(edit!.text).toContain('Added');
+    await h.idle();
+    expect((await kinds(orderId)).filter((k) => k === 'order_edited')).toHaveLength(1);
+
+    const refund = JSON.parse(readFileSync('tests/fixtures/shopify/refunds-create.json', 'utf8')) as { created_at: string };
+    const refundShift = Date.parse(h.at()) - Date.parse(refund.created_at);
+    const body = fixture('refunds-create', refundShift).replaceAll('5612384190531', orderId);
+    expect((await shopify('refunds/create', body)).status).toBe(202);
+    const [sent] = await h.waitForEmail(orderId, 'refund');
+    expect(sent!.text).toContain('29.71');
+    // Shopify retries the delivery: still one refund email.
+    expect((await shopify('refunds/create', body)).status).toBe(200);
+    await h.idle();
+    expect(await kinds(orderId)).toEqual(['receipt', 'order_edited', 'refund']);
+  });
+
+  it('generic: a partial refund, then the rest: two refund emails, the second closing the order', async () => {
+    await advanceToHour(10);
+    const id = 'R-13';
+    const order = h.order(id);
+    await h.post('order.placed', { order });
+    await h.waitForEmail(id, 'receipt');
+    await h.post('order.refunded', { orderId: id, full: false, refundId: 'rf-1', amount: '10.00', lineItems: [{ lineItemId: 'li-1', quantity: 1, amount: '10.00' }], method: 'Visa •••• 4242' });
+    const [first] = await h.waitForEmail(id, 'refund');
+    expect(first!.text).toContain('Visa •••• 4242');
+    expect(first!.text).not.toContain('refunded in full');
+    const rest = (Number(order.total) - 10).toFixed(2);
+    await h.post('order.refunded', { orderId: id, full: true, refundId: 'rf-2', amount: rest });
+    const both = await h.waitForEmail(id, 'refund', { count: 2 });
+    expect(both[1]!.text).toContain('refunded in full and is now closed');
+    await h.waitForExecution(id, 'SUCCEEDED');
+    expect(await kinds(id)).toEqual(['receipt', 'refund', 'refund']);
+  });
+});

@@ -175,7 +175,11 @@ export function eventsOf(t: GenTimeline, orderId = 'T-1', store = STORE_ID): Dom
     }),
   );
   if (t.cancelAfterH !== undefined) out.push({ ...env('cancel', t.cancelAfterH), type: 'order.cancelled', data: { orderId, reason: 'customer' } });
-  if (t.refund) out.push({ ...env('refund', t.refund.afterH), type: 'order.refunded', data: { orderId, full: t.refund.full } });
+  if (t.refund) {
+    // A refund as platforms report it: its amount (all of it, or part), and its id.
+    const total = `${t.items.reduce((a, li) => a + 10 * li.quantity, 0)}.00`;
+    out.push({ ...env('refund', t.refund.afterH), type: 'order.refunded', data: { orderId, full: t.refund.full, refundId: `rf-${orderId}`, amount: t.refund.full ? total : '5.00' } });
+  }
   return out;
 }
 

@@ -10,6 +10,8 @@ import type { SentEmail, SimInput, SimResult } from './timeline-sim.js';
 
 const DAY = 86_400_000;
 const UPDATE_KIND_SET: ReadonlySet<string> = new Set(UPDATE_KINDS);
+/** Update kinds about the order rather than one shipment. */
+const ORDER_KINDS: ReadonlySet<string> = new Set(['refund', 'order_edited']);
 const iso = (t: number) => new Date(t).toISOString();
 
 function zoneOrStore(zone: string | undefined, config: StoreConfig): string {
@@ -139,7 +141,13 @@ export function policyViolations(input: SimInput, result: SimResult): string[] {
     const s = e.state.shipments.find((x) => x.shipmentId === shipmentOf(e));
     return s ? `${s.carrier}|${s.trackingNumber}|${s.estimatedDelivery?.slice(0, 10) ?? ''}` : undefined;
   };
-  for (const e of updates) {
+  for (const e of updates.filter((x) => ORDER_KINDS.has(x.kind))) {
+    if (e.state.cancelled) fail(`${e.kind} for a cancelled order`, e);
+    const before = result.sent.slice(0, result.sent.indexOf(e));
+    if (!before.some((x) => x.kind === 'receipt')) fail(`${e.kind} before the receipt`, e);
+    if (e.kind === 'refund' && !e.state.refunds?.some((r) => r.id === e.ref && r.amount)) fail('refund email for no refund with an amount', e);
+  }
+  for (const e of updates.filter((x) => !ORDER_KINDS.has(x.kind))) {
     const id = shipmentOf(e);
     const s = e.state.shipments.find((x) => x.shipmentId === id);
     const before = result.sent.filter((x) => x.at <= e.at && x !== e && result.sent.indexOf(x) < result.sent.indexOf(e));

@@ -12,7 +12,7 @@
  * cover those), continue-as-new (instead, the number of state entries is reported).
  */
 import { foldOrder, type OrderState } from '../../functions/domain/order-state.js';
-import type { DomainEvent } from '../../functions/domain/events.js';
+import { orderIdOf, type DomainEvent } from '../../functions/domain/events.js';
 import {
   assumedDeliveryAt,
   decideAwait,
@@ -269,7 +269,7 @@ export function simulate(input: SimInput): SimResult {
         const e = h.event;
         if (!storeId) {
           storeId = e.store;
-          orderId = 'order' in e.data ? e.data.order.orderId : e.data.orderId;
+          orderId = orderIdOf(e);
         }
         // Duplicates are dropped by event id at ingest; the fold deduplicates too.
         if (!events.some((x) => x.eventId === e.eventId)) events.push(e);

@@ -31,7 +31,7 @@ async function deliver(body: string, id = 'msg_01J9Z') {
 describe('generic webhook contract', () => {
   it('has a fixture for every domain event type', () => {
     const types = files.map((f) => JSON.parse(raw(f)).type as string).sort();
-    expect(types).toEqual([...eventTypes].sort());
+    expect([...new Set(types)]).toEqual([...eventTypes].sort());
   });
 
   it.each(files)('%s maps to the domain event it describes, data unchanged', async (file) => {

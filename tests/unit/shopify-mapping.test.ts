@@ -430,7 +430,7 @@ describe('Shopify fulfillments', () => {
 });
 
 describe('Shopify refunds/create → order.refunded', () => {
-  it('maps a refund to a partial order.refunded keyed by the refund id', async () => {
+  it('maps a refund to a partial order.refunded keyed by the refund id, with its amount (the refund transactions) and items', async () => {
     const event = only(await events('refunds/create', raw('refunds-create')), 'order.refunded');
     expect(event).toEqual({
       eventId: 'shopify:order.refunded:929361465',
@@ -438,7 +438,42 @@ describe('Shopify refunds/create → order.refunded', () => {
       source: 'shopify',
       occurredAt: '2026-06-25T11:14:15.000Z',
       type: 'order.refunded',
-      data: { orderId: '5612384190531', full: false } satisfies EventPayload<'order.refunded'>,
+      data: {
+        orderId: '5612384190531',
+        full: false,
+        refundId: '929361465',
+        amount: '29.71',
+        currency: 'EUR',
+        lineItems: [{ lineItemId: '13995839193155', quantity: 1, amount: '29.71' }],
+      } satisfies EventPayload<'order.refunded'>,
+    });
+  });
+
+  it('names the card a refund goes back to when Shopify gives its payment details, by its last digits only', async () => {
+    const body = json('refunds-create');
+    body.transactions[0].payment_details = { credit_card_company: 'Visa', credit_card_number: '•••• •••• •••• 4242', credit_card_bin: '424242' };
+    const event = only(await events('refunds/create', JSON.stringify(body)), 'order.refunded');
+    expect(event.data).toMatchObject({ method: 'Visa •••• 4242' });
+  });
+
+  it('gives a refund with no successful refund transaction no amount (so no refund email)', async () => {
+    const body = json('refunds-create');
+    body.transactions[0].status = 'failure';
+    const event = only(await events('refunds/create', JSON.stringify(body)), 'order.refunded');
+    expect(event.data).not.toHaveProperty('amount');
+  });
+
+  it('maps orders/edited, as Shopify publishes it, to order.edited with what was added and removed', async () => {
+    const event = only(await events('orders/edited', raw('orders-edited')), 'order.edited');
+    const body = json('orders-edited');
+    expect(event.eventId).toBe('shopify:order.edited:78912328');
+    expect(event.occurredAt).toBe('2026-03-03T14:41:07.000Z');
+    expect(event.data).toEqual({
+      orderId: String(body.order_edit.order_id),
+      editId: '78912328',
+      added: [{ lineItemId: String(body.order_edit.line_items.additions[0].id), quantity: 1 }],
+      removed: [{ lineItemId: String(body.order_edit.line_items.removals[0].id), quantity: 1 }],
+      notifyCustomer: true,
     });
   });
 });

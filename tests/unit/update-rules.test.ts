@@ -230,3 +230,80 @@ describe('a delay notice next to the update kinds', () => {
     expect(dueDelayNotices(c)).toHaveLength(1);
   });
 });
+
+describe('refund', () => {
+  const receipt = line('receipt', 'order');
+  const refund = (at: string, amount: string, refundId: string, extra: Record<string, unknown> = {}): DomainEvent => ({
+    eventId: `refund-${refundId}`,
+    store: STORE,
+    source: 'generic',
+    occurredAt: at,
+    type: 'order.refunded',
+    data: { orderId: '1001', full: false, refundId, amount, ...extra },
+  });
+
+  it('goes once per refund with an amount, to a shopper who got the receipt', () => {
+    const c = ctx([placed, refund('2026-11-23T12:00:00Z', '10.00', 'r1'), refund('2026-11-23T13:00:00Z', '5.00', 'r2')], '2026-11-23T13:05:00Z', { ledger: [receipt] });
+    expect(due(c)).toEqual(['refund/r1', 'refund/r2']);
+    expect(due({ ...c, ledger: [receipt, line('refund', 'r1'), line('refund', 'r2')] })).toEqual([]);
+  });
+
+  it('sends nothing for a bare "refunded" flag (old payloads, Shopify\'s order-level marker) or before any email about the order', () => {
+    expect(due(ctx([placed, events.refunded('2026-11-23T12:00:00Z', true)], '2026-11-23T12:05:00Z', { ledger: [receipt] }))).toEqual([]);
+    expect(due(ctx([placed, refund('2026-11-23T12:00:00Z', '10.00', 'r1')], '2026-11-23T12:05:00Z', { ledger: [] }))).toEqual([]);
+  });
+
+  it('a refund of the whole total is a full refund: its email goes first, then the order closes', () => {
+    const total = anOrder().total;
+    const c = ctx([placed, refund('2026-11-23T12:00:00Z', total, 'r1')], '2026-11-23T12:05:00Z', { ledger: [receipt] });
+    expect(c.state.refunded).toBe('full');
+    expect(decideAwait('shipment', c)).toEqual({ action: 'interrupt', error: 'UpdateDue' });
+    expect(decideAwait('shipment', { ...c, ledger: [receipt, line('refund', 'r1')] })).toEqual({ action: 'interrupt', error: 'OrderClosed' });
+  });
+
+  it('none after a cancellation (the cancellation notice says what happens to the money), and at any hour otherwise', () => {
+    expect(due(ctx([placed, events.cancelled('2026-11-23T11:00:00Z'), refund('2026-11-23T12:00:00Z', '10.00', 'r1')], '2026-11-23T12:05:00Z', { ledger: [receipt] }))).toEqual([]);
+    expect(due(ctx([placed, refund('2026-11-23T22:00:00Z', '10.00', 'r1')], '2026-11-23T22:05:00Z', { ledger: [receipt] }))).toEqual(['refund/r1']);
+  });
+});
+
+describe('order edited', () => {
+  const receipt = line('receipt', 'order', { sentAt: '2026-11-23T09:00:02Z' });
+  const edit = (at: string, editId: string, extra: Record<string, unknown> = {}): DomainEvent => ({
+    eventId: `edit-${editId}`,
+    store: STORE,
+    source: 'generic',
+    occurredAt: at,
+    type: 'order.edited',
+    data: { orderId: '1001', editId, added: [{ lineItemId: 'li-1', quantity: 1 }], removed: [], notifyCustomer: true, ...extra },
+  });
+  const updated = (at: string): DomainEvent => ({ eventId: `updated-${at}`, store: STORE, source: 'generic', occurredAt: at, type: 'order.updated', data: { order: anOrder() } });
+  const MIDDAY = '2026-11-23T12:05:00Z';
+
+  it('goes once the order as edited is known (its order.updated, or the order in the edit), after the receipt', () => {
+    expect(due(ctx([placed, edit('2026-11-23T12:00:00Z', 'e1')], MIDDAY, { ledger: [receipt] }))).toEqual([]);
+    expect(due(ctx([placed, edit('2026-11-23T12:00:00Z', 'e1'), updated('2026-11-23T12:00:01Z')], MIDDAY, { ledger: [receipt] }))).toEqual(['order_edited/e1']);
+    expect(due(ctx([placed, edit('2026-11-23T12:00:00Z', 'e1', { order: anOrder() })], MIDDAY, { ledger: [receipt] }))).toEqual(['order_edited/e1']);
+  });
+
+  it('not for an edit the receipt already showed, nor one the merchant chose not to tell, nor once everything shipped', () => {
+    const early = edit('2026-11-23T08:00:00Z', 'e0', { order: anOrder() });
+    expect(due(ctx([placed, early], MIDDAY, { ledger: [receipt] }))).toEqual([]);
+    expect(due(ctx([placed, edit('2026-11-23T12:00:00Z', 'e1', { order: anOrder(), notifyCustomer: false })], MIDDAY, { ledger: [receipt] }))).toEqual([]);
+    expect(due(ctx([placed, shipped, edit('2026-11-24T12:00:00Z', 'e1', { order: anOrder() })], '2026-11-24T12:05:00Z', { ledger: [receipt, confirmation] }))).toEqual([]);
+  });
+
+  it('two edits not yet told go in one email, named by the latest; an earlier one arriving late sends nothing more', () => {
+    const c = ctx([placed, edit('2026-11-23T11:00:00Z', 'e1', { order: anOrder() }), edit('2026-11-23T12:00:00Z', 'e2', { order: anOrder() })], MIDDAY, { ledger: [receipt] });
+    const [planned] = plannedEmails('order_edited', c);
+    expect(planned).toMatchObject({ ref: 'e2' });
+    expect(planned!.edits!.map((e) => e.id)).toEqual(['e1', 'e2']);
+    expect(due({ ...c, ledger: [receipt, line('order_edited', 'e2')] })).toEqual([]);
+  });
+
+  it('waits out the quiet hours (it is not urgent)', () => {
+    const c = ctx([placed, edit('2026-11-23T22:00:00Z', 'e1', { order: anOrder() })], '2026-11-23T22:05:00Z', { ledger: [receipt] });
+    expect(due(c)).toEqual([]);
+    expect(phaseDeadline('shipment', c)).toBe('2026-11-24T07:00:00.000Z');
+  });
+});

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { genericWebhookSchema } from '../../functions/domain/platforms/generic.js';
+import { eventTypes } from '../../functions/domain/events.js';
 import { buildOpenApiDocument, generatedDocs } from '../../scripts/generate-schemas.js';
 
 const root = new URL('../../', import.meta.url);
@@ -21,7 +22,7 @@ describe('published webhook docs', () => {
   it('uses request examples that the contract accepts', () => {
     const paths = buildOpenApiDocument().paths as any;
     const examples = paths['/webhooks'].post.requestBody.content['application/json'].examples as Record<string, { value: unknown }>;
-    expect(Object.keys(examples)).toHaveLength(7);
+    expect(Object.keys(examples)).toHaveLength(eventTypes.length);
     for (const { value } of Object.values(examples)) expect(genericWebhookSchema.safeParse(value).success).toBe(true);
   });
 

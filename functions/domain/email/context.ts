@@ -1,5 +1,5 @@
 /** What the workflow hands the renderer, and what it gets back. */
-import type { OrderState, ShipmentState } from '../order-state.js';
+import type { OrderEdit, OrderState, RefundRecord, ShipmentState } from '../order-state.js';
 import type { Branding } from '../store-config.js';
 
 /**
@@ -36,6 +36,8 @@ export const KIND_SPECS = {
   delivery_attempt_failed: { transactional: true, urgent: true, sentBy: 'updates', defaultOn: true },
   delivery_exception: { transactional: true, urgent: true, sentBy: 'updates', defaultOn: true },
   delivered: { transactional: true, urgent: true, sentBy: 'updates', defaultOn: true },
+  refund: { transactional: true, urgent: true, sentBy: 'updates', defaultOn: true },
+  order_edited: { transactional: true, urgent: false, sentBy: 'updates', defaultOn: true },
 } as const satisfies Record<string, KindSpec>;
 
 export type EmailKind = keyof typeof KIND_SPECS;
@@ -106,6 +108,10 @@ export interface EmailContext {
   delay?: DelayNoticeInfo;
   /** delivered: the feedback request will follow (the order is fully delivered and the shopper may be asked). */
   feedbackFollows?: boolean;
+  /** refund: the refund this email is about (default: the latest one). */
+  refund?: RefundRecord;
+  /** order_edited: the edits the shopper has not heard of, oldest first (default: the latest one). */
+  edits?: OrderEdit[];
 }
 
 export interface RenderedEmail {

@@ -16,6 +16,7 @@ import { renderHtml } from './html-part.js';
 import { cancellation } from './kinds/cancellation.js';
 import { delayNotice } from './kinds/delay-notice.js';
 import { feedback } from './kinds/feedback.js';
+import { orderEdited, refund } from './kinds/order-changes.js';
 import { delivered, deliveryAttemptFailed, deliveryException, outForDelivery, shippingUpdate } from './kinds/parcel.js';
 import { receipt } from './kinds/receipt.js';
 import { shippingConfirmation } from './kinds/shipping-confirmation.js';
@@ -38,6 +39,8 @@ const builders: Record<EmailKind, (env: Env) => EmailDoc> = {
   delivery_attempt_failed: deliveryAttemptFailed,
   delivery_exception: deliveryException,
   delivered,
+  refund,
+  order_edited: orderEdited,
 };
 
 function frameFor(env: Env): Frame {

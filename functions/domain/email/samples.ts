@@ -284,6 +284,24 @@ export function sampleContext(kind: EmailKind, key: SampleKey = 'usd_en', overri
       base.feedbackFollows = false;
       break;
     }
+    case 'refund': {
+      // One item refunded, to the card it was paid with.
+      const li = order.lineItems[1] ?? order.lineItems[0]!;
+      const r = { id: 'rf_1', at: '2026-11-28T10:00:00Z', amount: li.unitPrice, lineItems: [{ lineItemId: li.id, quantity: 1, amount: li.unitPrice }], method: 'Visa •••• 4242' };
+      base.state = sampleState(key, { refunded: 'partial', refunds: [r] });
+      base.refund = r;
+      break;
+    }
+    case 'order_edited': {
+      // Before shipping: one more of the last item, the first one taken out.
+      const [first, ...rest] = order.lineItems;
+      const last = rest.at(-1) ?? first!;
+      const edited = { ...order, lineItems: order.lineItems.filter((li) => li !== first || rest.length === 0) };
+      const e = { id: 'ed_1', at: '2026-11-21T09:00:00Z', added: [{ lineItemId: last.id, quantity: 1 }], removed: rest.length ? [{ lineItemId: first!.id, quantity: first!.quantity }] : [], notify: true, titles: { [first!.id]: first!.title }, totalBefore: order.total };
+      base.state = sampleState(key, { order: edited, status: 'placed', shipments: [], edits: [e], orderUpdatedAt: e.at });
+      base.edits = [e];
+      break;
+    }
     case 'feedback_request':
     case 'feedback_reminder':
       base.state = sampleState(key, {

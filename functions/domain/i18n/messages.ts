@@ -142,6 +142,31 @@ export interface Messages {
       note: string;
     };
   };
+  refund: {
+    subject: (orderName: string) => string;
+    subjectFull: (orderName: string) => string;
+    preheader: (amount: string) => string;
+    heading: string;
+    intro: (amount: string, orderName: string) => string;
+    itemsTitle: string;
+    refunded: string;
+    method: string;
+    newTotal: string;
+    closed: string;
+    timing: string;
+  };
+  edited: {
+    subject: (orderName: string) => string;
+    preheader: (total: string) => string;
+    heading: string;
+    intro: (orderName: string) => string;
+    added: string;
+    removed: string;
+    previousTotal: string;
+    newTotal: string;
+    payment: string;
+    notYou: (supportEmail: string) => string;
+  };
   cancellation: {
     subject: (orderName: string) => string;
     preheader: string;

@@ -33,6 +33,8 @@ const descriptions: Record<EventType, string> = {
   'order.refunded': 'Money was refunded; `full` is true when the whole order was.',
   'order.delayed': 'The store reports a delay, optionally with new ship-by and deliver-by dates.',
   'shipment.created': 'A shipment was created with (some of) the line items and its tracking.',
+  'order.edited':
+    'Items were added, removed or changed in quantity. `data.order`, if given, is the order after the edit; the shopper is told (unless `notifyCustomer` is false) once the order reflects it.',
   'shipment.updated':
     'A carrier status for a shipment, with any newer tracking details. Without `status` it only updates the tracking details given (carrier, number, URL, estimate).',
 };
@@ -50,6 +52,7 @@ export const genericWebhookSchema = z
     variant('order.refunded'),
     variant('order.delayed'),
     variant('shipment.created'),
+    variant('order.edited'),
     variant('shipment.updated'),
   ])
   .meta({ title: 'Webhook event', description: 'A domain event sent to POST /webhooks, signed per Standard Webhooks.' });

@@ -7,8 +7,8 @@
  */
 import { mapFulfillmentTopic } from './shopify/fulfillments.js';
 import { cancelledEvent, mapOrderTopic } from './shopify/orders.js';
-import { mapRefundTopic } from './shopify/refunds.js';
-import { shopifyCancelledOrderSchema, shopifyFulfillmentSchema, shopifyOrderSchema, shopifyRefundSchema } from './shopify/schemas.js';
+import { mapOrderEditTopic, mapRefundTopic } from './shopify/refunds.js';
+import { shopifyCancelledOrderSchema, shopifyFulfillmentSchema, shopifyOrderEditSchema, shopifyOrderSchema, shopifyRefundSchema } from './shopify/schemas.js';
 import type { ShopifyContext, ShopifyMapping } from './shopify/common.js';
 
 export type { DomainEventInput, ShopifyContext, ShopifyMapping } from './shopify/common.js';
@@ -17,6 +17,7 @@ export {
   shopifyCancelledOrderSchema,
   shopifyFulfillmentSchema,
   shopifyOrderSchema,
+  shopifyOrderEditSchema,
   shopifyRefundSchema,
   type ShopifyFulfillment,
   type ShopifyOrder,
@@ -29,6 +30,7 @@ export const shopifyTopics = [
   'fulfillments/create',
   'fulfillments/update',
   'refunds/create',
+  'orders/edited',
 ] as const;
 export type ShopifyTopic = (typeof shopifyTopics)[number];
 
@@ -60,6 +62,10 @@ export function mapShopifyWebhook(topic: string, payload: unknown, ctx: ShopifyC
     case 'refunds/create': {
       const parsed = shopifyRefundSchema.safeParse(payload);
       return parsed.success ? mapRefundTopic(parsed.data, ctx) : { kind: 'invalid', error: parsed.error };
+    }
+    case 'orders/edited': {
+      const parsed = shopifyOrderEditSchema.safeParse(payload);
+      return parsed.success ? mapOrderEditTopic(parsed.data, ctx) : { kind: 'invalid', error: parsed.error };
     }
   }
 }

@@ -29,6 +29,7 @@ export const de: PageMessages = {
       delayed: 'Verzögerung gemeldet',
       cancelled: 'Bestellung storniert',
       refunded: 'Erstattung veranlasst',
+      edited: 'Bestellung geändert',
       tracking_updated: 'Sendungsdaten geändert',
     },
     delayNoticeSent: 'Verzögerung mitgeteilt',

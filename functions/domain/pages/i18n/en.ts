@@ -28,6 +28,7 @@ export const en: PageMessages = {
       delayed: 'Delay reported',
       cancelled: 'Order cancelled',
       refunded: 'Refund issued',
+      edited: 'Order changed',
       tracking_updated: 'Tracking details updated',
     },
     delayNoticeSent: 'Delay notice sent',

@@ -31,6 +31,7 @@ export const fr: PageMessages = {
       delayed: 'Retard signalé',
       cancelled: 'Commande annulée',
       refunded: 'Remboursement effectué',
+      edited: 'Commande modifiée',
       tracking_updated: 'Informations de suivi mises à jour',
     },
     delayNoticeSent: 'Avis de retard envoyé',

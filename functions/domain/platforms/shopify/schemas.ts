@@ -161,6 +161,36 @@ export const shopifyRefundSchema = z.object({
   order_id: idSchema,
   created_at: timestampSchema,
   processed_at: timestampSchema.nullish(),
+  /** The money moved: the refund's amount is its successful `refund` transactions. */
+  transactions: z
+    .array(
+      z.object({
+        kind: z.string().nullish(),
+        status: z.string().nullish(),
+        amount: z.string().nullish(),
+        currency: z.string().nullish(),
+        payment_details: z.object({ credit_card_company: z.string().nullish(), credit_card_number: z.string().nullish() }).nullish(),
+      }),
+    )
+    .nullish(),
+  refund_line_items: z.array(z.object({ line_item_id: idSchema, quantity: z.number().int().nonnegative(), subtotal: z.string().nullish() })).nullish(),
 });
 
 export type ShopifyRefund = z.infer<typeof shopifyRefundSchema>;
+
+/** The body of orders/edited: what an order edit changed (the order itself follows in orders/updated). */
+export const shopifyOrderEditSchema = z.object({
+  order_edit: z.object({
+    id: idSchema,
+    order_id: idSchema,
+    created_at: timestampSchema,
+    notify_customer: z.boolean().nullish(),
+    line_items: z
+      .object({
+        additions: z.array(z.object({ id: idSchema, delta: z.number().int() })).nullish(),
+        removals: z.array(z.object({ id: idSchema, delta: z.number().int() })).nullish(),
+      })
+      .nullish(),
+  }),
+});
+export type ShopifyOrderEdit = z.infer<typeof shopifyOrderEditSchema>;
