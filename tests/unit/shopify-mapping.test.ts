@@ -456,6 +456,14 @@ describe('Shopify refunds/create → order.refunded', () => {
     expect(event.data).toMatchObject({ method: 'Visa •••• 4242' });
   });
 
+  it('accepts a refund whose line subtotals are JSON numbers (Shopify\'s published sample) and one whose transactions are not a list', async () => {
+    const body = json('refunds-create');
+    body.refund_line_items[0].subtotal = 29.71;
+    expect(only(await events('refunds/create', JSON.stringify(body)), 'order.refunded').data).toMatchObject({ lineItems: [{ amount: '29.71' }] });
+    body.transactions = 'nope';
+    expect(only(await events('refunds/create', JSON.stringify(body)), 'order.refunded').data).not.toHaveProperty('amount');
+  });
+
   it('gives a refund with no successful refund transaction no amount (so no refund email)', async () => {
     const body = json('refunds-create');
     body.transactions[0].status = 'failure';

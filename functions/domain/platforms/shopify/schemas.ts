@@ -155,6 +155,13 @@ export const shopifyFulfillmentSchema = z.object({
 });
 export type ShopifyFulfillment = z.infer<typeof shopifyFulfillmentSchema>;
 
+/** A decimal Shopify sends as a string, or (its published samples) as a JSON number. */
+const decimalish = z
+  .union([z.string(), z.number().finite()])
+  .nullish()
+  .transform((v) => (v === null || v === undefined ? undefined : String(v)))
+  .catch(undefined);
+
 /** The REST Refund resource: body of refunds/create. */
 export const shopifyRefundSchema = z.object({
   id: idSchema,
@@ -167,13 +174,18 @@ export const shopifyRefundSchema = z.object({
       z.object({
         kind: z.string().nullish(),
         status: z.string().nullish(),
-        amount: z.string().nullish(),
-        currency: z.string().nullish(),
-        payment_details: z.object({ credit_card_company: z.string().nullish(), credit_card_number: z.string().nullish() }).nullish(),
+        amount: decimalish,
+        currency: z.string().nullish().catch(undefined),
+        payment_details: z.object({ credit_card_company: z.string().nullish(), credit_card_number: z.string().nullish() }).nullish().catch(undefined),
       }),
     )
-    .nullish(),
-  refund_line_items: z.array(z.object({ line_item_id: idSchema, quantity: z.number().int().nonnegative(), subtotal: z.string().nullish() })).nullish(),
+    .nullish()
+    // Display data: a shape we do not expect drops it (no refund email) rather than rejecting the refund.
+    .catch(undefined),
+  refund_line_items: z
+    .array(z.object({ line_item_id: idSchema, quantity: z.number().int().nonnegative(), subtotal: decimalish }))
+    .nullish()
+    .catch(undefined),
 });
 
 export type ShopifyRefund = z.infer<typeof shopifyRefundSchema>;
