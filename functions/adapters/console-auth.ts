@@ -27,6 +27,13 @@ export interface ConsoleAuthConfig {
 
 /** A verifier of console access tokens: signature, issuer, expiry, token_use "access", and our client id. */
 export function accessTokenVerifier(config: ConsoleAuthConfig): VerifyAccessToken {
+  // Built at the first token, not at import: a cold start that serves an asset or the sign-in
+  // form never needs it, and a malformed pool id fails that request with its message, not the module.
+  let verify: VerifyAccessToken | undefined;
+  return (token) => (verify ??= buildVerifier(config))(token);
+}
+
+function buildVerifier(config: ConsoleAuthConfig): VerifyAccessToken {
   if (!config.issuer) {
     const verifier = CognitoJwtVerifier.create({ userPoolId: config.userPoolId, clientId: config.clientId, tokenUse: 'access' });
     return async (token) => (await verifier.verify(token)) as unknown as Record<string, unknown>;
