@@ -47,7 +47,7 @@ export interface InboxEntry {
   repliedBy?: string;
 }
 
-/** The content of a ledger line or console send as stored (gzipped JSON), if any. */
+/** The content of a sent email's copy as stored (gzipped JSON), if any. */
 export function unpackContent(value: unknown): SentContent | undefined {
   if (!(value instanceof Uint8Array)) return undefined;
   try {
@@ -101,9 +101,9 @@ export class ConsoleStore {
     return { sends, stopped };
   }
 
-  /** The content of an order's ledger line (as notify sent it), if it was kept. */
+  /** The copy of an order's email as notify sent it, if it was kept. */
   async ledgerContent(store: string, orderId: string, kind: string, ref: string): Promise<SentContent | undefined> {
-    const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) }, ProjectionExpression: 'content' }));
+    const res = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.copy(store, orderId), sk: keys.mailSk(kind, ref) }, ProjectionExpression: 'content' }));
     return unpackContent(res.Item?.content);
   }
 

@@ -18,6 +18,7 @@
  * | sending pause flag  | CONFIG#sending              | NON_ESSENTIAL_PAUSE                  |
  * | store day counters  | STATS#<store>               | DAY#<yyyy-mm-dd>                     |
  * | tally marker        | ORDER#<store>#<orderId>     | TALLY#<shipped|delivered|delay:<id>> |
+ * | sent email's copy   | COPY#<store>#<orderId>      | MAIL#<kind>#<ref>  (gzipped; its own partition) |
  * | console resend      | ORDER#<store>#<orderId>     | RESEND#<request id>                  |
  * | console reply       | ORDER#<store>#<orderId>     | REPLY                                |
  * | mail stopped        | ORDER#<store>#<orderId>     | STOPPED                              |
@@ -46,6 +47,7 @@ export const keys = {
   messageSk: 'MESSAGE',
   sendingConfig: 'CONFIG#sending',
   nonEssentialPauseSk: 'NON_ESSENTIAL_PAUSE',
+  copy: (store: string, orderId: string) => `COPY#${store}#${orderId}`,
   stats: (store: string) => `STATS#${store}`,
   statsDay: (day: string) => `DAY#${day}`,
   tally: (key: string) => `TALLY#${key}`,

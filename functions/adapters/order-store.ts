@@ -24,7 +24,7 @@ import { keys, OUTBOX_INDEX, OUTBOX_PENDING } from './keys.js';
 import { counter, dayOf } from '../domain/console/tallies.js';
 import { StoreStats } from './store-stats.js';
 
-/** An email as it went out, kept (gzipped) on its ledger line so the console can show it as sent. */
+/** An email as it went out, kept (gzipped, see putCopy) so the console can show and resend it as sent. */
 export interface SentContent {
   subject: string;
   html: string;
@@ -390,34 +390,23 @@ export class OrderStore {
   }
 
   /**
-   * Records SES's message id on the claim (from the send call, or from SES's own Send event),
-   * with the email as sent when the sender has it. Only the write that settles the line counts
-   * the email in the store's day counters.
+   * Records SES's message id on the claim (from the send call, or from SES's own Send event).
+   * Only the write that settles the line counts the email in the store's day counters.
    */
-  async markSent(
-    store: string,
-    orderId: string,
-    kind: EmailKind,
-    ref: string,
-    messageId: string,
-    at = this.options.clock.now().toISOString(),
-    content?: SentContent,
-  ): Promise<boolean> {
+  async markSent(store: string, orderId: string, kind: EmailKind, ref: string, messageId: string, at = this.options.clock.now().toISOString()): Promise<boolean> {
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: mailKey(store, orderId, kind, ref),
-          UpdateExpression: `SET #s = :sent, messageId = :m, sentAt = :at${content ? ', content = :c' : ''}`,
+          UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at',
           ConditionExpression: 'attribute_exists(pk) AND #s = :claimed',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':claimed': 'claimed', ':m': messageId, ':at': at, ...(content ? { ':c': packContent(content) } : {}) },
+          ExpressionAttributeValues: { ':sent': 'sent', ':claimed': 'claimed', ':m': messageId, ':at': at },
         }),
       );
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      // SES's Send event settled the line first (locally it always does): keep the copy all the same.
-      if (content) await this.keepContent(store, orderId, kind, ref, messageId, content);
       return false;
     }
     await this.stats.add(store, dayOf(at), { [counter.sent(kind)]: 1 });
@@ -430,18 +419,17 @@ export class OrderStore {
     return true;
   }
 
-  /** Puts the copy of a sent email on its line, if the line records that very message. */
-  private async keepContent(store: string, orderId: string, kind: EmailKind, ref: string, messageId: string, content: SentContent): Promise<void> {
-    await unlessAlreadyDone(
-      this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: mailKey(store, orderId, kind, ref),
-          UpdateExpression: 'SET content = :c',
-          ConditionExpression: 'messageId = :m AND attribute_not_exists(content)',
-          ExpressionAttributeValues: { ':c': packContent(content), ':m': messageId },
-        }),
-      ),
+  /**
+   * Keeps the email as it was sent, for the console (shown as sent, resent as sent). In a
+   * partition of its own (`COPY#<store>#<orderId>`), so the order's Query, which every function
+   * runs, never reads it, and the ledger line's updates stay one write unit.
+   */
+  async putCopy(store: string, orderId: string, kind: EmailKind, ref: string, messageId: string, content: SentContent): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: keys.copy(store, orderId), sk: keys.mailSk(kind, ref), messageId, content: packContent(content), expiresAt: this.expiresAt() },
+      }),
     );
   }
 

@@ -191,13 +191,10 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
   switch (outcome.status) {
     case 'sent':
       await at('notify.beforeRecord', where);
-      await deps.orders.markSent(store, orderId, planned.kind, planned.ref, outcome.messageId, undefined, {
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        headers: rendered.headers,
-      });
+      await deps.orders.markSent(store, orderId, planned.kind, planned.ref, outcome.messageId);
       await at('notify.afterRecord', where);
+      // The copy the merchant console shows and resends (a crash before it leaves the email without one).
+      await deps.orders.putCopy(store, orderId, planned.kind, planned.ref, outcome.messageId, { subject: rendered.subject, html: rendered.html, text: rendered.text, headers: rendered.headers });
       deps.onSent?.(planned.kind);
       return { entry: { ...base, status: 'sent', claimedAt: now, messageId: outcome.messageId, sentAt: deps.clock.now().toISOString() }, sentNow: true };
     case 'rejected':

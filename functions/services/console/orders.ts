@@ -65,7 +65,7 @@ function deliveryOf(ledger: readonly unknown[], kind: string, ref: string) {
 async function emailAsSent(ctx: Ctx): Promise<ConsoleResponse> {
   const { store, orderId, kind, ref } = ctx.params as Record<string, string>;
   const content = ref!.startsWith('RESEND#') ? undefined : await ctx.deps.consoleStore.ledgerContent(store!, orderId!, kind!, ref!);
-  if (!content) return refuse(ctx, 404, 'no_copy', 'No copy of this email was kept (it was sent before the console kept copies, or its send was settled by SES\'s event after a crash).');
+  if (!content) return refuse(ctx, 404, 'no_copy', 'No copy of this email was kept (it was sent before the console kept copies, or its sender stopped between sending and keeping it).');
   const text = ctx.req.query.part === 'text';
   return {
     status: 200,
