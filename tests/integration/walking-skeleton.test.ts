@@ -2,6 +2,9 @@
  * The walking skeleton on the local runtime: a signed order webhook becomes exactly one
  * receipt; duplicates, bad signatures and malformed bodies change nothing; a send that fails
  * is retried; a restart resumes open orders without sending anything twice.
+ *
+ * On the manual clock: virtual time stands still unless a test moves it, and every check waits
+ * for the runtime to be idle (nothing queued, running or retrying), never for a duration.
  */
 import { EMAIL_KINDS } from '../../functions/domain/email/context.js';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signStandardWebhook } from '../../functions/domain/webhooks/parse-webhook.js';
 import { GENERIC_STORE, startHarness, type Harness } from '../support/local-harness.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Polls a condition the test can observe (not a duration); fails after `timeoutMs`. */
+async function until(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 function signed(h: Harness, body: string, secret = h.rt.secrets.webhookSecret) {
   const id = `msg_${Math.random().toString(36).slice(2)}`;
@@ -26,7 +36,7 @@ function signed(h: Harness, body: string, secret = h.rt.secrets.webhookSecret) {
 describe('walking skeleton', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ timeScale: 1 });
+    h = await startHarness({ manualClock: true });
   }, 120_000);
   afterAll(async () => {
     await h?.stop();
@@ -37,8 +47,7 @@ describe('walking skeleton', () => {
     const [first, second] = await Promise.all([signed(h, body), signed(h, body)]);
     expect([first.status, second.status].sort()).toEqual([200, 202]);
     const [receipt] = await h.waitForEmail('W-1', 'receipt');
-    await h.rt.whenIdle();
-    await sleep(300);
+    await h.idle();
     const receipts = (await h.emails('W-1')).filter((e) => e.kind === 'receipt');
     expect(receipts).toHaveLength(1);
     expect(receipt!.to).toBe('shopper-W-1@example.com');
@@ -53,7 +62,7 @@ describe('walking skeleton', () => {
     const wrong = `whsec_${Buffer.from('not-the-secret-at-all-0123').toString('base64')}`;
     const res = await signed(h, body, wrong);
     expect(res.status).toBe(401);
-    await sleep(300);
+    await h.idle();
     expect(await h.emails('W-2')).toEqual([]);
     expect(h.execution('W-2')).toBeUndefined();
   });
@@ -64,28 +73,33 @@ describe('walking skeleton', () => {
     expect(res.status).toBe(400);
     const { error } = (await res.json()) as { error: { field: string; message: string } };
     expect(error.field).toBe('data.order.currency');
-    await sleep(300);
+    await h.idle();
     expect(h.execution('W-3')).toBeUndefined();
   });
 
   it('retries a send that SES throttles, and the receipt goes out once', async () => {
+    const throttledBefore = h.rt.stats().ses.throttled;
     h.rt.setFaults({ sesThrottleRate: 1 });
     await h.post('order.placed', { order: h.order('W-4') });
-    await sleep(1_500);
+    // Once SES has refused it (the mailer's attempts and the state machine's retries go on), it recovers.
+    await until('SES has throttled the receipt', () => h.rt.stats().ses.throttled > throttledBefore);
     expect(await h.emails('W-4')).toEqual([]);
     h.rt.setFaults({ sesThrottleRate: 0 });
-    await h.waitForEmail('W-4', 'receipt', { timeoutMs: 40_000 });
-    await sleep(500);
+    await h.waitForEmail('W-4', 'receipt');
+    await h.idle();
     expect((await h.emails('W-4')).filter((e) => e.kind === 'receipt')).toHaveLength(1);
-    expect(h.rt.stats().ses.throttled).toBeGreaterThan(0);
+    expect(h.execution('W-4')?.status).toBe('RUNNING');
   });
 
   it('settles a send whose SES response was lost from SES own Send event, without a second copy', async () => {
+    const lostBefore = h.rt.stats().ses.lostResponses;
     h.rt.setFaults({ lostResponseRate: 1 });
     await h.post('order.placed', { order: h.order('W-5') });
-    await h.waitForEmail('W-5', 'receipt');
+    // Not the email's arrival in the outbox: SES stores it before it answers, and the answer is what gets lost.
+    await until('SES has lost its answer to the receipt', () => h.rt.stats().ses.lostResponses > lostBefore);
     h.rt.setFaults({ lostResponseRate: 0 });
-    await sleep(3_000);
+    // Idle: notify's retry after the lost answer has found the claim settled and the order waits for its shipment.
+    await h.idle();
     expect((await h.emails('W-5')).filter((e) => e.kind === 'receipt')).toHaveLength(1);
     expect(h.execution('W-5')?.status).toBe('RUNNING');
   });
@@ -93,7 +107,7 @@ describe('walking skeleton', () => {
 
 describe('email previews', () => {
   it('serves every kind in every language from sample data', async () => {
-    const h = await startHarness({ timeScale: 1 });
+    const h = await startHarness({ manualClock: true });
     try {
       const index = await (await fetch(`${h.rt.url}/_local/previews/`)).text();
       const links = [...index.matchAll(/href="([a-z_]+\.(en|de|fr)\.html)"/g)].map((m) => m[1]);
@@ -112,17 +126,17 @@ describe('restarts', () => {
   it('keeps order data across a restart, resumes open orders and sends nothing twice', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'postpurchase-'));
     try {
-      let h = await startHarness({ inMemory: false, dataDir, timeScale: 1 });
+      let h = await startHarness({ inMemory: false, dataDir, manualClock: true });
       await h.post('order.placed', { order: h.order('P-1') });
       await h.waitForEmail('P-1', 'receipt');
       await h.rt.whenIdle();
       await h.stop();
 
-      h = await startHarness({ inMemory: false, dataDir, timeScale: 1 });
+      h = await startHarness({ inMemory: false, dataDir, manualClock: true });
       expect(h.rt.resumed).toHaveLength(1);
       await h.post('shipment.created', { orderId: 'P-1', shipment: { shipmentId: 'p1', lineItems: [], carrier: 'UPS', trackingNumber: '1Z999' } });
       await h.waitForEmail('P-1', 'shipping_confirmation');
-      await sleep(500);
+      await h.idle();
       expect((await h.emails('P-1')).map((e) => e.kind)).toEqual(['receipt', 'shipping_confirmation']);
       await h.stop();
     } finally {
