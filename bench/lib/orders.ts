@@ -36,7 +36,20 @@ export function shopOf(rt: LocalRuntime): Shop {
   const stores = JSON.parse(rt.env.STORES ?? '[]') as Array<{ storeId: string }>;
   const store = stores.find((s) => !s.storeId.endsWith('.myshopify.com'))?.storeId;
   if (!store) throw new Error('The template configures no generic (non-Shopify) store');
-  return { url: rt.url, store, secret: rt.secrets.webhookSecret, now: () => rt.clock.now() };
+  return { url: rt.url, store, secret: rt.secrets.webhookSecret, now: rt.clock.manual ? platformClock(() => rt.clock.now()) : () => rt.clock.now() };
+}
+
+/**
+ * On a manual clock virtual time stands still while a test posts, so events built one after the
+ * other would carry one timestamp, and the fold would order them by event id. A platform stamps
+ * them in the order they happen: a millisecond apart at least, never behind the virtual clock.
+ */
+function platformClock(virtualNow: () => Date): () => Date {
+  let last = -Infinity;
+  return () => {
+    last = Math.max(virtualNow().getTime(), last + 1);
+    return new Date(last);
+  };
 }
 
 const fixture = (projectRoot: string) =>
