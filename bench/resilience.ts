@@ -18,6 +18,11 @@
  * invocations killed at a step boundary chosen by the seed (after the claim, after SES accepted,
  * before or after the message id is recorded; local/faults.ts).
  *
+ * With `manualClock` (the integration test) virtual time stands still while the events are
+ * posted and the emails they cause go out; then the run moves the clock past the feedback
+ * requests and reminders, firing each deadline at its own instant, so what it observes does not
+ * depend on how loaded the machine is. Without it (the benchmark) the clock runs at `timeScale`.
+ *
  * Every order promises to ship within 10 days, well beyond the time the run needs to post its
  * events: at this time scale a store's usual 2 business days are 4 s, and a machine slow enough
  * to route an event later than that would make a promise lapse that the scenario does not
@@ -82,7 +87,12 @@ export interface ResilienceOptions {
   timeoutMs?: number;
   /** Share of orders with one send crashed at a step boundary. @default SEND_CRASH_SHARE */
   sendCrashShare?: number;
+  /** Virtual time moves only when the run moves it (see above). @default false */
+  manualClock?: boolean;
 }
+
+/** On a manual clock, the virtual days the run moves through once everything is posted: past every feedback request (7 days, plus up to 11 h of quiet hours), then past every reminder (4 more). */
+const MANUAL_TIMELINE_DAYS = [8, 5];
 
 export function scenarioOf(n: number): ResilienceScenario {
   return (['full', 'cancelled', 'delayed'] as const)[n % 3]!;
@@ -103,7 +113,7 @@ export async function runResilience(options: ResilienceOptions): Promise<Resilie
   const started = Date.now();
   let stack: Awaited<ReturnType<typeof startBenchStack>> | undefined;
   try {
-    stack = await startBenchStack({ timeScale, faults, random, meter: false });
+    stack = await startBenchStack({ timeScale, manualClock: options.manualClock, faults, random, meter: false });
     const rt = stack.rt;
     const shop = shopOf(rt);
     let deliveries = 0;
@@ -153,6 +163,10 @@ export async function runResilience(options: ResilienceOptions): Promise<Resilie
         }
       }),
     );
+    if (options.manualClock) {
+      await rt.whenIdle({ timeoutMs: timeoutMs });
+      for (const days of MANUAL_TIMELINE_DAYS) await rt.advanceTime(days * DAY_MS);
+    }
     const ours = (name: string) => orders.some((o) => name.includes(`-${o.orderId}-`));
     const running = () => rt.executions().filter((e) => ours(e.name) && e.status === 'RUNNING');
     // An execution still open after the deadline is reported (with where it waits), not thrown:

@@ -44,8 +44,8 @@ function captureStdout(): () => void {
   };
 }
 
-export async function startBenchStack(options: { timeScale: number; faults?: LocalFaults; random?: () => number; meter?: boolean; crashPlans?: CrashPlan[] }): Promise<BenchStack> {
-  const rt = await startLocal({ port: 0, inMemory: true, timeScale: options.timeScale, faults: options.faults, random: options.random, crashPlans: options.crashPlans });
+export async function startBenchStack(options: { timeScale: number; manualClock?: boolean; faults?: LocalFaults; random?: () => number; meter?: boolean; crashPlans?: CrashPlan[] }): Promise<BenchStack> {
+  const rt = await startLocal({ port: 0, inMemory: true, timeScale: options.timeScale, manualClock: options.manualClock, faults: options.faults, random: options.random, crashPlans: options.crashPlans });
   const meter = options.meter ?? true;
   // The order lookup index and the sparse event outbox (functions/adapters/keys.ts).
   const indexKeys = [
