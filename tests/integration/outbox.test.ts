@@ -9,9 +9,10 @@ import { startHarness, type Harness } from '../support/local-harness.js';
 describe('the event outbox on the local runtime', () => {
   let h: Harness;
   beforeAll(async () => {
-    // A virtual minute per real second: the sweeper's grace is real time (20 s, twice ingest's
-    // timeout), and at a day per second the order's ship-by would pass while it waits.
-    h = await startHarness({ timeScale: 60 });
+    // The manual clock: the sweeper's grace is real time (20 s, twice ingest's timeout), and no
+    // promise of the order may pass while it waits, however slow the machine. The schedule runs
+    // at its floor (every 250 ms real) and the test waits for what it observes, not for a time.
+    h = await startHarness({ manualClock: true });
   }, 120_000);
   afterAll(async () => {
     await h?.stop();
