@@ -3,9 +3,8 @@
  * feedback. Every write that guards a side effect is conditional, so retries and concurrent
  * invocations cannot send twice or lose an event.
  */
-import {
-  ConditionalCheckFailedException,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -333,7 +332,11 @@ export class OrderStore {
       return { claimed: true };
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      const old = (e as { Item?: Record<string, unknown> }).Item;
+      // DynamoDB returns the old item with the error (ALL_OLD), in its wire format: the document
+      // client unmarshalls outputs only, never an error's Item (aws/aws-sdk-js-v3#6723). Read raw,
+      // `status` would be {S: 'claimed'}, and a crashed attempt's claim would pass for settled.
+      const raw = (e as { Item?: Record<string, AttributeValue> }).Item;
+      const old = raw ? unmarshall(raw) : undefined;
       const existing =
         old ??
         (

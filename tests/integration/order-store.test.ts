@@ -4,6 +4,7 @@
  * test reads the outcome back from the table, as the next notify attempt or SES event would.
  */
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderStore } from '../../functions/adapters/order-store.js';
 import { keys } from '../../functions/adapters/keys.js';
@@ -66,7 +67,9 @@ function storeBehindLaggingReplica(): OrderStore {
 
 /**
  * A store whose server behaves as DynamoDB does where dynalite does not: it validates
- * ReturnValuesOnConditionCheckFailure, and with ALL_OLD a failed condition carries the old item.
+ * ReturnValuesOnConditionCheckFailure, and with ALL_OLD a failed condition carries the old item,
+ * in DynamoDB's wire format, as the document client leaves it (it unmarshalls outputs only, not
+ * an error's Item: aws/aws-sdk-js-v3#6723).
  */
 function storeAsOnAws(): OrderStore {
   const aws = {
@@ -84,7 +87,7 @@ function storeAsOnAws(): OrderStore {
         if (mode === 'ALL_OLD' && (e as Error).name === 'ConditionalCheckFailedException') {
           const key = command.input.Key ?? { pk: command.input.Item!.pk, sk: command.input.Item!.sk };
           const old = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }));
-          if (old.Item) Object.assign(e as object, { Item: old.Item });
+          if (old.Item) Object.assign(e as object, { Item: marshall(old.Item) });
         }
         throw e;
       }
@@ -159,6 +162,8 @@ describe('ledger claim', () => {
     const second = await aws.claim(STORE, orderId, { kind: 'receipt', ref: 'order', claimId: 'c-2' });
 
     expect(second.claimed === false && second.existing).toMatchObject({ claimId: 'c-1', status: 'claimed' });
+    // The settle window is counted from it (functions/services/notify.ts).
+    expect(second.claimed === false && typeof second.existing.claimedAtMs).toBe('number');
   });
 
   it('reads the existing claim strongly consistently: a lagging replica cannot hide it', async () => {
