@@ -23,7 +23,8 @@ export interface ChildRuntime {
   /** Graceful stop (SIGTERM). */
   stop(): Promise<void>;
   outbox(): Promise<Email[]>;
-  idle(timeoutMs?: number): Promise<void>;
+  /** As LocalRuntime.whenIdle; `outbox`: also until no stored event waits for the outbox sweeper. */
+  idle(timeoutMs?: number, options?: { outbox?: boolean }): Promise<void>;
   advance(days: number): Promise<void>;
   post(event: Record<string, unknown>): Promise<Response>;
 }
@@ -114,7 +115,7 @@ export async function startChild(options: ChildOptions): Promise<ChildRuntime> {
       await exited;
     },
     outbox: async () => (await json<{ emails: Email[] }>('/_local/outbox')).emails,
-    idle: async (timeoutMs = 60_000) => void (await json(`/_local/idle?timeoutMs=${timeoutMs}`)),
+    idle: async (timeoutMs = 60_000, { outbox = false } = {}) => void (await json(`/_local/idle?timeoutMs=${timeoutMs}${outbox ? '&outbox=1' : ''}`)),
     advance: async (days) => void (await json('/_local/clock/advance', { method: 'POST', body: JSON.stringify({ days }) })),
     post: (event) => fetch(`${url}/_local/webhooks/generic`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) }),
   };

@@ -17,6 +17,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
+  QueryCommand,
   ResourceNotFoundException,
   type DescribeTableCommandOutput,
 } from '@aws-sdk/client-dynamodb';
@@ -39,6 +40,8 @@ import { CaptureWriter, capturedHeaders } from './captures.js';
 import { DEV_SECRETS } from './dev-secrets.js';
 import { LocalClock, type ClockState } from './clock.js';
 import { installCheckpointHook, installHostClock } from '../functions/adapters/host-hooks.js';
+import { OUTBOX_INDEX, OUTBOX_PENDING } from '../functions/adapters/keys.js';
+import { removeOrphanIndexEntries } from './index-repair.js';
 import { CrashInjector, type CrashPlan, type CrashRecord } from './faults.js';
 import { createServer } from 'node:http';
 import { DEFAULT_CLAIM_SETTLE_SECONDS } from '../functions/services/notify.js';
@@ -179,8 +182,14 @@ export interface LocalRuntime {
   simulateBounce(messageId: string): Promise<void>;
   simulateComplaint(messageId: string): Promise<void>;
   setFaults(faults: LocalFaults): void;
-  /** Resolves once nothing is queued or running (waiting executions aside). */
-  whenIdle(options?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Resolves once nothing is queued or running (waiting executions aside). With `outbox`, also
+   * once no stored event waits in the event outbox for the sweeper (an ingest that died or could
+   * not enqueue, and a platform that never retries): that takes the sweeper's grace, real time.
+   */
+  whenIdle(options?: { timeoutMs?: number; outbox?: boolean }): Promise<void>;
+  /** Stored events in the event outbox: not yet queued for the router (the sweeper queues them after its grace). */
+  outboxEvents(): Promise<number>;
   /** Resumed on start: executions recorded as running by the previous process. */
   resumed: string[];
   stop(): Promise<void>;
@@ -388,7 +397,10 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     }
   });
 
-  if (app.table) await ensureTable(dynamoUrl, app.table, log);
+  if (app.table) {
+    await ensureTable(dynamoUrl, app.table, log);
+    if (!inMemory) await repairOutboxIndex(dynamoUrl, app.table, log);
+  }
   // SES still owes the Send events of messages a killed runtime accepted: they settle those
   // claims before any execution resumes and retries a send.
   await ses.redeliverPending();
@@ -518,7 +530,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     if (path === '/_local/idle' && method === 'GET') {
       // Answers once nothing is queued or running (executions waiting on a deadline aside).
       try {
-        await runtime.whenIdle({ timeoutMs: Number(query.get('timeoutMs') ?? 60_000) });
+        await runtime.whenIdle({ timeoutMs: Number(query.get('timeoutMs') ?? 60_000), outbox: query.get('outbox') === '1' });
         return writeJson(res, 200, { idle: true });
       } catch (e) {
         return writeJson(res, 503, { idle: false, message: e instanceof Error ? e.message : String(e) });
@@ -641,6 +653,8 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   if (resumed.length) log(`[states] resumed ${resumed.length} open order execution(s) from the beginning`);
 
   let stopped = false;
+  let eventsClient: DynamoDBClient | undefined;
+  cleanup.push(() => eventsClient?.destroy());
   const runtime: LocalRuntime = {
     url,
     endpoints: { dynamodb: dynamoUrl, sfn: sfnUrl, sqs: sqsUrl, sesv2: ses.url },
@@ -674,18 +688,39 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       sfn.setStartExecutionThrottleRate(faults.startExecutionThrottleRate ?? 0);
       sqs.setSendFailureRate(faults.sqsSendFailureRate ?? 0);
     },
-    whenIdle: async ({ timeoutMs = 30_000 } = {}) => {
+    whenIdle: async ({ timeoutMs = 30_000, outbox: withOutbox = false } = {}) => {
       const deadline = Date.now() + timeoutMs;
-      let quietRounds = 0;
-      // Quiet for a few consecutive checks: work hands over between queue, functions and states.
-      while (quietRounds < 3) {
-        const quiet = sqs.pending === 0 && ses.pending === 0 && invoker.active === 0 && sfn.busy === 0;
-        quietRounds = quiet ? quietRounds + 1 : 0;
-        if (Date.now() > deadline) {
-          throw new Error(`Not idle after ${timeoutMs} ms: ${JSON.stringify({ sqs: sqs.pending, ses: ses.pending, functions: invoker.active, executions: sfn.busy })}`);
+      for (;;) {
+        let quietRounds = 0;
+        // Quiet for a few consecutive checks: work hands over between queue, functions and states.
+        while (quietRounds < 3) {
+          const quiet = sqs.pending === 0 && ses.pending === 0 && invoker.active === 0 && sfn.busy === 0;
+          quietRounds = quiet ? quietRounds + 1 : 0;
+          if (Date.now() > deadline) {
+            throw new Error(`Not idle after ${timeoutMs} ms: ${JSON.stringify({ sqs: sqs.pending, ses: ses.pending, functions: invoker.active, executions: sfn.busy })}`);
+          }
+          await new Promise((r) => realSetTimeout(r, 5));
         }
-        await new Promise((r) => realSetTimeout(r, 5));
+        if (!withOutbox) return;
+        const stranded = await runtime.outboxEvents();
+        if (stranded === 0) return;
+        if (Date.now() > deadline) throw new Error(`Not idle after ${timeoutMs} ms: ${stranded} stored event(s) still in the event outbox`);
+        await new Promise((r) => realSetTimeout(r, 100));
       }
+    },
+    outboxEvents: async () => {
+      if (!app.table) return 0;
+      eventsClient ??= new DynamoDBClient({ endpoint: dynamoUrl, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const res = await eventsClient.send(
+        new QueryCommand({
+          TableName: app.table.TableName,
+          IndexName: OUTBOX_INDEX,
+          KeyConditionExpression: 'outboxPk = :p',
+          ExpressionAttributeValues: { ':p': { S: OUTBOX_PENDING } },
+          Select: 'COUNT',
+        }),
+      );
+      return res.Count ?? 0;
     },
     stop: async () => {
       if (stopped) return;
@@ -741,6 +776,27 @@ function storesOfEnv(storesJson: string | undefined): Array<{ storeId: string; p
     const storeId = typeof s.storeId === 'string' ? canonicalStoreId(s.storeId) : undefined;
     return storeId === undefined ? [] : [{ storeId, platform: s.platform ?? inferredPlatform(storeId) }];
   });
+}
+
+/** Takes out of the outbox index the entries a SIGKILL tore from their items (local/index-repair.ts). */
+async function repairOutboxIndex(endpoint: string, table: NonNullable<LocalApp['table']>, log: (line: string) => void): Promise<void> {
+  const index = table.GlobalSecondaryIndexes?.find((i) => i.IndexName === OUTBOX_INDEX);
+  const indexKeys = index?.KeySchema?.map((k) => k.AttributeName!);
+  if (!index || indexKeys?.length !== 2) return;
+  const client = new DynamoDBClient({ endpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const removed = await removeOrphanIndexEntries({
+      client,
+      tableName: table.TableName!,
+      tableKeys: (table.KeySchema ?? []).map((k) => k.AttributeName!),
+      indexName: OUTBOX_INDEX,
+      indexKeys: [indexKeys[0]!, indexKeys[1]!],
+      partition: { S: OUTBOX_PENDING },
+    });
+    if (removed) log(`[dynamodb] removed ${removed} outbox index entr${removed === 1 ? 'y' : 'ies'} of writes a killed runtime never finished`);
+  } finally {
+    client.destroy();
+  }
 }
 
 async function ensureTable(endpoint: string, input: NonNullable<LocalApp['table']>, log: (line: string) => void): Promise<void> {

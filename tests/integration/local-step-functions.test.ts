@@ -155,8 +155,8 @@ describe('local Step Functions endpoint', () => {
 
     expect(h.sent).toEqual(['receipt', 'delay_notice']);
     expect(second.phase).toBe('shipment');
+    // Not early; how late depends on the machine's load (unscaled, it would wait an hour and time out).
     expect(elapsed).toBeGreaterThanOrEqual(90);
-    expect(elapsed).toBeLessThan(2000);
   });
 
   it('keeps waiting on a deadline longer than Node timers allow (40 days at real time)', async () => {
