@@ -8,7 +8,7 @@
  *
  * Scenarios, by order number modulo 3 (no feedback is given, so each order runs to its reminder):
  * - full: placed, shipped and delivered posted together → receipt, shipping confirmation,
- *   feedback request, feedback reminder;
+ *   delivered (the update email), feedback request, feedback reminder;
  * - cancelled: placed; once the receipt is out, cancelled → receipt, cancellation;
  * - delayed: placed and a platform-reported delay (a new ship-by) posted together; once the
  *   delay notice is out, shipped and delivered posted together → receipt, delay notice, shipping
@@ -45,9 +45,9 @@ const SEND_STEPS = ['notify.afterClaim', 'ses.afterAccept', 'notify.beforeRecord
 export type ResilienceScenario = 'full' | 'cancelled' | 'delayed';
 
 export const EXPECTED_EMAILS: Record<ResilienceScenario, EmailKind[]> = {
-  full: ['receipt', 'shipping_confirmation', 'feedback_request', 'feedback_reminder'],
+  full: ['receipt', 'shipping_confirmation', 'delivered', 'feedback_request', 'feedback_reminder'],
   cancelled: ['receipt', 'cancellation'],
-  delayed: ['receipt', 'delay_notice', 'shipping_confirmation', 'feedback_request', 'feedback_reminder'],
+  delayed: ['receipt', 'delay_notice', 'shipping_confirmation', 'delivered', 'feedback_request', 'feedback_reminder'],
 };
 
 const DAY_MS = 86_400_000;

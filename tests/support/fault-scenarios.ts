@@ -102,7 +102,8 @@ export function scenario(orderId: string, kind: Kind, t0: number, seq: { n: numb
         orderId,
         kind,
         webhooks: [[placed], [shipped()], [hook('shipment.updated', 'delivered', { orderId, shipmentId: `${orderId}-s1`, status: 'delivered' }, 2)]],
-        expected: ['receipt', 'shipping_confirmation', 'feedback_request', 'feedback_reminder'],
+        // The delivery report also sends the update email `delivered` (on by default).
+        expected: ['receipt', 'shipping_confirmation', 'delivered', 'feedback_request', 'feedback_reminder'],
       };
   }
 }
@@ -123,13 +124,16 @@ export function shuffle<T>(items: T[], random: () => number): T[] {
 export function tally(orders: FaultOrder[], emails: Array<{ orderId?: string; kind?: string }>): Array<{ orderId: string; crash?: string; got: string[]; expected: string[] }> {
   const byOrder = new Map<string, string[]>();
   for (const e of emails) if (e.orderId) byOrder.set(e.orderId, [...(byOrder.get(e.orderId) ?? []), e.kind ?? '?']);
-  const rank = (k: string) => EMAIL_KINDS.indexOf(k as Kind);
+  // The lifecycle kinds in their order, then any other kind (the update emails) by name.
+  const order = [...EMAIL_KINDS, 'delivered'];
+  const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
+  const byRank = (a: string, b: string) => rank(a) - rank(b) || a.localeCompare(b);
   return orders
     .map((o) => ({
       orderId: o.orderId,
       crash: o.plan ? `${o.plan.mode} at ${o.plan.at}${o.plan.kind ? ` (${o.plan.kind})` : ''}${o.plan.eventType ? ` (${o.plan.eventType})` : ''}` : undefined,
-      got: [...(byOrder.get(o.orderId) ?? [])].sort((a, b) => rank(a) - rank(b)),
-      expected: o.expected,
+      got: [...(byOrder.get(o.orderId) ?? [])].sort(byRank),
+      expected: [...o.expected].sort(byRank),
     }))
     .filter((r) => JSON.stringify(r.got) !== JSON.stringify(r.expected));
 }
