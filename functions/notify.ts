@@ -42,9 +42,10 @@ const deps: NotifyDeps = {
   onMoneyMismatch: (mismatch) => logger.warn('receipt money does not reconcile', { ...mismatch }),
 };
 
-async function notifyHandler(input: NotifyInput): Promise<NotifyResult> {
-  // SDK and network failures are retried by the state machine as TransientFailure.
-  const result = await notify(input, deps).catch((e: unknown) => {
+async function notifyHandler(input: NotifyInput, _context: unknown, { signal }: { signal?: AbortSignal } = {}): Promise<NotifyResult> {
+  // SDK and network failures are retried by the state machine as TransientFailure. The signal
+  // is middy's: aborted when the invocation runs out of time (middy answers TimeoutError then).
+  const result = await notify(input, deps, { signal }).catch((e: unknown) => {
     throw asTaskError(e);
   });
   logger.info('notified', { store: result.order.store, orderId: result.order.orderId, kind: input.kind, sent: result.sent });

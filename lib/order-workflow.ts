@@ -16,12 +16,18 @@ export const WorkflowErrors = {
   continuedAsNew: 'ContinuedAsNew',
   claimPending: 'ClaimPending',
   transient: 'TransientFailure',
+  /** middy's early timeout (its `timeoutEarlyInMillis` before Lambda's own). */
+  timedOut: 'TimeoutError',
 } as const;
 
-/** Crashes, timeouts and our own transient failures: retried with backoff and jitter. */
+/**
+ * Crashes, timeouts and our own transient failures: retried with backoff and jitter. A function
+ * that runs out of time answers middy's `TimeoutError` just before Lambda's `Sandbox.Timedout`;
+ * without it here, one slow notify failed the whole execution and every email still due with it.
+ */
 function retryTransient(task: tasks.LambdaInvoke, extraErrors: string[] = []): tasks.LambdaInvoke {
   task.addRetry({
-    errors: [WorkflowErrors.transient, 'Lambda.Unknown', 'Sandbox.Timedout', ...extraErrors],
+    errors: [WorkflowErrors.transient, 'Lambda.Unknown', 'Sandbox.Timedout', WorkflowErrors.timedOut, ...extraErrors],
     interval: Duration.seconds(5),
     maxAttempts: 8,
     backoffRate: 2,

@@ -67,8 +67,17 @@ export class CrashInjector {
     return undefined;
   }
 
-  /** The checkpoint hook for handlers (installed by the runtime). */
+  /**
+   * The checkpoint hook for handlers (installed by the runtime). Code of an invocation whose
+   * caller already has its answer (it timed out) ends at its next step boundary, as Lambda would
+   * have frozen it: a retry may be doing the same work by now (local/lambda.ts).
+   */
   readonly hook: CheckpointHook = (step, detail) => {
+    const current = currentInvocation();
+    if (current?.answered) {
+      this.options.log?.(`[lambda] ${current.entry} ran on after its caller was answered (a timeout): ended at ${step}`);
+      return new Promise<never>(() => undefined);
+    }
     const i = this.match(step, detail);
     if (i === undefined) return;
     return this.crash(i, step, detail);

@@ -33,6 +33,14 @@ export class LambdaFunctionError extends Error {
 interface InvocationScope {
   entry: string;
   crash: (error: Error) => void;
+  /**
+   * Set once the caller has its answer: a result, an error, or a timeout (middy's TimeoutError or
+   * `Sandbox.Timedout`). Code of the invocation still running after that acts for a caller that
+   * has moved on (a retry may be sending the same email). Lambda freezes it (it resumes, if ever,
+   * in a later invocation of the sandbox); here it cannot be stopped, so the runtime ends it at
+   * its next step boundary (local/faults.ts).
+   */
+  answered?: boolean;
 }
 const invocationScope = new AsyncLocalStorage<InvocationScope>();
 
@@ -42,9 +50,11 @@ export function currentInvocation(): InvocationScope | undefined {
 }
 
 /** Runs a handler in an invocation scope: settles as the handler does, or rejects with a crash injected inside it. */
-function runInvocation<T>(entry: string, body: () => T | Promise<T>): Promise<T> {
+function runInvocation<T>(entry: string, body: () => T | Promise<T>, onScope: (scope: InvocationScope) => void = () => undefined): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    invocationScope.run({ entry, crash: reject }, () => {
+    const scope: InvocationScope = { entry, crash: reject };
+    onScope(scope);
+    invocationScope.run(scope, () => {
       Promise.resolve().then(body).then(resolve, reject);
     });
   });
@@ -154,17 +164,16 @@ export class LambdaInvoker {
       const deadline = Date.now() + fn.timeoutSeconds * 1000;
       const context = lambdaContext(fn, deadline);
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let scope: InvocationScope | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = realSetTimeout(
-          () => reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`)),
-          fn.timeoutSeconds * 1000,
-        );
+        timer = realSetTimeout(() => reject(new LambdaFunctionError('Sandbox.Timedout', `Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`)), fn.timeoutSeconds * 1000);
       });
       try {
-        const result = await Promise.race([runInvocation(entry, () => mod.handler(payload, context)), timeout]);
+        const result = await Promise.race([runInvocation(entry, () => mod.handler(payload, context), (s) => (scope = s)), timeout]);
         return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
       } finally {
         realClearTimeout(timer);
+        if (scope) scope.answered = true;
       }
     } catch (e) {
       this.errors[entry] = (this.errors[entry] ?? 0) + 1;

@@ -87,7 +87,17 @@ export class TransientFailure extends Error {
   override name = 'TransientFailure';
 }
 
-export async function notify(rawInput: NotifyInput, deps: NotifyDeps): Promise<NotifyResult> {
+export interface NotifyOptions {
+  /**
+   * Aborted once the invocation has run out of time and its caller was answered (middy's
+   * early-timeout signal). A retry then owns the email, so this invocation must not reach SES:
+   * on Lambda, code still pending when the sandbox is frozen at the timeout resumes the next
+   * time the sandbox is used, perhaps after the retry took the claim over and sent.
+   */
+  signal?: AbortSignal;
+}
+
+export async function notify(rawInput: NotifyInput, deps: NotifyDeps, options: NotifyOptions = {}): Promise<NotifyResult> {
   const input = notifyInputSchema.parse(rawInput);
   const { store, orderId } = input.order;
   const config = deps.configFor(store);
@@ -102,7 +112,7 @@ export async function notify(rawInput: NotifyInput, deps: NotifyDeps): Promise<N
     const paused = NON_ESSENTIAL.has(kind) && (await deps.orders.nonEssentialPaused());
     // Each kind plans with the ledger as the ones before it left it.
     for (const planned of plannedEmails(kind, ctx())) {
-      const { entry, sentNow } = await sendOnce(planned, ctx(), deps, paused);
+      const { entry, sentNow } = await sendOnce(planned, ctx(), deps, paused, options.signal);
       ledger.push(entry);
       if (sentNow) sent++;
     }
@@ -110,7 +120,7 @@ export async function notify(rawInput: NotifyInput, deps: NotifyDeps): Promise<N
   return { order: input.order, steps: input.steps + 1, wait: { seconds: waitSeconds(input.next, ctx()) }, sent };
 }
 
-async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: NotifyDeps, paused: boolean): Promise<{ entry: LedgerEntry; sentNow: boolean }> {
+async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: NotifyDeps, paused: boolean, signal?: AbortSignal): Promise<{ entry: LedgerEntry; sentNow: boolean }> {
   const { store, orderId } = ctx.state;
   const claimId = randomUUID();
   const base = {
@@ -178,6 +188,9 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     const money = checkOrderMoney(order);
     if (!money.reconciles) deps.onMoneyMismatch?.({ store, orderId, ...money });
   }
+  // The last moment to stop: SES is the one step that cannot be taken back. The claim stays for
+  // the retry, which takes it over once the settle window has passed.
+  if (signal?.aborted) throw new TransientFailure(`${planned.kind}/${planned.ref}: the invocation ran out of time before calling SES`);
   const outcome = await deps.mailer.send({
     from: `${ctx.config.branding.name.replace(/["\r\n]/g, '')} <${deps.sender}>`,
     to: order.customer.email,

@@ -103,6 +103,18 @@ describe('notify: one email per order, kind and ref', () => {
     expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input).toMatchObject({ Key: { sk: 'MAIL#receipt#order' } });
   });
 
+  it('does not call SES once the invocation has run out of time, and leaves the claim to the retry', async () => {
+    // middy aborts the signal when it answers TimeoutError; on Lambda the frozen code resumes later.
+    const timedOut = new AbortController();
+    timedOut.abort();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-late' });
+
+    await expect(notify(input, deps(), { signal: timedOut.signal })).rejects.toMatchObject({ name: 'TransientFailure' });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand).some((c) => c.args[0].input.Item?.sk === 'MAIL#receipt#order')).toBe(true);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+
   it('keeps the claim when the outcome is unknown, for SES events to settle', async () => {
     ses.on(SendEmailCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
 
