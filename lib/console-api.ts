@@ -16,6 +16,8 @@ export const CONSOLE_API_ROUTES = [
   { method: apigw.HttpMethod.POST, path: '/console/api/stores/{store}/orders/{orderId}/stop' },
   { method: apigw.HttpMethod.GET, path: '/console/api/stores/{store}/feedback' },
   { method: apigw.HttpMethod.POST, path: '/console/api/stores/{store}/feedback/{orderId}/reply' },
+  { method: apigw.HttpMethod.POST, path: '/console/api/stores/{store}/reviews/{reviewId}/decide' },
+  { method: apigw.HttpMethod.POST, path: '/console/api/stores/{store}/reviews/{reviewId}/reply' },
   { method: apigw.HttpMethod.GET, path: '/console/api/dead-letters' },
   { method: apigw.HttpMethod.POST, path: '/console/api/dead-letters/replay' },
   // Anything else under /console/api is still refused by the authorizer before the function runs.

@@ -23,7 +23,7 @@ import {
 } from '../functions/domain/platforms/shopify.js';
 import { DEFAULT_MAX_BODY_BYTES, TIMESTAMP_TOLERANCE_SECONDS } from '../functions/domain/webhooks/parse-webhook.js';
 import { webhookErrorResponseSchema, webhookReceiptSchema } from '../functions/domain/webhooks/result.js';
-import { replyRequestSchema, resendRequestSchema } from '../functions/domain/console/api.js';
+import { moderationDecisionSchema, replyRequestSchema, resendRequestSchema } from '../functions/domain/console/api.js';
 
 const root = new URL('../', import.meta.url);
 const genericFixtures = new URL('tests/fixtures/generic/', root);
@@ -170,6 +170,20 @@ function consolePaths(): JsonSchema {
         },
       }),
     },
+    '/console/api/stores/{store}/reviews/{reviewId}/decide': {
+      post: op('consoleModerateReview', 'Approve or reject a pending product review (once reviews exist: issue 14); recorded with who decided', {
+        parameters: [storeParam, { name: 'reviewId', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ConsoleModerationDecision' } } } },
+        responses: { '200': ok('`{ review, decide: "done" }`'), '400': consoleError('The first field that is wrong (`invalid_request`).'), ...consoleRefusals, '404': consoleError('No such review, or no reviews in this deployment.'), '409': consoleError('Decided already (`already_decided`).') },
+      }),
+    },
+    '/console/api/stores/{store}/reviews/{reviewId}/reply': {
+      post: op('consoleReplyToReview', 'Reply publicly to a product review, once', {
+        parameters: [storeParam, { name: 'reviewId', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ConsoleReplyRequest' } } } },
+        responses: { '200': ok('`{ review, reply: "done" }`'), '400': consoleError('The first field that is wrong (`invalid_request`).'), ...consoleRefusals, '404': consoleError('No such review, or no reviews in this deployment.'), '409': consoleError('Replied already (`already_replied`).') },
+      }),
+    },
     '/console/api/dead-letters': {
       get: op('consoleDeadLetters', 'Up to 10 dead letters (left in the queue): every one for ops, those of the caller\'s stores otherwise', { responses: { '200': ok('`{ total, shown, deadLetters: [{ messageId, event?, body, receiveCount, sentAt? }] }`'), ...consoleRefusals } }),
     },
@@ -272,6 +286,7 @@ export function buildOpenApiDocument(): JsonSchema {
       schemas: {
         ConsoleResendRequest: component(resendRequestSchema, 'input'),
         ConsoleReplyRequest: component(replyRequestSchema, 'input'),
+        ConsoleModerationDecision: component(moderationDecisionSchema, 'input'),
         ConsoleError: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } } },
         WebhookEvent: component(genericWebhookSchema, 'input'),
         WebhookReceipt: component(webhookReceiptSchema, 'output'),

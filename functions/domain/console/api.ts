@@ -25,3 +25,7 @@ export function firstIssue(error: z.ZodError): { field: string; message: string 
   const issue = error.issues[0]!;
   return { field: issue.path.join('.') || '(body)', message: issue.message };
 }
+
+export const moderationDecisionSchema = z.object({
+  decision: z.enum(['approve', 'reject']).describe('What happens to the review: published, or kept off the store'),
+});

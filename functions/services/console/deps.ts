@@ -11,7 +11,31 @@ export interface ConsoleLogger {
   warn(message: string, extra?: Record<string, unknown>): void;
 }
 
+/** A review waiting for a decision, as the feedback inbox shows it. */
+export interface PendingReview {
+  id: string;
+  orderId?: string;
+  rating: number;
+  title?: string;
+  body: string;
+  at: string;
+}
+
+/**
+ * Where product reviews' moderation (issue 14) plugs into the feedback inbox: its pending
+ * queue, approve or reject, and one public reply. The console checks the store, the session and
+ * the CSRF token, and passes who decided; the implementation records it and keeps each
+ * decision and reply once.
+ */
+export interface ModerationQueue {
+  pending(store: string, limit: number): Promise<PendingReview[]>;
+  decide(store: string, reviewId: string, decision: 'approve' | 'reject', by: string): Promise<'done' | 'already_decided' | 'not_found'>;
+  reply(store: string, reviewId: string, text: string, by: string): Promise<'done' | 'already_replied' | 'not_found'>;
+}
+
 export interface ConsoleDeps {
+  /** Review moderation, once reviews exist (issue 14). @default - none: the inbox says reviews are not collected */
+  moderation?: ModerationQueue;
   /** Configured stores, canonical ids, in configuration order. */
   stores: readonly StoreConfig[];
   configFor: (store: string) => StoreConfig | undefined;

@@ -1,21 +1,49 @@
 /**
  * The feedback inbox: low ratings (3 stars or fewer) and every comment, newest first, read from
  * the store's inbox items (no scan), and a reply to the shopper, sent once per order and
- * recorded on its timeline. The queue is a list of sources so that review moderation (issue
- * 14) can add its own beside the ratings.
+ * recorded on its timeline. Review moderation (issue 14) plugs in as a ModerationQueue
+ * (deps.ts): its pending reviews show beside the ratings, with approve, reject and reply.
  */
 import { keys } from '../../adapters/keys.js';
 import { inboxPage } from '../../domain/console/pages/inbox-page.js';
-import { firstIssue, replyRequestSchema } from '../../domain/console/api.js';
+import { firstIssue, moderationDecisionSchema, replyRequestSchema } from '../../domain/console/api.js';
 import { escapeHtml } from '../../domain/pages/html.js';
 import { htmlResponse, jsonResponse, redirect, refuse, type ConsoleRoute, type Ctx } from './handle.js';
 import type { ConsoleResponse } from './deps.js';
 
 async function inbox(ctx: Ctx): Promise<ConsoleResponse> {
   const store = ctx.params.store!;
-  const entries = await ctx.deps.consoleStore.inbox(store);
-  if (ctx.api) return jsonResponse(200, { store, feedback: entries });
-  return htmlResponse(200, inboxPage({ principal: ctx.principal, csrf: ctx.csrf, store, entries, notice: ctx.req.query.done }));
+  const [entries, reviews] = await Promise.all([ctx.deps.consoleStore.inbox(store), ctx.deps.moderation?.pending(store, 50)]);
+  if (ctx.api) return jsonResponse(200, { store, feedback: entries, ...(reviews ? { reviews } : {}) });
+  return htmlResponse(200, inboxPage({ principal: ctx.principal, csrf: ctx.csrf, store, entries, reviews, notice: ctx.req.query.done }));
+}
+
+/** Approve or reject a pending review, or reply to it once: the moderation queue's own rules, with who did it. */
+async function moderate(ctx: Ctx): Promise<ConsoleResponse> {
+  const moderation = ctx.deps.moderation;
+  if (!moderation) return refuse(ctx, 404, 'not_found', 'This deployment collects no product reviews.');
+  const { store, reviewId, action } = ctx.params as { store: string; reviewId: string; action: string };
+  let outcome: string;
+  if (action === 'decide') {
+    const parsed = moderationDecisionSchema.safeParse(ctx.form);
+    if (!parsed.success) {
+      const { field, message } = firstIssue(parsed.error);
+      return refuse(ctx, 400, 'invalid_request', `${field}: ${message}`);
+    }
+    outcome = await moderation.decide(store, reviewId, parsed.data.decision, ctx.principal.username);
+  } else if (action === 'reply') {
+    const parsed = replyRequestSchema.safeParse(ctx.form);
+    if (!parsed.success) {
+      const { field, message } = firstIssue(parsed.error);
+      return refuse(ctx, 400, 'invalid_request', `${field}: ${message}`);
+    }
+    outcome = await moderation.reply(store, reviewId, parsed.data.message, ctx.principal.username);
+  } else return refuse(ctx, 404, 'not_found', 'No such page.');
+  ctx.deps.logger.info('console moderation', { store, reviewId, action, by: ctx.principal.username, outcome });
+  if (outcome === 'not_found') return refuse(ctx, 404, 'not_found', 'No such review in this store.');
+  if (outcome !== 'done') return refuse(ctx, 409, outcome, action === 'reply' ? 'This review has a reply already.' : 'This review was decided already.');
+  if (ctx.api) return jsonResponse(200, { review: reviewId, [action]: 'done' });
+  return redirect(`/console/stores/${encodeURIComponent(store)}/feedback?done=${action === 'reply' ? 'review-reply' : 'review'}`);
 }
 
 async function reply(ctx: Ctx): Promise<ConsoleResponse> {
@@ -68,4 +96,5 @@ async function reply(ctx: Ctx): Promise<ConsoleResponse> {
 export const inboxRoutes: ConsoleRoute[] = [
   { method: 'GET', path: '/stores/{store}/feedback', storeScoped: true, handler: inbox },
   { method: 'POST', path: '/stores/{store}/feedback/{orderId}/reply', storeScoped: true, handler: reply },
+  { method: 'POST', path: '/stores/{store}/reviews/{reviewId}/{action}', storeScoped: true, handler: moderate },
 ];

@@ -1,5 +1,6 @@
 /** The feedback inbox: low ratings and comments to follow up, with a reply form each. */
 import type { InboxEntry } from '../../../adapters/console-store.js';
+import type { PendingReview } from '../../../services/console/deps.js';
 import { html } from '../../pages/html.js';
 import type { Principal } from '../access.js';
 import { consoleShell, fmtTime } from './layout.js';
@@ -7,7 +8,7 @@ import { consoleShell, fmtTime } from './layout.js';
 export { REPLY_MAX_CHARS as REPLY_MAX } from '../api.js';
 import { REPLY_MAX_CHARS as REPLY_MAX } from '../api.js';
 
-export function inboxPage(o: { principal: Principal; csrf: string; store: string; entries: InboxEntry[]; notice?: string }): string {
+export function inboxPage(o: { principal: Principal; csrf: string; store: string; entries: InboxEntry[]; reviews?: PendingReview[]; notice?: string }): string {
   const enc = encodeURIComponent(o.store);
   const body = html`<h1>Feedback inbox</h1>
     ${o.notice === 'reply' ? html`<p role="status">Reply sent and recorded on the order's timeline.</p>` : ''}
@@ -30,7 +31,24 @@ export function inboxPage(o: { principal: Principal; csrf: string; store: string
         </li>`)}</ul>`}
     </section>
     <section aria-labelledby="reviews-title"><h2 id="reviews-title">Reviews awaiting moderation</h2>
-      <p class="muted">Product reviews are not collected by this deployment yet; when they are, their moderation queue appears here.</p>
+      ${o.notice === 'review' ? html`<p role="status">Decision recorded.</p>` : o.notice === 'review-reply' ? html`<p role="status">Reply recorded.</p>` : ''}
+      ${o.reviews === undefined
+        ? html`<p class="muted">Product reviews are not collected by this deployment yet; when they are, their moderation queue appears here.</p>`
+        : o.reviews.length === 0
+          ? html`<p>No review waits.</p>`
+          : html`<ul class="timeline">${o.reviews.map((r, i) => {
+              const action = `/console/stores/${enc}/reviews/${encodeURIComponent(r.id)}`;
+              return html`<li><span class="when">${fmtTime(r.at)}</span>
+                <strong>${'★'.repeat(r.rating)}${'☆'.repeat(Math.max(0, 5 - r.rating))}</strong> <span class="muted">(${r.rating} of 5)</span>${r.title ? html` · <strong>${r.title}</strong>` : ''}
+                <blockquote>${r.body}</blockquote>
+                <div class="actions">
+                  <form method="post" action="${action}/decide"><input type="hidden" name="csrf" value="${o.csrf}"><input type="hidden" name="decision" value="approve"><button type="submit">Approve</button></form>
+                  <form method="post" action="${action}/decide"><input type="hidden" name="csrf" value="${o.csrf}"><input type="hidden" name="decision" value="reject"><button type="submit" class="secondary">Reject</button></form>
+                </div>
+                <form method="post" action="${action}/reply" class="stack"><input type="hidden" name="csrf" value="${o.csrf}">
+                  <label for="review-reply-${i}">Public reply (once)</label><textarea id="review-reply-${i}" name="message" maxlength="${REPLY_MAX}" required></textarea>
+                  <button type="submit">Reply</button></form></li>`;
+            })}</ul>`}
     </section>`;
   return consoleShell({ title: 'Feedback', principal: o.principal, store: o.store, section: 'feedback', csrf: o.csrf, body });
 }
