@@ -52,7 +52,7 @@ function timeline(d: OrderDetail): Entry[] {
       at: s.at,
       text: s.type === 'resend'
         ? html`↻ <strong>resend</strong> of ${s.kind.replace(/_/g, ' ')} (${s.ref ?? ''}) by ${s.by}: ${s.status}${s.messageId ? html` · SES ${s.messageId}` : ''}`
-        : html`💬 <strong>reply to shopper</strong> by ${s.by}: ${s.status}${s.messageId ? html` · SES ${s.messageId}` : ''}`,
+        : html`↩ <strong>reply to shopper</strong> by ${s.by}: ${s.status}${s.messageId ? html` · SES ${s.messageId}` : ''}`,
     });
     for (const e of s.deliveryEvents ?? []) out.push({ at: e.at, text: html`↳ ${s.type}: ${e.outcome}` });
   }
