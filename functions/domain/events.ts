@@ -77,6 +77,22 @@ export const eventPayloads = {
     shipment: shipmentSchema,
   }),
   /**
+   * A local pickup order is ready to collect (issue 13). `shipmentId` names the platform's
+   * fulfillment for it, if any, so it is not confirmed as shipped; where and when to collect it
+   * comes from the store's `pickup` configuration unless `location` is given.
+   */
+  'pickup.ready': z.object({
+    orderId: z.string().min(1).max(100),
+    shipmentId: z.string().min(1).max(100).optional(),
+    /** Where to collect it, as the shopper should read it (default: the store's `pickup.location`). */
+    location: z.string().max(300).optional(),
+  }),
+  /** The shopper collected a local pickup order: it counts as delivered. */
+  'pickup.completed': z.object({
+    orderId: z.string().min(1).max(100),
+    shipmentId: z.string().min(1).max(100).optional(),
+  }),
+  /**
    * Items were added, removed or changed in quantity (issue 13): the shopper hears of it with
    * the new total. `order`, when given, is the order as it stands after the edit (as in
    * order.updated); Shopify's orders/edited gives only the changes, its orders/updated the order.
@@ -129,6 +145,8 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   z.object({ ...envelope, type: z.literal('order.delayed'), data: eventPayloads['order.delayed'] }),
   z.object({ ...envelope, type: z.literal('shipment.created'), data: eventPayloads['shipment.created'] }),
   z.object({ ...envelope, type: z.literal('order.edited'), data: eventPayloads['order.edited'] }),
+  z.object({ ...envelope, type: z.literal('pickup.ready'), data: eventPayloads['pickup.ready'] }),
+  z.object({ ...envelope, type: z.literal('pickup.completed'), data: eventPayloads['pickup.completed'] }),
   z.object({ ...envelope, type: z.literal('shipment.updated'), data: eventPayloads['shipment.updated'] }),
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;

@@ -5,7 +5,7 @@
  * questions, so they always agree.
  */
 import * as z from 'zod';
-import { isFullyShipped, type OrderEdit, type OrderState, type RefundRecord, type ShipmentState } from './order-state.js';
+import { isFullyShipped, isPickupShipment, type OrderEdit, type OrderState, type RefundRecord, type ShipmentState } from './order-state.js';
 import { addDaysIso, earlier } from './promises.js';
 import { kindEnabled, type StoreConfig } from './store-config.js';
 import { EMAIL_KINDS, KIND_SPECS, NON_ESSENTIAL_KINDS, UPDATE_KINDS, type EmailKind } from './email/context.js';
@@ -176,7 +176,9 @@ export type AwaitDecision =
 
 /** Shipments still to confirm; none to a suppressed address (the send would plan nothing, and the wait would loop). */
 const unconfirmedShipments = (ctx: DecisionContext) =>
-  ctx.suppressed || !kindEnabled(ctx.config, 'shipping_confirmation') ? [] : ctx.state.shipments.filter((s) => !settledLine(ctx.ledger, 'shipping_confirmation', s.shipmentId));
+  ctx.suppressed || !kindEnabled(ctx.config, 'shipping_confirmation')
+    ? []
+    : ctx.state.shipments.filter((s) => !isPickupShipment(ctx.state, s) && !settledLine(ctx.ledger, 'shipping_confirmation', s.shipmentId));
 
 /**
  * What a waiting state should do now. `proceed` completes its task successfully (the
@@ -193,7 +195,7 @@ export function decideAwait(phase: AwaitPhase, ctx: DecisionContext): AwaitDecis
   switch (phase) {
     case 'shipment':
       if (cancelled) return { action: 'interrupt', error: 'OrderCancelled' };
-      if (state.shipments.length > 0) return { action: 'proceed', next: 'delivery' };
+      if (state.shipments.length > 0 || state.pickup?.pickedUpAt) return { action: 'proceed', next: 'delivery' };
       if (updatesDue(ctx)) return update;
       if (closed) return { action: 'interrupt', error: 'OrderClosed' };
       if (delayDue(ctx)) return { action: 'interrupt', error: 'OrderDelayed' };
@@ -269,7 +271,8 @@ export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEma
       return isConfirmable(state) && notYet('order') ? [{ kind, ref: 'order' }] : [];
     case 'shipping_confirmation': {
       if (state.cancelled) return [];
-      const ordered = [...state.shipments].sort((a, b) => Date.parse(a.shippedAt) - Date.parse(b.shippedAt));
+      // A pickup order's fulfillment is collected, not shipped: the pickup emails speak for it.
+      const ordered = state.shipments.filter((s) => !isPickupShipment(state, s)).sort((a, b) => Date.parse(a.shippedAt) - Date.parse(b.shippedAt));
       const last = ordered[ordered.length - 1];
       return ordered
         .filter((s) => notYet(s.shipmentId))

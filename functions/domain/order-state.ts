@@ -80,9 +80,20 @@ export interface TimelineEntry {
     | 'cancelled'
     | 'refunded'
     | 'edited'
+    | 'pickup_ready'
+    | 'picked_up'
     | 'tracking_updated';
   shipmentId?: string;
   message?: string;
+}
+
+/** A local pickup order (issue 13): when it was ready to collect, and collected. */
+export interface PickupState {
+  readyAt?: string;
+  pickedUpAt?: string;
+  location?: string;
+  /** The platform's fulfillment for it: not a parcel on its way. */
+  shipmentId?: string;
 }
 
 export interface OrderState {
@@ -98,6 +109,7 @@ export interface OrderState {
   refunds?: RefundRecord[];
   /** Each edit of the order's items, in platform time order. */
   edits?: OrderEdit[];
+  pickup?: PickupState;
   /** When the order data was last replaced (order.updated or an edit carrying the order). */
   orderUpdatedAt?: string;
   delays: ReportedDelay[];
@@ -145,6 +157,23 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
       };
     case 'order.updated':
       return { ...state, order: event.data.order, orderUpdatedAt: at };
+    case 'pickup.ready': {
+      const d = event.data;
+      if (state.pickup?.readyAt) return state;
+      return {
+        ...state,
+        pickup: { ...state.pickup, readyAt: at, location: d.location, shipmentId: d.shipmentId ?? state.pickup?.shipmentId },
+        timeline: [...state.timeline, { at, type: 'pickup_ready' }],
+      };
+    }
+    case 'pickup.completed': {
+      if (state.pickup?.pickedUpAt || state.cancelled) return state;
+      return {
+        ...state,
+        pickup: { ...state.pickup, pickedUpAt: at, shipmentId: event.data.shipmentId ?? state.pickup?.shipmentId },
+        timeline: [...state.timeline, { at, type: 'picked_up' }],
+      };
+    }
     case 'order.edited': {
       const d = event.data;
       const titles = Object.fromEntries((state.order?.lineItems ?? []).map((li) => [li.id, li.title]));
@@ -280,7 +309,9 @@ export function shippedQuantities(state: OrderState): Map<string, number> {
  * reordered webhook could end the wait for delivery before the other parcels have shipped.
  */
 export function isFullyShipped(state: OrderState): boolean {
-  const known = state.shipments.filter((s) => !s.provisional);
+  // A collected pickup order is complete; one ready to collect has nothing more to ship.
+  if (state.pickup?.pickedUpAt) return true;
+  const known = state.shipments.filter((s) => !s.provisional && !isPickupShipment(state, s));
   if (known.length === 0) return false;
   if (!state.order || known.some((s) => s.lineItems.length === 0)) return true;
   const shipped = shippedQuantities(state);
@@ -288,7 +319,13 @@ export function isFullyShipped(state: OrderState): boolean {
 }
 
 export function isDelivered(state: OrderState): boolean {
+  if (state.pickup?.pickedUpAt) return true;
   return isFullyShipped(state) && state.shipments.every((s) => s.status === 'delivered');
+}
+
+/** The platform's fulfillment of a pickup order: collected at the store, never a parcel on its way. */
+export function isPickupShipment(state: OrderState, s: Pick<ShipmentState, 'shipmentId'>): boolean {
+  return !!state.pickup?.shipmentId && state.pickup.shipmentId === s.shipmentId;
 }
 
 function deriveStatus(state: OrderState): OrderStatus {
@@ -296,6 +333,6 @@ function deriveStatus(state: OrderState): OrderStatus {
   if (!state.order) return 'awaiting_order';
   if (isDelivered(state)) return 'delivered';
   if (isFullyShipped(state)) return 'shipped';
-  if (state.shipments.length > 0) return 'partially_shipped';
+  if (state.shipments.some((s) => !isPickupShipment(state, s))) return 'partially_shipped';
   return 'placed';
 }

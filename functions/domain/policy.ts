@@ -24,7 +24,7 @@
  */
 import type { DelayNoticeInfo } from './email/context.js';
 import type { DecisionContext, LedgerEntry } from './lifecycle.js';
-import { isDelivered, isFullyShipped, type OrderState, type ReportedDelay, type ShipmentState } from './order-state.js';
+import { isDelivered, isFullyShipped, isPickupShipment, type OrderState, type ReportedDelay, type ShipmentState } from './order-state.js';
 import { addBusinessDays, addDaysIso, afterDailyWindow, inDailyWindow, isValidTimeZone, later, transitDaysFor } from './promises.js';
 
 const DAY_MS = 86_400_000;
@@ -161,7 +161,7 @@ function promiseWith(ctx: DecisionContext, options: Options): PromiseInForce {
   const { state } = ctx;
   if (!state.order) return { shipments: {} };
   const shipments: Record<string, string> = {};
-  for (const s of state.shipments) if (s.status !== 'delivered') shipments[s.shipmentId] = shipmentEstimateWith(ctx, s, options);
+  for (const s of state.shipments) if (s.status !== 'delivered' && !isPickupShipment(state, s)) shipments[s.shipmentId] = shipmentEstimateWith(ctx, s, options);
   const unshipped = !isFullyShipped(state);
   let deliverBy = unshipped ? unshippedDeliverByWith(ctx, options) : undefined;
   for (const e of Object.values(shipments)) deliverBy = later(deliverBy, e);
@@ -229,6 +229,8 @@ export function earliestAssumedDeliveryAt(ctx: DecisionContext): string | undefi
 /** When the order was delivered: as reported, or assumed (see assumedDeliveryAt); undefined until then. */
 export function deliveredAt(ctx: DecisionContext): string | undefined {
   const { state } = ctx;
+  // A pickup order is delivered when it is collected.
+  if (state.pickup?.pickedUpAt) return state.pickup.pickedUpAt;
   if (isDelivered(state)) return state.shipments.map((s) => s.deliveredAt ?? s.statusAt).reduce<string | undefined>((a, b) => later(a, b), undefined);
   const assumed = assumedDeliveryAt(ctx);
   return assumed && ctx.now.getTime() >= ms(assumed) ? assumed : undefined;
@@ -237,7 +239,8 @@ export function deliveredAt(ctx: DecisionContext): string | undefined {
 /** Is the order still one a delay could concern? */
 function awaitingParcels(ctx: DecisionContext): boolean {
   const { state } = ctx;
-  return !!state.order && !state.cancelled && state.refunded !== 'full' && !ctx.suppressed && !deliveredAt(ctx);
+  // A pickup order ready to collect is not late: the shopper is told where to get it.
+  return !!state.order && !state.cancelled && state.refunded !== 'full' && !ctx.suppressed && !state.pickup?.readyAt && !deliveredAt(ctx);
 }
 
 interface Late {

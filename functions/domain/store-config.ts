@@ -116,6 +116,17 @@ export const storeConfigFields = z.strictObject({
   lifecycle: lifecycleSchema.default(lifecycleSchema.parse({})),
   policy: policySchema.default(policySchema.parse({})),
   notifications: notificationsSchema.default({}),
+  /** Local pickup (issue 13): where and when shoppers collect orders, for the pickup emails. */
+  pickup: z
+    .object({
+      /** Name and address, one line or several ("Nordlicht Store, Hafenstraße 12, Hamburg"). */
+      location: z.string().min(1).max(300),
+      /** Opening hours as the shopper should read them ("Mon–Fri 10:00–19:00, Sat 10:00–16:00"). */
+      hours: z.string().min(1).max(300),
+      /** How long an order is held for collection, in days (said in the ready email). */
+      holdDays: z.number().int().min(1).max(60).optional(),
+    })
+    .optional(),
 });
 
 /**

@@ -18,7 +18,7 @@
  */
 import { KIND_SPECS, type EmailKind } from './email/context.js';
 import type { DecisionContext, LedgerEntry, PlannedEmail } from './lifecycle.js';
-import { isDelivered, isFullyShipped, type ShipmentState } from './order-state.js';
+import { isDelivered, isFullyShipped, isPickupShipment, type ShipmentState } from './order-state.js';
 import { deliveredAt, inQuietHours, outOfQuietHours } from './policy.js';
 import { kindEnabled } from './store-config.js';
 
@@ -81,7 +81,7 @@ export function plannedUpdates(kind: EmailKind, ctx: DecisionContext, options: U
   if (!KIND_SPECS[kind].urgent && !options.ignoreQuietHours && inQuietHours(ctx)) return [];
   const now = ctx.now.getTime();
   const notYet = (ref: string) => !settledLine(ledger, kind, ref);
-  const told = state.shipments.filter((s) => !s.provisional && confirmed(ctx, s));
+  const told = state.shipments.filter((s) => !s.provisional && !isPickupShipment(state, s) && confirmed(ctx, s));
   const open = told.filter((s) => s.status !== 'delivered');
   const one = (s: ShipmentState, extra: Partial<PlannedEmail> = {}): PlannedEmail => ({ kind, ref: s.shipmentId, shipment: s, ...extra });
   switch (kind) {
@@ -136,6 +136,16 @@ export function plannedUpdates(kind: EmailKind, ctx: DecisionContext, options: U
       const lastTold = edits.filter((e) => ledger.some((l) => l.kind === 'order_edited' && l.ref === e.id && l.status === 'sent')).at(-1);
       const news = edits.filter((e) => ms(e.at) > Math.max(toldFrom, lastTold ? ms(lastTold.at) : -Infinity) && e.notify);
       return news.length ? [{ kind, ref: latest.id, edits: news }] : [];
+    }
+    case 'pickup_ready': {
+      const p = state.pickup;
+      // Ready to collect, not collected yet, and somewhere to say: the platform's, else the store's.
+      if (!p?.readyAt || p.pickedUpAt || !toldAbout(ctx) || !(p.location || ctx.config.pickup)) return [];
+      return notYet('pickup') ? [{ kind, ref: 'pickup' }] : [];
+    }
+    case 'picked_up': {
+      const feedbackFollows = kindEnabled(ctx.config, 'feedback_request') && !ctx.unsubscribed && !ctx.feedback;
+      return state.pickup?.pickedUpAt && toldAbout(ctx) && notYet('pickup') ? [{ kind, ref: 'pickup', feedbackFollows }] : [];
     }
     default:
       return [];

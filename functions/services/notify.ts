@@ -178,9 +178,10 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     shipmentEstimate: planned.shipment ? shipmentEstimate(ctx, planned.shipment) : undefined,
     estimates: { shipBy: currentShipBy(ctx), deliverBy: currentDeliverBy(ctx) },
     delay: planned.delay,
-    feedbackFollows: planned.feedbackFollows,
     refund: planned.refund,
     edits: planned.edits,
+    pickup: { location: ctx.state.pickup?.location ?? ctx.config.pickup?.location, hours: ctx.config.pickup?.hours, holdDays: ctx.config.pickup?.holdDays },
+    feedbackFollows: planned.feedbackFollows,
   });
   if (planned.kind === 'receipt') {
     // The receipt states the charged total whatever; a breakdown that does not add up to it is

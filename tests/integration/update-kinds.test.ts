@@ -177,3 +177,38 @@ describe('order changes', () => {
     expect(await kinds(id)).toEqual(['receipt', 'refund', 'refund']);
   });
 });
+
+describe('local pickup', () => {
+  it('generic: ready for pickup (where, escaped), then collected: the picked-up email, then the feedback request; no shipping confirmation', async () => {
+    await advanceToHour(10);
+    const id = 'P-13';
+    await h.post('order.placed', { order: h.order(id) });
+    await h.waitForEmail(id, 'receipt');
+    await h.post('pickup.ready', { orderId: id, location: 'Acme Outlet <Mitte>, Torstraße 1, Berlin' });
+    const [ready] = await h.waitForEmail(id, 'pickup_ready');
+    expect(ready!.html).toContain('Acme Outlet &lt;Mitte&gt;');
+    expect(ready!.text).toContain('Torstraße 1');
+    await h.advance(1);
+    await h.post('pickup.completed', { orderId: id });
+    const [picked] = await h.waitForEmail(id, 'picked_up');
+    expect(picked!.text).toContain('In a few days we will ask you how everything went.');
+    await h.advance(7.2);
+    await h.waitForEmail(id, 'feedback_request');
+    expect(await kinds(id)).toEqual(['receipt', 'pickup_ready', 'picked_up', 'feedback_request']);
+  });
+
+  it('Shopify: a fulfillment picked up at the store is no shipment: picked_up, never "shipped" or "delivered"', async () => {
+    await advanceToHour(10);
+    const created = JSON.parse(readFileSync('tests/fixtures/shopify/orders-create.json', 'utf8')) as { id: number; created_at: string };
+    const orderId = String(created.id + 2);
+    const shift = Date.parse(h.at()) - Date.parse(created.created_at);
+    expect((await shopify('orders/create', fixture('orders-create', shift).replaceAll(String(created.id), orderId))).status).toBe(202);
+    await h.waitForEmail(orderId, 'receipt');
+    await h.advance(0.1);
+    const at = Date.parse(h.at()) - updatedAt('fulfillments-update-picked-up');
+    expect((await shopify('fulfillments/update', fixture('fulfillments-update-picked-up', at).replaceAll(String(created.id), orderId))).status).toBe(202);
+    await h.waitForEmail(orderId, 'picked_up');
+    await h.idle();
+    expect(await kinds(orderId)).toEqual(['receipt', 'picked_up']);
+  });
+});

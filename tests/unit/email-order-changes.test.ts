@@ -62,3 +62,33 @@ it('escapes item titles and a refund method in the HTML', () => {
   expect(email.html).not.toContain('<script>alert(1)');
   expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; card');
 });
+
+describe.each(['en', 'de', 'fr'] as const)('pickup emails in %s', (language) => {
+  const key = sampleFor[language];
+  const order = sampleOrders[key];
+  const m = messagesFor(language).pickup;
+
+  it('ready: where (each line of the address), the opening hours, how long it is held, what to bring', () => {
+    const email = renderEmail(sampleContext('pickup_ready', key));
+    const text = plain(email.text);
+    expect(email.subject).toBe(m.readySubject(order.orderName));
+    for (const part of ['Nordlicht Store', 'Hafenstraße 12', '20457 Hamburg', 'Mon–Fri 10:00–19:00, Sat 10:00–16:00']) expect(text).toContain(part);
+    expect(text).toContain(plain(m.hold(14)));
+    expect(text).toContain(plain(m.bring(order.orderName)));
+    expect(email.headers).toEqual([]);
+  });
+
+  it('picked up: when, and that the feedback request follows', () => {
+    const email = renderEmail(sampleContext('picked_up', key));
+    expect(email.subject).toBe(m.pickedSubject(order.orderName));
+    expect(plain(email.text)).toContain(plain(messagesFor(language).parcel.delivered.feedbackFollows));
+  });
+});
+
+it('a pickup location with markup stays text', () => {
+  const ctx = sampleContext('pickup_ready', 'usd_en', { pickup: { location: '<b>Store</b>\nMain St 1', hours: '<i>9–5</i>' } });
+  const email = renderEmail(ctx);
+  expect(email.html).not.toContain('<b>Store</b>');
+  expect(email.html).toContain('&lt;b&gt;Store&lt;/b&gt;');
+  expect(email.html).toContain('&lt;i&gt;9–5&lt;/i&gt;');
+});

@@ -308,12 +308,23 @@ describe('Shopify fulfillments', () => {
     ['label_purchased', 'label_printed'],
     ['carrier_picked_up', 'in_transit'],
     ['attempted_delivery', 'attempted_delivery'],
-    ['ready_for_pickup', 'out_for_delivery'],
-    ['picked_up', 'delivered'],
   ])('maps Shopify shipment status %s to %s', async (shopifyStatus, status) => {
     const body = json('fulfillments-update-in-transit');
     body.shipment_status = shopifyStatus;
     expect(only(await events('fulfillments/update', body), 'shipment.updated').data.status).toBe(status);
+  });
+
+  it.each([
+    ['ready-for-pickup', 'pickup.ready', '2026-03-04T15:05:00.000Z'],
+    ['picked-up', 'pickup.completed', '2026-03-05T22:20:00.000Z'],
+  ] as const)('maps a local pickup fulfillment (%s) to %s, naming the fulfillment so it is not confirmed as shipped', async (file, type, at) => {
+    const list = await events('fulfillments/update', raw(`fulfillments-update-${file}`));
+    expect(list.map((e) => e.type)).toEqual(['shipment.created', type]);
+    const event = only(list, type);
+    expect(event).toMatchObject({ eventId: `shopify:${type}:4853458485443`, occurredAt: at, data: { orderId: '5781132443843', shipmentId: '4853458485443' } });
+    const state = foldOrder(SHOP, '5781132443843', [...(await events('orders/create', raw('orders-create'))), ...list]);
+    expect(state.pickup).toMatchObject({ shipmentId: '4853458485443' });
+    expect(state.status).toBe(type === 'pickup.completed' ? 'delivered' : 'placed');
   });
 
   it('maps an update without a shipment status but with a new tracking number to a status-less shipment.updated', async () => {

@@ -307,3 +307,45 @@ describe('order edited', () => {
     expect(phaseDeadline('shipment', c)).toBe('2026-11-24T07:00:00.000Z');
   });
 });
+
+describe('local pickup', () => {
+  const receipt = line('receipt', 'order');
+  const pickup = { location: 'Acme Store, Hauptstraße 1, Berlin', hours: 'Mon–Fri 10–19' };
+  const ready = (at: string, extra: Record<string, unknown> = {}): DomainEvent => ({ eventId: `ready-${at}`, store: STORE, source: 'generic', occurredAt: at, type: 'pickup.ready', data: { orderId: '1001', ...extra } });
+  const collected = (at: string, extra: Record<string, unknown> = {}): DomainEvent => ({ eventId: `collected-${at}`, store: STORE, source: 'generic', occurredAt: at, type: 'pickup.completed', data: { orderId: '1001', ...extra } });
+  const config = aStoreConfig({ pickup });
+
+  it('ready: once, with the store\'s location; the wait for shipment hands over to its update state', () => {
+    const c = ctx([placed, ready('2026-11-23T12:00:00Z')], '2026-11-23T12:05:00Z', { ledger: [receipt], config });
+    expect(due(c)).toEqual(['pickup_ready/pickup']);
+    expect(decideAwait('shipment', c)).toEqual({ action: 'interrupt', error: 'UpdateDue' });
+    expect(due({ ...c, ledger: [receipt, line('pickup_ready', 'pickup')] })).toEqual([]);
+  });
+
+  it('ready: not without a location to name (none configured, none given), and not in quiet hours', () => {
+    expect(due(ctx([placed, ready('2026-11-23T12:00:00Z')], '2026-11-23T12:05:00Z', { ledger: [receipt] }))).toEqual([]);
+    expect(due(ctx([placed, ready('2026-11-23T12:00:00Z', { location: 'Kiosk 3' })], '2026-11-23T12:05:00Z', { ledger: [receipt] }))).toEqual(['pickup_ready/pickup']);
+    expect(due(ctx([placed, ready('2026-11-23T22:00:00Z')], '2026-11-23T22:05:00Z', { ledger: [receipt], config }))).toEqual([]);
+  });
+
+  it('a ready order is not late: no delay notice once it waits to be collected', () => {
+    const c = ctx([placed, ready('2026-11-23T12:00:00Z')], '2026-12-10T10:00:00Z', { ledger: [receipt, line('pickup_ready', 'pickup')], config });
+    expect(dueDelayNotices(c)).toEqual([]);
+  });
+
+  it('collected: the order counts as delivered, its fulfillment is never confirmed as shipped, and the picked-up email goes on the way to the feedback window', () => {
+    const fulfillment = events.shipped('2026-11-24T10:00:00Z', 'pick-1');
+    const c = ctx([placed, ready('2026-11-23T12:00:00Z', { shipmentId: 'pick-1' }), fulfillment, collected('2026-11-24T10:00:00Z', { shipmentId: 'pick-1' })], '2026-11-24T10:05:00Z', { ledger: [receipt, line('pickup_ready', 'pickup')], config });
+    expect(c.state.status).toBe('delivered');
+    expect(plannedEmails('shipping_confirmation', c)).toEqual([]);
+    expect(decideAwait('shipment', c)).toEqual({ action: 'proceed', next: 'delivery' });
+    expect(decideAwait('delivery', c)).toEqual({ action: 'proceed', next: 'feedback_window' });
+    expect(due(c)).toEqual(['picked_up/pickup']);
+    expect(plannedEmails('picked_up', c)[0]!.feedbackFollows).toBe(true);
+  });
+
+  it('collected with no fulfillment at all (generic platforms): the wait for shipment moves on', () => {
+    const c = ctx([placed, collected('2026-11-24T10:00:00Z')], '2026-11-24T10:05:00Z', { ledger: [receipt], config });
+    expect(decideAwait('shipment', c)).toEqual({ action: 'proceed', next: 'delivery' });
+  });
+});

@@ -38,6 +38,8 @@ export const KIND_SPECS = {
   delivered: { transactional: true, urgent: true, sentBy: 'updates', defaultOn: true },
   refund: { transactional: true, urgent: true, sentBy: 'updates', defaultOn: true },
   order_edited: { transactional: true, urgent: false, sentBy: 'updates', defaultOn: true },
+  pickup_ready: { transactional: true, urgent: false, sentBy: 'updates', defaultOn: true },
+  picked_up: { transactional: true, urgent: true, sentBy: 'updates', defaultOn: true },
 } as const satisfies Record<string, KindSpec>;
 
 export type EmailKind = keyof typeof KIND_SPECS;
@@ -112,6 +114,8 @@ export interface EmailContext {
   refund?: RefundRecord;
   /** order_edited: the edits the shopper has not heard of, oldest first (default: the latest one). */
   edits?: OrderEdit[];
+  /** pickup_ready, picked_up: where and when to collect (the platform's location, else the store's configuration). */
+  pickup?: { location?: string; hours?: string; holdDays?: number };
 }
 
 export interface RenderedEmail {

@@ -17,6 +17,7 @@ import { cancellation } from './kinds/cancellation.js';
 import { delayNotice } from './kinds/delay-notice.js';
 import { feedback } from './kinds/feedback.js';
 import { orderEdited, refund } from './kinds/order-changes.js';
+import { pickedUp, pickupReady } from './kinds/pickup.js';
 import { delivered, deliveryAttemptFailed, deliveryException, outForDelivery, shippingUpdate } from './kinds/parcel.js';
 import { receipt } from './kinds/receipt.js';
 import { shippingConfirmation } from './kinds/shipping-confirmation.js';
@@ -41,6 +42,8 @@ const builders: Record<EmailKind, (env: Env) => EmailDoc> = {
   delivered,
   refund,
   order_edited: orderEdited,
+  pickup_ready: pickupReady,
+  picked_up: pickedUp,
 };
 
 function frameFor(env: Env): Frame {

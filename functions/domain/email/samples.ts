@@ -302,6 +302,16 @@ export function sampleContext(kind: EmailKind, key: SampleKey = 'usd_en', overri
       base.edits = [e];
       break;
     }
+    case 'pickup_ready':
+    case 'picked_up':
+      base.state = sampleState(key, {
+        status: kind === 'picked_up' ? 'delivered' : 'placed',
+        shipments: [],
+        pickup: { readyAt: '2026-11-21T10:00:00Z', ...(kind === 'picked_up' ? { pickedUpAt: '2026-11-22T16:30:00Z' } : {}) },
+      });
+      base.pickup = { location: 'Nordlicht Store\nHafenstraße 12\n20457 Hamburg', hours: 'Mon–Fri 10:00–19:00, Sat 10:00–16:00', holdDays: 14 };
+      base.feedbackFollows = kind === 'picked_up';
+      break;
     case 'feedback_request':
     case 'feedback_reminder':
       base.state = sampleState(key, {

@@ -167,6 +167,21 @@ export interface Messages {
     payment: string;
     notYou: (supportEmail: string) => string;
   };
+  pickup: {
+    readySubject: (orderName: string) => string;
+    readyPreheader: string;
+    readyHeading: string;
+    readyIntro: (orderName: string) => string;
+    where: string;
+    hours: string;
+    bring: (orderName: string) => string;
+    hold: (days: number) => string;
+    pickedSubject: (orderName: string) => string;
+    pickedPreheader: string;
+    pickedHeading: string;
+    pickedIntro: (orderName: string, date: string) => string;
+    notYou: (supportEmail: string) => string;
+  };
   cancellation: {
     subject: (orderName: string) => string;
     preheader: string;

@@ -33,6 +33,8 @@ const descriptions: Record<EventType, string> = {
   'order.refunded': 'Money was refunded; `full` is true when the whole order was.',
   'order.delayed': 'The store reports a delay, optionally with new ship-by and deliver-by dates.',
   'shipment.created': 'A shipment was created with (some of) the line items and its tracking.',
+  'pickup.ready': 'A local pickup order is ready to collect; the shopper is told where and when (the store\'s `pickup` configuration unless `location` is given).',
+  'pickup.completed': 'The shopper collected a local pickup order: it counts as delivered (the feedback request follows).',
   'order.edited':
     'Items were added, removed or changed in quantity. `data.order`, if given, is the order after the edit; the shopper is told (unless `notifyCustomer` is false) once the order reflects it.',
   'shipment.updated':
@@ -53,6 +55,8 @@ export const genericWebhookSchema = z
     variant('order.delayed'),
     variant('shipment.created'),
     variant('order.edited'),
+    variant('pickup.ready'),
+    variant('pickup.completed'),
     variant('shipment.updated'),
   ])
   .meta({ title: 'Webhook event', description: 'A domain event sent to POST /webhooks, signed per Standard Webhooks.' });

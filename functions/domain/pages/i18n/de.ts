@@ -30,6 +30,8 @@ export const de: PageMessages = {
       cancelled: 'Bestellung storniert',
       refunded: 'Erstattung veranlasst',
       edited: 'Bestellung geändert',
+      pickup_ready: 'Zur Abholung bereit',
+      picked_up: 'Abgeholt',
       tracking_updated: 'Sendungsdaten geändert',
     },
     delayNoticeSent: 'Verzögerung mitgeteilt',

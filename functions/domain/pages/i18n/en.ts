@@ -29,6 +29,8 @@ export const en: PageMessages = {
       cancelled: 'Order cancelled',
       refunded: 'Refund issued',
       edited: 'Order changed',
+      pickup_ready: 'Ready for pickup',
+      picked_up: 'Picked up',
       tracking_updated: 'Tracking details updated',
     },
     delayNoticeSent: 'Delay notice sent',

@@ -32,6 +32,8 @@ export const fr: PageMessages = {
       cancelled: 'Commande annulée',
       refunded: 'Remboursement effectué',
       edited: 'Commande modifiée',
+      pickup_ready: 'Prête à être retirée',
+      picked_up: 'Retirée',
       tracking_updated: 'Informations de suivi mises à jour',
     },
     delayNoticeSent: 'Avis de retard envoyé',

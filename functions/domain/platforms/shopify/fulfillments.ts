@@ -10,8 +10,8 @@ import type { ShopifyFulfillment } from './schemas.js';
 
 /**
  * Shopify shipment_status → domain status. label_purchased and carrier_picked_up are newer
- * Shopify values that fit the same steps; a pickup order "ready for pickup" is the pickup-point
- * equivalent of out for delivery, and "picked up" ends it like delivered does.
+ * Shopify values that fit the same steps. A local pickup order's "ready_for_pickup" and
+ * "picked_up" are not carrier statuses: they become pickup.ready and pickup.completed (below).
  */
 export const shopifyShipmentStatuses: Readonly<Record<string, ShipmentStatus>> = {
   label_purchased: 'label_printed',
@@ -20,12 +20,13 @@ export const shopifyShipmentStatuses: Readonly<Record<string, ShipmentStatus>> =
   carrier_picked_up: 'in_transit',
   in_transit: 'in_transit',
   out_for_delivery: 'out_for_delivery',
-  ready_for_pickup: 'out_for_delivery',
   attempted_delivery: 'attempted_delivery',
   delivered: 'delivered',
-  picked_up: 'delivered',
   failure: 'failure',
 };
+
+/** Local pickup statuses of a fulfillment: the order is ready to collect, or was collected. */
+const PICKUP = { ready_for_pickup: 'pickup.ready', picked_up: 'pickup.completed' } as const;
 
 /** The carrier status that becomes an order.delayed report rather than a shipment status. */
 const DELAYED = 'delayed';
@@ -60,6 +61,12 @@ export function mapFulfillmentTopic(topic: 'fulfillments/create' | 'fulfillments
         estimatedDelivery: shipment.estimatedDelivery,
       }),
     );
+    return { kind: 'mapped', events };
+  }
+  if (raw !== undefined && Object.hasOwn(PICKUP, raw)) {
+    const type = PICKUP[raw as keyof typeof PICKUP];
+    // Once per fulfillment and step: a repeated delivery is the same event.
+    events.push(event(ctx, type, `shopify:${type}:${f.id}`, updatedAt, { orderId: f.order_id, shipmentId: shipment.shipmentId }));
     return { kind: 'mapped', events };
   }
   if (raw === DELAYED) {
