@@ -36,10 +36,10 @@ export default {
     'functions/services/notify.ts',
     'functions/domain/webhooks/signatures.ts',
     // The ledger: claim, getLedger, takeOver, release, markSent, markSkipped.
-    range(STORE, 'async claim(', '/** Notes a delivery outcome'),
+    range(STORE, 'async claim(', 'Notes a delivery outcome'),
     // Authentication only: Shopify's HMAC check, then Standard Webhooks' headers, replay window
     // and signature. Content validation after it is covered by the schema tests, not here.
-    range(PARSE, 'async function parseShopify(', "const topic = h['x-shopify-topic']"),
+    range(PARSE, 'async function parseShopify(', "const topic = header('topic')"),
     range(PARSE, 'async function parseGeneric(', 'const body = genericWebhookSchema.safeParse', { inclusive: false }),
     range(PARSE, 'async function secretsOf(', '// --- Shopify'),
   ],

@@ -83,6 +83,14 @@ describe('feedback rules: who gets the feedback request and reminder', () => {
     expect(decideAwait('feedback_window', at(0))).toEqual({ action: 'proceed', next: 'feedback' });
   });
 
+  it('sets the window to end a week after delivery, whether asked by day or during the quiet hours before it is due', () => {
+    // Delivered Thursday 26 November 13:00 Berlin: the request is due Thursday 3 December 13:00.
+    const end = Date.parse('2026-12-03T12:00:00Z');
+    expect(Date.parse(phaseDeadline('feedback_window', ctx(delivered, '2026-11-27T10:00:00Z'))!)).toBe(end);
+    // 23:30 in Berlin is quiet, but nothing is due yet: the deadline stays the window's end.
+    expect(Date.parse(phaseDeadline('feedback_window', ctx(delivered, '2026-11-27T22:30:00Z'))!)).toBe(end);
+  });
+
   it('asks once: a sent or skipped request is not planned again, an unsettled claim is (notify settles it)', () => {
     expect(kinds(ctx(delivered, LATER, { ledger: [requestSent] }), 'feedback_request')).toEqual([]);
     expect(kinds(ctx(delivered, LATER, { ledger: [line('feedback_request', 'skipped')] }), 'feedback_request')).toEqual([]);
@@ -149,6 +157,10 @@ describe('what a waiting state does, branch by branch', () => {
     expect(decideAwait('delivery', ctx([placed, shipped], '2026-11-25T09:00:00Z'))).toEqual({ action: 'interrupt', error: 'ShipmentCreated' });
     expect(decideAwait('delivery', ctx([placed, shipped], '2026-11-25T09:00:00Z', { ledger: [line('shipping_confirmation', 'claimed', 'f-1')] }))).toEqual({ action: 'interrupt', error: 'ShipmentCreated' });
     expect(decideAwait('delivery', ctx([placed, shipped], '2026-11-25T09:00:00Z', { ledger: [line('shipping_confirmation', 'skipped', 'f-1')] }))).toEqual({ action: 'wait' });
+  });
+
+  it('waiting for delivery: a suppressed address has no confirmation to wait for, so the wait does not loop on one', () => {
+    expect(decideAwait('delivery', ctx([placed, shipped], '2026-11-25T09:00:00Z', { suppressed: true }))).toEqual({ action: 'wait' });
   });
 
   it('waiting for delivery: a passed estimate interrupts for a delay notice', () => {

@@ -103,6 +103,35 @@ describe('notify: one email per order, kind and ref', () => {
     expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input).toMatchObject({ Key: { sk: 'MAIL#receipt#order' } });
   });
 
+  it('marks the step boundaries of the protocol in order, naming the email (the fault-injection suite crashes there)', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-3' });
+    const steps: unknown[] = [];
+
+    await notify(input, { ...deps(), checkpoint: async (step, detail) => void steps.push([step, detail]) });
+
+    const where = { kind: 'receipt', ref: 'order', store: STORE, orderId: '1001' };
+    expect(steps).toEqual([
+      ['notify.afterClaim', where],
+      ['notify.beforeRecord', where],
+      ['notify.afterRecord', where],
+    ]);
+  });
+
+  it('records on a delay notice claim what it told the shopper: the parcels, the promise missed and the new estimate', async () => {
+    const shipped = events.shipped('2026-11-24T10:00:00Z', 'f-1', undefined, { estimatedDelivery: '2026-12-01T16:00:00Z' });
+    const mail = (kind: string, ref: string) => ({ pk: 'ORDER#x', sk: `MAIL#${kind}#${ref}`, kind, ref, status: 'sent', claimId: `c-${kind}`, claimedAt: '2026-11-24T10:00:05Z', sentAt: '2026-11-24T10:00:05Z', messageId: `m-${kind}` });
+    ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(shipped), mail('receipt', 'order'), mail('shipping_confirmation', 'f-1')] });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-4' });
+
+    const result = await notify({ ...input, kind: 'delay_notice', next: 'delivery' }, { ...deps(), clock: { now: () => new Date('2026-12-03T10:00:00Z') } });
+
+    expect(result.sent).toBe(1);
+    const claim = ddb.commandCalls(PutCommand).find((c) => String(c.args[0].input.Item?.sk) === 'MAIL#delay_notice#late:1')!;
+    expect(claim.args[0].input.Item).toMatchObject({ status: 'claimed', what: 'delivery', shipmentIds: ['f-1'], missedPromise: '2026-12-01T16:00:00Z' });
+    expect(Date.parse(String(claim.args[0].input.Item?.newEstimate))).toBeGreaterThan(Date.parse('2026-12-03T10:00:00Z'));
+    expect(claim.args[0].input.Item).not.toHaveProperty('reported');
+  });
+
   it('does not call SES once the invocation has run out of time, and leaves the claim to the retry', async () => {
     // middy aborts the signal when it answers TimeoutError; on Lambda the frozen code resumes later.
     const timedOut = new AbortController();
