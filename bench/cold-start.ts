@@ -29,7 +29,7 @@ export const CDK_BUNDLING = {
   minify: true,
   sourcemap: true,
   sourcesContent: false,
-  external: ['@aws-sdk/*'],
+  external: ['@aws-sdk/*', 'sharp'],
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
 } as const;

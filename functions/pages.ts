@@ -1,6 +1,7 @@
 /**
- * Lambda entry: the pages behind the email links (tracking, feedback, unsubscribe) and the
- * ops feedback summary, behind the HTTP API (payload v2). A thin middy wrapper: http-router
+ * Lambda entry: the pages behind the email links (tracking, unsubscribe, the order lookup) and
+ * the ops feedback summary, behind the HTTP API (payload v2). The star click, reviews and the
+ * merchant API are the reviews function's (functions/reviews.ts). A thin middy wrapper: http-router
  * dispatches on the same route table the pure core uses (functions/domain/pages/handle.ts).
  */
 import middy from '@middy/core';
@@ -8,16 +9,21 @@ import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
 import { FeedbackStore } from './adapters/feedback-store.js';
 import { logger } from './adapters/observability.js';
 import { clock, secretValue, storesFromEnv } from './adapters/runtime-config.js';
 import { documentClient, workflowDeps } from './adapters/wiring.js';
-import { notFound, pageRoutes, runRoute, type PagesDeps, type PagesRequest, type PagesResponse } from './domain/pages/handle.js';
+import { notFound, pageRoutes, runRoute, type PagesDeps } from './domain/pages/handle.js';
 import { LANGUAGES, type Language } from './domain/i18n/index.js';
 import { wakeOrder } from './services/signal.js';
+import { toPagesRequest, toResult } from './adapters/http-event.js';
+import { ParticipationReader } from './adapters/participation-reader.js';
+import { trackExtras } from './services/track-extras.js';
+
+export { toPagesRequest };
 
 // The ops token guards GET /stores/{store}/feedback: inline for local runs, by secret ARN on AWS.
 const { opsToken: OPS_TOKEN, opsTokenArn: OPS_TOKEN_SECRET_ARN, languages: LANGUAGES_ENV } = ENV;
@@ -46,6 +52,8 @@ const feedback = new FeedbackStore(doc, env.TABLE_NAME, { retentionDays: env.RET
 const stores = storesFromEnv();
 const linkSecret = secretValue(ENV.linkSecret, ENV.linkSecretArn);
 const opsToken = env.OPS_TOKEN || env.OPS_TOKEN_SECRET_ARN ? secretValue(OPS_TOKEN, OPS_TOKEN_SECRET_ARN) : async () => undefined;
+// The tracking page shows the shopper's points and the merchant's responses to feedback.
+const participation = { trackExtras: trackExtras(new ParticipationReader(doc, env.TABLE_NAME)) };
 
 async function deps(): Promise<PagesDeps> {
   // Both are cached by the Parameters utility; a rotation is picked up within its max age.
@@ -57,6 +65,7 @@ async function deps(): Promise<PagesDeps> {
     languages: env.LANGUAGES,
     linkSecret: secret,
     opsToken: token,
+    participation,
     now: () => clock.now(),
     onFeedback: async (store, orderId) => {
       const outcome = await wakeOrder(signalDeps, store, orderId);
@@ -64,22 +73,6 @@ async function deps(): Promise<PagesDeps> {
     },
     logger,
   };
-}
-
-export function toPagesRequest(event: APIGatewayProxyEventV2): PagesRequest {
-  const body = event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  return {
-    method: event.requestContext.http.method,
-    path: event.rawPath,
-    query: Object.fromEntries(new URLSearchParams(event.rawQueryString ?? '')),
-    headers: event.headers ?? {},
-    body,
-    params: event.pathParameters,
-  };
-}
-
-function toResult(res: PagesResponse): APIGatewayProxyStructuredResultV2 {
-  return { statusCode: res.status, headers: res.headers, body: res.body };
 }
 
 type PagesRoute = Route<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;

@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { acknowledge } from './nag.js';
 
 /** The Lambda entries under functions/, one per file. */
-export const ENTRY_NAMES = ['ingest', 'router', 'notify', 'await', 'ses-events', 'pages', 'outbox', 'console'] as const;
+export const ENTRY_NAMES = ['ingest', 'router', 'notify', 'await', 'ses-events', 'pages', 'reviews', 'outbox', 'console'] as const;
 export type EntryName = (typeof ENTRY_NAMES)[number];
 
 /** CloudFormation metadata key naming a function's entry; the local runtime maps logical ids to modules by it. */
@@ -44,6 +44,11 @@ export interface HandlerFunctionProps {
   readonly projectRoot?: string;
   /** Files (relative to the project root) copied into `assets/` beside the bundle, which the function serves. @default - none */
   readonly assetFiles?: readonly string[];
+  /**
+   * Native packages installed beside the bundle instead of bundled (sharp's prebuilt libvips),
+   * for Lambda's linux/arm64. @default - none
+   */
+  readonly nodeModules?: string[];
 }
 
 /** What the console function serves itself (functions/services/console/assets.ts): uPlot and its own script and styles. */
@@ -117,6 +122,15 @@ export class HandlerFunction extends NodejsFunction {
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
         logLevel: LogLevel.WARNING,
+        // sharp is loaded on demand (functions/adapters/photos.ts) and is native: never bundled.
+        externalModules: ['@aws-sdk/*', 'sharp'],
+        ...(props.nodeModules?.length
+          ? {
+              nodeModules: props.nodeModules,
+              // npm picks optional platform packages (@img/sharp-linux-arm64) by these, not by the build machine.
+              environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' },
+            }
+          : {}),
         // CommonJS dependencies bundled into ESM still call require(): give them one.
         banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
         ...(props.assetFiles?.length

@@ -15,6 +15,7 @@ import { Monitoring } from './monitoring.js';
 import { acknowledge, wildcardResourceFinding } from './nag.js';
 import { OrderTable } from './order-table.js';
 import { OrderWorkflow } from './order-workflow.js';
+import { PhotoBucket } from './photo-bucket.js';
 import { GeneratedSecret, WebhookSecrets } from './secrets.js';
 import { WebhookApi } from './webhook-api.js';
 
@@ -34,7 +35,8 @@ export class PostpurchaseStack extends Stack {
   readonly monitoring: Monitoring;
   readonly consoleUsers: ConsoleUserPool;
   readonly consoleRoutes: ConsoleRoutes;
-  readonly functions: Readonly<Record<'ingest' | 'router' | 'notify' | 'await' | 'sesEvents' | 'pages' | 'outbox' | 'console', HandlerFunction>>;
+  readonly photos: PhotoBucket;
+  readonly functions: Readonly<Record<'ingest' | 'router' | 'notify' | 'await' | 'sesEvents' | 'pages' | 'reviews' | 'outbox' | 'console', HandlerFunction>>;
   /** The state machine's ARN as the functions receive it (built from its fixed name, see below). */
   readonly stateMachineArn: string;
 
@@ -43,17 +45,19 @@ export class PostpurchaseStack extends Stack {
     const { config } = props;
     const logRetention = config.logRetentionDays as logs.RetentionDays;
 
-    const fn = (name: EntryName, id: string, timeout: Duration, assetFiles?: readonly string[]) =>
-      new HandlerFunction(this, id, { entryName: name, timeout, logRetention, assetFiles });
+    const fn = (name: EntryName, id: string, timeout: Duration, extra: { assetFiles?: readonly string[]; nodeModules?: string[] } = {}) =>
+      new HandlerFunction(this, id, { entryName: name, timeout, logRetention, ...extra });
     const ingest = fn('ingest', 'IngestFunction', Duration.seconds(10));
     const router = fn('router', 'RouterFunction', Duration.seconds(30));
     const notify = fn('notify', 'NotifyFunction', Duration.seconds(30));
     const awaitFn = fn('await', 'AwaitFunction', Duration.seconds(15));
     const sesEvents = fn('ses-events', 'SesEventsFunction', Duration.seconds(30));
     const pages = fn('pages', 'PagesFunction', Duration.seconds(10));
+    // Feedback, reviews and the merchant API; sharp decodes and re-encodes review photos (functions/adapters/photos.ts).
+    const reviews = fn('reviews', 'ReviewsFunction', Duration.seconds(15), { nodeModules: ['sharp'] });
     const outbox = fn('outbox', 'OutboxFunction', Duration.seconds(60));
-    const consoleFn = fn('console', 'ConsoleFunction', Duration.seconds(15), CONSOLE_ASSET_FILES);
-    this.functions = { ingest, router, notify, await: awaitFn, sesEvents, pages, outbox, console: consoleFn };
+    const consoleFn = fn('console', 'ConsoleFunction', Duration.seconds(15), { assetFiles: CONSOLE_ASSET_FILES });
+    this.functions = { ingest, router, notify, await: awaitFn, sesEvents, pages, reviews, outbox, console: consoleFn };
     const all = Object.values(this.functions);
 
     this.table = new OrderTable(this, 'OrderTable');
@@ -78,6 +82,9 @@ export class PostpurchaseStack extends Stack {
     linkSecret.bindReader(pages, ENV.linkSecretArn);
     // The console renders resent emails' links and keys its forms' CSRF tokens with it.
     linkSecret.bindReader(consoleFn, ENV.linkSecretArn);
+    linkSecret.bindReader(reviews, ENV.linkSecretArn);
+    // Referral codes are derived with the link key (functions/domain/reviews/referrals.ts).
+    linkSecret.bindReader(awaitFn, ENV.linkSecretArn);
     const opsToken = new GeneratedSecret(this, 'OpsToken', {
       secretName: `${config.stackName}/ops-token`,
       description: "postpurchase: bearer token for a store's feedback view (GET /stores/{store}/feedback)",
@@ -86,12 +93,13 @@ export class PostpurchaseStack extends Stack {
         'A bearer token handed to store staff; rotating it is a coordinated manual step (store a JSON array with the new and old tokens, hand out the new one, drop the old), described in docs/DEPLOY.md.',
     });
     opsToken.bindReader(pages, ENV.opsTokenArn);
+    opsToken.bindReader(reviews, ENV.opsTokenArn);
 
     // Every function writes items, and each item's TTL comes from the retention period.
     for (const f of all) f.addEnvironment(ENV.retentionDays, String(config.retentionDays));
     const storesJson = storesEnvJson(config);
-    for (const f of [ingest, router, notify, awaitFn, pages, consoleFn]) f.addEnvironment(ENV.stores, storesJson);
-    for (const f of [notify, pages, consoleFn]) f.addEnvironment(ENV.languages, config.languages.join(','));
+    for (const f of [ingest, router, notify, awaitFn, pages, reviews, consoleFn]) f.addEnvironment(ENV.stores, storesJson);
+    for (const f of [notify, pages, reviews, consoleFn]) f.addEnvironment(ENV.languages, config.languages.join(','));
     this.events.bindDeadLetterOperator(consoleFn);
 
     const stateMachineName = `${config.stackName}-orders`;
@@ -111,7 +119,7 @@ export class PostpurchaseStack extends Stack {
       resourceName: stateMachineName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    for (const f of [router, awaitFn, pages, consoleFn]) f.addEnvironment(ENV.stateMachineArn, this.stateMachineArn);
+    for (const f of [router, awaitFn, pages, reviews, consoleFn]) f.addEnvironment(ENV.stateMachineArn, this.stateMachineArn);
     this.workflow.grantStart(router);
     this.workflow.grantTaskResponse(router);
     this.workflow.grantStart(awaitFn.grantsOutsideDefaultPolicy());
@@ -119,6 +127,8 @@ export class PostpurchaseStack extends Stack {
     this.workflow.grantTaskResponse(pages);
     // Stopping an order's pending mail wakes its waiting state, which then ends.
     this.workflow.grantTaskResponse(consoleFn);
+    // A star click ends the workflow's wait for feedback.
+    this.workflow.grantTaskResponse(reviews);
 
     const topicKey = new kms.Key(this, 'TopicKey', {
       description: 'postpurchase: encrypts the SES events and alarm topics',
@@ -135,27 +145,33 @@ export class PostpurchaseStack extends Stack {
     this.mailer.bindSender(notify);
     // Explicit resends and replies to shoppers, recorded on the order.
     this.mailer.bindSender(consoleFn);
+    // Review rewards, replies and alerts (reviews); referral rewards when a referred order is delivered (await).
+    this.mailer.bindSender(reviews);
+    this.mailer.bindSender(awaitFn);
     this.mailer.addEventHandler(sesEvents);
 
     this.api = new WebhookApi(this, 'Api', {
       ingestFunction: ingest,
       pagesFunction: pages,
+      reviewsFunction: reviews,
       throttle: { rateLimit: config.api.rateLimit, burstLimit: config.api.burstLimit },
       accessLogRetention: logRetention,
       publicBaseUrl: config.publicBaseUrl,
     });
-    notify.addEnvironment(ENV.publicBaseUrl, this.api.baseUrl);
-    consoleFn.addEnvironment(ENV.publicBaseUrl, this.api.baseUrl);
+    for (const f of [notify, reviews, awaitFn, consoleFn]) f.addEnvironment(ENV.publicBaseUrl, this.api.baseUrl);
 
     this.consoleUsers = new ConsoleUserPool(this, 'ConsoleUsers', { storeIds: config.stores.map((s) => s.storeId) });
     this.consoleUsers.bindTo(consoleFn);
     this.consoleRoutes = new ConsoleRoutes(this, 'Console', { httpApi: this.api.httpApi, consoleFunction: consoleFn, users: this.consoleUsers });
 
+    this.photos = new PhotoBucket(this, 'Photos', { retentionDays: config.retentionDays });
+    this.photos.bindTo(reviews);
+
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stateMachine: this.workflow.stateMachine,
       deadLetterQueue: this.events.deadLetterQueue,
       eventQueue: this.events.queue,
-      functions: { Ingest: ingest, Router: router, Notify: notify, Await: awaitFn, SesEvents: sesEvents, Pages: pages, Outbox: outbox, Console: consoleFn },
+      functions: { Ingest: ingest, Router: router, Notify: notify, Await: awaitFn, SesEvents: sesEvents, Pages: pages, Reviews: reviews, Outbox: outbox, Console: consoleFn },
       httpApi: this.api.httpApi,
       encryptionKey: topicKey,
       alarmEmail: config.alarmEmail,

@@ -17,16 +17,42 @@ export const WEBHOOK_ROUTES = [
 export const PAGE_ROUTES = [
   { method: apigw.HttpMethod.GET, path: '/track' },
   { method: apigw.HttpMethod.POST, path: '/track' },
-  { method: apigw.HttpMethod.GET, path: '/feedback' },
-  { method: apigw.HttpMethod.POST, path: '/feedback' },
   { method: apigw.HttpMethod.GET, path: '/unsubscribe' },
   { method: apigw.HttpMethod.POST, path: '/unsubscribe' },
   { method: apigw.HttpMethod.GET, path: '/stores/{store}/feedback' },
 ] as const;
 
+/**
+ * Routes served by the reviews function (functions/reviews.ts): the star click and comment, the
+ * review form, public product reviews and feed, referral pages, and the merchant API.
+ */
+export const REVIEW_ROUTES = [
+  { method: apigw.HttpMethod.GET, path: '/feedback' },
+  { method: apigw.HttpMethod.POST, path: '/feedback' },
+  { method: apigw.HttpMethod.POST, path: '/reviews' },
+  { method: apigw.HttpMethod.GET, path: '/stores/{store}/products/{productId}/reviews' },
+  { method: apigw.HttpMethod.GET, path: '/stores/{store}/products/{productId}/reviews/snippet' },
+  { method: apigw.HttpMethod.GET, path: '/stores/{store}/reviews.xml' },
+  { method: apigw.HttpMethod.GET, path: '/stores/{store}/photos/{reviewId}/{file}' },
+  { method: apigw.HttpMethod.GET, path: '/stores/{store}/referrals/{code}' },
+  { method: apigw.HttpMethod.POST, path: '/stores/{store}/referrals/{code}' },
+  { method: apigw.HttpMethod.GET, path: '/stores/{store}/reviews' },
+  { method: apigw.HttpMethod.POST, path: '/stores/{store}/reviews/{reviewId}/approve' },
+  { method: apigw.HttpMethod.POST, path: '/stores/{store}/reviews/{reviewId}/reject' },
+  { method: apigw.HttpMethod.POST, path: '/stores/{store}/reviews/{reviewId}/reply' },
+  { method: apigw.HttpMethod.GET, path: '/stores/{store}/reward-codes' },
+  { method: apigw.HttpMethod.POST, path: '/stores/{store}/reward-codes' },
+  { method: apigw.HttpMethod.GET, path: '/stores/{store}/orders/{orderId}/feedback' },
+  { method: apigw.HttpMethod.POST, path: '/stores/{store}/orders/{orderId}/feedback-responses' },
+] as const;
+
+/** Routes of the merchant API: JSON, behind the ops bearer token (a signed-in console may replace it, issue 17). */
+const MERCHANT_ROUTE = /^\/stores\/\{store\}\/(feedback|reviews(\/\{reviewId\}\/\w+)?|reward-codes|orders\/.*)$/;
+
 export interface WebhookApiProps {
   readonly ingestFunction: lambda.IFunction;
   readonly pagesFunction: lambda.IFunction;
+  readonly reviewsFunction: lambda.IFunction;
   /** Default-stage throttling across all routes. @default { rateLimit: 50, burstLimit: 100 } */
   readonly throttle?: apigw.ThrottleSettings;
   /** @default logs.RetentionDays.THREE_MONTHS */
@@ -98,14 +124,18 @@ export class WebhookApi extends Construct {
       }
     }
     const pages = new HttpLambdaIntegration('Pages', props.pagesFunction);
-    for (const route of PAGE_ROUTES) {
-      for (const r of this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: pages })) {
+    const reviews = new HttpLambdaIntegration('Reviews', props.reviewsFunction);
+    const pageRoutes = [...PAGE_ROUTES.map((route) => ({ route, integration: pages })), ...REVIEW_ROUTES.map((route) => ({ route, integration: reviews }))];
+    for (const { route, integration } of pageRoutes) {
+      for (const r of this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration })) {
         acknowledge(
           r,
           'AwsSolutions-APIG4',
-          route.path.startsWith('/stores/')
-            ? "The store's feedback view is for store staff without AWS identities; the pages function requires the ops bearer token (Secrets Manager) and answers 401 without it."
-            : 'Shoppers follow links from emails and have no credentials; each link carries an HMAC-signed, expiring token that the pages function verifies before showing or changing anything.',
+          MERCHANT_ROUTE.test(route.path)
+            ? "The store's feedback view and merchant API are for store staff without AWS identities; the pages function requires the ops bearer token (Secrets Manager) and answers 401 without it."
+            : route.path.startsWith('/stores/')
+              ? "Public by design: a product's published reviews, the store's review feed for Google, published review photos and referral pages show nothing that is not already public."
+              : 'Shoppers follow links from emails and have no credentials; each link carries an HMAC-signed, expiring token that the pages function verifies before showing or changing anything.',
         );
       }
     }

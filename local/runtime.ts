@@ -30,6 +30,7 @@ import { LambdaInvoker, type HandlerModule, type LambdaStats } from './lambda.js
 import { Outbox, type Email } from './outbox.js';
 import { renderOutboxPage } from './outbox-page.js';
 import { LocalSes, type SesStats } from './ses.js';
+import { startLocalS3 } from './s3.js';
 import { LocalSqs, type SqsStats } from './sqs.js';
 import { LocalSchedules } from './schedules.js';
 import { LocalStepFunctions, type ExecutionRecord, type HistoryEvent, type StepFunctionsStats } from './step-functions.js';
@@ -151,7 +152,7 @@ export interface LocalRuntime {
   /** `http://127.0.0.1:<port>` */
   url: string;
   /** Endpoints of the stand-ins (as set in AWS_ENDPOINT_URL_*). */
-  endpoints: { dynamodb: string; sfn: string; sqs: string; sesv2: string };
+  endpoints: { dynamodb: string; sfn: string; sqs: string; sesv2: string; s3: string };
   /** The environment every handler sees. */
   env: Record<string, string>;
   secrets: LocalSecrets;
@@ -328,6 +329,9 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     deliverEvent: sesEvents ? (event: SNSEvent) => invoker.invoke(sesEvents.logicalId, event, 'sns') : undefined,
   });
   cleanup.push(() => ses.close());
+  // Review photos: s3rver, kept in the data directory like the table.
+  const s3 = await startLocalS3({ dataDir: inMemory ? undefined : join(dataDir, 's3'), port: previousPorts.s3, accessKeyId: 'local', secretAccessKey: 'local' });
+  cleanup.push(() => s3.close());
 
   // The virtual clock's origin persists, rebased when the scale changes, so that the handlers'
   // time runs on continuously across restarts (functions/adapters/clock.ts reads it).
@@ -371,6 +375,8 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     AWS_ENDPOINT_URL_SQS: sqsUrl,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
     CONSOLE_ISSUER: cognito.issuer,
+    AWS_ENDPOINT_URL_S3: s3.url,
+    PHOTO_BUCKET: s3.bucket,
     // Any other service answers "not available locally" instead of reaching real AWS.
     AWS_ENDPOINT_URL: `${url}/_local/aws-unavailable`,
     PUBLIC_BASE_URL: url,
@@ -447,7 +453,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   cleanup.push(() => schedules.close());
 
   const port = (u: string) => Number(new URL(u).port);
-  lastPorts = { main: port(url), dynamodb: port(dynamoUrl), sfn: port(sfnUrl), sqs: port(sqsUrl), ses: port(ses.url), cognito: port(cognito.url) };
+  lastPorts = { main: port(url), dynamodb: port(dynamoUrl), sfn: port(sfnUrl), sqs: port(sqsUrl), ses: port(ses.url), cognito: port(cognito.url), s3: port(s3.url) };
   if (portsFile) writeFileSync(portsFile, JSON.stringify(lastPorts));
   for (const missing of invoker.missingModules()) log(`[lambda] handler module not found (yet): ${missing}`);
 
@@ -657,7 +663,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   cleanup.push(() => eventsClient?.destroy());
   const runtime: LocalRuntime = {
     url,
-    endpoints: { dynamodb: dynamoUrl, sfn: sfnUrl, sqs: sqsUrl, sesv2: ses.url },
+    endpoints: { dynamodb: dynamoUrl, sfn: sfnUrl, sqs: sqsUrl, sesv2: ses.url, s3: s3.url },
     env,
     secrets,
     cognito: { url: cognito.url, userPoolId: cognito.userPoolId, clientId: cognito.clientId, issuer: cognito.issuer, logins: cognito.logins },

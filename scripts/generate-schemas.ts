@@ -24,6 +24,20 @@ import {
 import { DEFAULT_MAX_BODY_BYTES, TIMESTAMP_TOLERANCE_SECONDS } from '../functions/domain/webhooks/parse-webhook.js';
 import { webhookErrorResponseSchema, webhookReceiptSchema } from '../functions/domain/webhooks/result.js';
 import { moderationDecisionSchema, replyRequestSchema, resendRequestSchema } from '../functions/domain/console/api.js';
+import {
+  apiErrorSchema,
+  feedbackResponseRequestSchema,
+  feedbackResponseSchema,
+  heldReviewsResponseSchema,
+  orderFeedbackResponseSchema,
+  productReviewsResponseSchema,
+  rejectRequestSchema,
+  replyRequestSchema as reviewReplyRequestSchema,
+  reviewResponseSchema,
+  rewardCodesRequestSchema,
+  rewardCodesResponseSchema,
+  rewardPoolResponseSchema,
+} from '../functions/domain/reviews/api.js';
 
 const root = new URL('../', import.meta.url);
 const genericFixtures = new URL('tests/fixtures/generic/', root);
@@ -193,7 +207,129 @@ function consolePaths(): JsonSchema {
   };
 }
 
-/** OpenAPI 3.1 document for both webhook endpoints and the console's JSON API. */
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const jsonContent = (name: string) => ({ 'application/json': { schema: ref(name) } });
+const pathParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const STORE_PARAM = pathParam('store', 'Store id (canonical form: lower-case)');
+const REVIEW_PARAM = pathParam('reviewId', 'Review id, as the list of held reviews gives it');
+const apiError = (description: string) => ({ description, content: jsonContent('ApiError') });
+const MERCHANT = [{ opsToken: [] }];
+const merchantErrors = { '401': apiError('No or wrong bearer token'), '404': apiError('Unknown store (or review, order)') };
+
+/** The review endpoints: public product reviews and feed, and the merchant API (functions/services/review-routes.ts). */
+function reviewPaths(): Record<string, unknown> {
+  return {
+    '/stores/{store}/products/{productId}/reviews': {
+      get: {
+        operationId: 'getProductReviews',
+        summary: "A product's published reviews: HTML by default, JSON with `Accept: application/json`",
+        parameters: [
+          STORE_PARAM,
+          pathParam('productId', "The platform's product id (`sku:<SKU>` for items sold without one)"),
+          { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 50, default: 10 } },
+          { name: 'cursor', in: 'query', required: false, description: '`next` of the previous page', schema: { type: 'string' } },
+        ],
+        responses: {
+          '200': { description: 'Average, count and distribution of the published reviews, and one page of them (newest first); cacheable for 5 minutes', content: { ...jsonContent('ProductReviews'), 'text/html': { schema: { type: 'string' } } } },
+          '400': apiError('A bad `limit` or a `cursor` of another list (field names which)'),
+          '404': apiError('Unknown store, or a product id that cannot be one'),
+        },
+      },
+    },
+    '/stores/{store}/products/{productId}/reviews/snippet': {
+      get: {
+        operationId: 'getProductReviewsSnippet',
+        summary: 'The same, as script-free HTML for an iframe on the store\'s site (any site may frame it; 5 newest reviews)',
+        parameters: [STORE_PARAM, pathParam('productId', "The platform's product id")],
+        responses: { '200': { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/stores/{store}/reviews.xml': {
+      get: {
+        operationId: 'getReviewFeed',
+        summary: "Google's product ratings feed (schema 2.4): every published review of the store, the full set each time",
+        parameters: [STORE_PARAM],
+        responses: { '200': { description: 'XML', content: { 'application/xml': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/stores/{store}/reviews': {
+      get: {
+        operationId: 'listHeldReviews',
+        summary: 'Reviews waiting for moderation, oldest first (merchant)',
+        security: MERCHANT,
+        parameters: [STORE_PARAM, { name: 'status', in: 'query', schema: { type: 'string', enum: ['held'] } }, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50 } }, { name: 'cursor', in: 'query', schema: { type: 'string' } }],
+        responses: { '200': { description: 'One page of held reviews', content: jsonContent('HeldReviews') }, '400': apiError('Bad query'), ...merchantErrors },
+      },
+    },
+    '/stores/{store}/reviews/{reviewId}/approve': {
+      post: {
+        operationId: 'approveReview',
+        summary: 'Publish a held review (merchant)',
+        security: MERCHANT,
+        parameters: [STORE_PARAM, REVIEW_PARAM],
+        responses: { '200': { description: 'Published', content: jsonContent('ReviewResult') }, '409': apiError('Not held (already published or rejected): the review is returned as it is'), ...merchantErrors },
+      },
+    },
+    '/stores/{store}/reviews/{reviewId}/reject': {
+      post: {
+        operationId: 'rejectReview',
+        summary: 'Reject a held review for a content reason (merchant)',
+        security: MERCHANT,
+        parameters: [STORE_PARAM, REVIEW_PARAM],
+        requestBody: { required: true, content: jsonContent('RejectRequest') },
+        responses: { '200': { description: 'Rejected', content: jsonContent('ReviewResult') }, '400': apiError('No or an unknown reason'), '409': apiError('Not held'), '415': apiError('Not JSON'), ...merchantErrors },
+      },
+    },
+    '/stores/{store}/reviews/{reviewId}/reply': {
+      post: {
+        operationId: 'replyToReview',
+        summary: "The merchant's one reply, shown under the review and emailed to the reviewer once (review_reply)",
+        security: MERCHANT,
+        parameters: [STORE_PARAM, REVIEW_PARAM],
+        requestBody: { required: true, content: jsonContent('ReviewReplyRequest') },
+        responses: { '200': { description: 'Stored; `email` says what became of the email', content: jsonContent('ReviewResult') }, '400': apiError('Empty or too long'), '409': apiError('Already replied (a repeat completes an email a crash left unsent)'), '415': apiError('Not JSON'), ...merchantErrors },
+      },
+    },
+    '/stores/{store}/reward-codes': {
+      get: {
+        operationId: 'getRewardPool',
+        summary: 'Codes left in the review-reward pool (merchant)',
+        security: MERCHANT,
+        parameters: [STORE_PARAM],
+        responses: { '200': { description: 'The pool', content: jsonContent('RewardPool') }, ...merchantErrors },
+      },
+      post: {
+        operationId: 'uploadRewardCodes',
+        summary: 'Add discount codes to the pool; each is given out once, to one reviewed order (merchant)',
+        security: MERCHANT,
+        parameters: [STORE_PARAM],
+        requestBody: { required: true, content: jsonContent('RewardCodesRequest') },
+        responses: { '200': { description: 'Added', content: jsonContent('RewardCodesResult') }, '400': apiError('A code that cannot be one (field names it, e.g. `codes.3`); nothing is added'), '415': apiError('Not JSON'), ...merchantErrors },
+      },
+    },
+    '/stores/{store}/orders/{orderId}/feedback': {
+      get: {
+        operationId: 'getOrderFeedback',
+        summary: "An order's rating, comment, reviews and the merchant's responses (merchant)",
+        security: MERCHANT,
+        parameters: [STORE_PARAM, pathParam('orderId', "The platform's order id")],
+        responses: { '200': { description: 'Feedback', content: jsonContent('OrderFeedback') }, ...merchantErrors },
+      },
+    },
+    '/stores/{store}/orders/{orderId}/feedback-responses': {
+      post: {
+        operationId: 'respondToFeedback',
+        summary: "Record the reply to a shopper's feedback and its outcome: shown on the order's tracking page timeline (merchant)",
+        security: MERCHANT,
+        parameters: [STORE_PARAM, pathParam('orderId', "The platform's order id")],
+        requestBody: { required: true, content: jsonContent('FeedbackResponseRequest') },
+        responses: { '201': { description: 'Recorded', content: { 'application/json': { schema: { type: 'object', properties: { orderId: { type: 'string' }, response: ref('FeedbackResponse') } } } } }, '400': apiError('Empty reply or unknown outcome'), '415': apiError('Not JSON'), ...merchantErrors },
+      },
+    },
+  };
+}
+
+/** OpenAPI 3.1 document for both webhook endpoints, the console's JSON API and the review endpoints. */
 export function buildOpenApiDocument(): JsonSchema {
   const statuses = Object.entries(shopifyShipmentStatuses)
     .map(([from, to]) => `\`${from}\` → \`${to}\``)
@@ -204,10 +340,11 @@ export function buildOpenApiDocument(): JsonSchema {
       title: 'postpurchase webhooks and console API',
       version: CONTRACT_VERSION,
       description:
-        'Inbound webhooks that feed post-purchase notifications. Requests are checked in this order: size (413), media type (415: `application/json`, charset UTF-8 if given), authenticity (401), content (400). Retry 5xx and network errors, never 4xx. See docs/WEBHOOKS.md. The merchant console\'s JSON API (tag `console`) takes a Cognito access token of the console user pool as a bearer token (README, "The merchant console").',
+        'Inbound webhooks that feed post-purchase notifications. Requests are checked in this order: size (413), media type (415: `application/json`, charset UTF-8 if given), authenticity (401), content (400). Retry 5xx and network errors, never 4xx. See docs/WEBHOOKS.md. The merchant console\'s JSON API (tag `console`) takes a Cognito access token of the console user pool as a bearer token (README, "The merchant console"). The review endpoints: public product reviews and feed, and the merchant review API (bearer ops token; README, "Reviews, rewards and referrals").',
     },
     paths: {
       ...consolePaths(),
+      ...reviewPaths(),
       '/webhooks': {
         post: {
           operationId: 'receiveWebhook',
@@ -282,6 +419,7 @@ export function buildOpenApiDocument(): JsonSchema {
     components: {
       securitySchemes: {
         consoleToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token of the console user pool (USER_PASSWORD_AUTH with the console client), verified by the JWT authorizer.' },
+        opsToken: { type: 'http', scheme: 'bearer', description: 'The ops token (OPS_TOKEN locally; the OpsToken secret on AWS)' },
       },
       schemas: {
         ConsoleResendRequest: component(resendRequestSchema, 'input'),
@@ -295,6 +433,18 @@ export function buildOpenApiDocument(): JsonSchema {
         ShopifyCancelledOrder: { description: 'orders/cancelled (a full Order; these fields are read)', ...component(shopifyCancelledOrderSchema, 'input') },
         ShopifyFulfillment: { description: 'fulfillments/create, fulfillments/update', ...component(shopifyFulfillmentSchema, 'input') },
         ShopifyRefund: { description: 'refunds/create', ...component(shopifyRefundSchema, 'input') },
+        ProductReviews: component(productReviewsResponseSchema, 'output'),
+        HeldReviews: component(heldReviewsResponseSchema, 'output'),
+        ReviewResult: component(reviewResponseSchema, 'output'),
+        RejectRequest: component(rejectRequestSchema, 'input'),
+        ReviewReplyRequest: component(reviewReplyRequestSchema, 'input'),
+        RewardCodesRequest: component(rewardCodesRequestSchema, 'input'),
+        RewardCodesResult: component(rewardCodesResponseSchema, 'output'),
+        RewardPool: component(rewardPoolResponseSchema, 'output'),
+        OrderFeedback: component(orderFeedbackResponseSchema, 'output'),
+        FeedbackResponseRequest: component(feedbackResponseRequestSchema, 'input'),
+        FeedbackResponse: component(feedbackResponseSchema, 'output'),
+        ApiError: component(apiErrorSchema, 'output'),
       },
     },
   };

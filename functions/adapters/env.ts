@@ -36,6 +36,8 @@ export const ENV = {
   languages: 'LANGUAGES',
   /** `local` in the local runtime: unknown_store answers say how to add a store there. @default deployed */
   storeSetup: 'STORE_SETUP',
+  /** S3 bucket of review photos; without it reviews take no photos. */
+  photoBucket: 'PHOTO_BUCKET',
   /** Seconds after it was stored that an event still in the outbox is queued by the sweeper (at least ingest's timeout). */
   outboxGraceSeconds: 'OUTBOX_GRACE_SECONDS',
   /** The merchant console's Cognito user pool and app client (lib/console-auth.ts). */

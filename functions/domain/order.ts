@@ -43,6 +43,16 @@ export const lineItemSchema = z.object({
   /** Line total before discounts, normally unitPrice × quantity (discounts are listed in the order's `discounts`). */
   total: moneySchema,
   imageUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** The platform's product id (Shopify `product_id`): what reviews of this item are published under. */
+  productId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1-100 letters, digits, ".", "_", ":" or "-"').optional(),
+  /** Global Trade Item Number (EAN/UPC/ISBN), when the platform sends it: Google matches reviews by it first. */
+  gtin: z.string().regex(/^\d{8,14}$/, 'must be 8 to 14 digits').optional(),
+  /** Manufacturer part number (Google needs the brand beside it). */
+  mpn: z.string().max(70).optional(),
+  /** The product's brand (Shopify `vendor`). */
+  brand: z.string().max(70).optional(),
+  /** The product's page in the store, for the review feed and the product page. */
+  productUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type LineItem = z.infer<typeof lineItemSchema>;
 

@@ -100,6 +100,33 @@ export function kindEnabled(config: { notifications?: Notifications }, kind: Ema
   return config.notifications?.[kind] ?? KIND_SPECS[kind].defaultOn;
 }
 
+/**
+ * Reviews, rewards and referrals (functions/domain/reviews/). Moderation may depend on the rating;
+ * rewards and points never do (README, "Reviews, rewards and referrals").
+ */
+export const participationSchema = z.object({
+  /** A review rated at or above this is published at once; below it, it waits for the merchant (6: hold every review). */
+  autoPublishMinRating: z.number().int().min(1).max(6).default(4),
+  /** An order rating at or below this alerts the store's support address (0: never). */
+  lowRatingThreshold: z.number().int().min(0).max(5).default(2),
+  /** Discount codes for review rewards, besides any the merchant uploads (each is given out once). */
+  rewardCodes: z.array(z.string().regex(/^[A-Za-z0-9_-]{3,64}$/, 'must be 3-64 letters, digits, "_" or "-"')).max(10_000).default([]),
+  /** When this many codes or fewer are left after one is given out, the merchant is alerted once per upload. */
+  lowPoolThreshold: z.number().int().min(0).max(10_000).default(5),
+  /** Points for a review (once per order), and for a friend's delivered order. */
+  pointsPerReview: z.number().int().min(0).max(100_000).default(50),
+  pointsPerReferral: z.number().int().min(0).max(100_000).default(200),
+  /**
+   * Where a referral link sends the friend, with `{code}` replaced by the referral code (a
+   * Shopify store: "https://shop.example/discount/{code}"). @default - the referral page here
+   */
+  referralLandingUrl: z
+    .url({ protocol: /^https$/ })
+    .refine((u) => u.includes('%7Bcode%7D') || u.includes('{code}'), 'must contain "{code}"')
+    .optional(),
+});
+export type Participation = z.infer<typeof participationSchema>;
+
 /** The fields of a store's configuration, before its platform is settled (environments extend these). */
 export const storeConfigFields = z.strictObject({
   /** Shopify shop domain (e.g. "acme.myshopify.com") or the generic source id; canonicalized (trimmed, lower-case). */
@@ -127,6 +154,7 @@ export const storeConfigFields = z.strictObject({
       holdDays: z.number().int().min(1).max(60).optional(),
     })
     .optional(),
+  participation: participationSchema.default(participationSchema.parse({})),
 });
 
 /**

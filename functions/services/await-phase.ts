@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { awaitPhaseSchema } from '../domain/lifecycle.js';
 import { generationOf, type WorkflowClient } from '../adapters/workflow-client.js';
 import { settleIfDue, type SignalDeps, type SignalOutcome } from './signal.js';
+import type { LoadedOrder } from '../adapters/order-store.js';
 
 export const awaitInputSchema = z.object({
   phase: awaitPhaseSchema,
@@ -24,6 +25,12 @@ export interface AwaitDeps extends SignalDeps {
   workflow: WorkflowClient;
   /** Loops through delay notices and shipments after which a fresh execution takes over. */
   maxStepsPerExecution: number;
+  /**
+   * Called when the order enters its feedback window: it is delivered (reported or assumed) and
+   * neither cancelled nor refunded in full. Credits a referral; must be idempotent (a retried or
+   * re-entered phase calls it again). @default none
+   */
+  onDelivered?: (loaded: LoadedOrder) => Promise<void>;
 }
 
 export async function awaitPhase(rawInput: AwaitInput, deps: AwaitDeps): Promise<SignalOutcome | 'continued'> {
@@ -45,5 +52,7 @@ export async function awaitPhase(rawInput: AwaitInput, deps: AwaitDeps): Promise
     ...(input.wait ? { deadline: new Date(deps.clock.now().getTime() + input.wait.seconds * 1000).toISOString() } : {}),
   });
   const loaded = await deps.orders.load(store, orderId);
+  const { state } = loaded;
+  if (input.phase === 'feedback_window' && deps.onDelivered && state.order && !state.cancelled && state.refunded !== 'full') await deps.onDelivered(loaded);
   return settleIfDue(deps, loaded);
 }

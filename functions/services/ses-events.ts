@@ -7,7 +7,8 @@
 import * as z from 'zod';
 import type { OrderStore } from '../adapters/order-store.js';
 import { parseLedgerTag } from '../adapters/mailer.js';
-import { emailKindSchema } from '../domain/lifecycle.js';
+import { emailKindSchema, type EmailKind } from '../domain/lifecycle.js';
+import { participationKindSchema } from '../domain/email/participation/kinds.js';
 
 export const sesEventSchema = z.object({
   eventType: z.string(),
@@ -29,9 +30,10 @@ export async function handleSesEvent(event: SesEvent, orders: OrderStore): Promi
     case 'Send': {
       const tag = event.mail.tags.ledger?.[0];
       const ledger = tag ? parseLedgerTag(tag) : undefined;
-      const kind = emailKindSchema.safeParse(ledger?.kind);
+      // The workflow's kinds and the participation emails (reviews, referrals, alerts) share the ledger.
+      const kind = emailKindSchema.or(participationKindSchema).safeParse(ledger?.kind);
       if (!ledger || !kind.success) return 'untagged';
-      const settled = await orders.markSent(ledger.store, ledger.orderId, kind.data, ledger.ref, event.mail.messageId, event.mail.timestamp);
+      const settled = await orders.markSent(ledger.store, ledger.orderId, kind.data as EmailKind, ledger.ref, event.mail.messageId, event.mail.timestamp);
       return settled ? 'settled' : 'already-settled';
     }
     case 'Delivery':

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/adapters/env.js';
 import { ENTRY_METADATA_KEY, ENTRY_NAMES, LAMBDA_ENV_LIMIT_BYTES } from '../../lib/handler-function.js';
-import { PAGE_ROUTES, WEBHOOK_ROUTES } from '../../lib/webhook-api.js';
+import { PAGE_ROUTES, REVIEW_ROUTES, WEBHOOK_ROUTES } from '../../lib/webhook-api.js';
 import { CONSOLE_API_ROUTES, CONSOLE_PAGE_ROUTES } from '../../lib/console-api.js';
 import {
   actionsOf,
@@ -146,9 +146,10 @@ describe('functions', () => {
       ingest: [ENV.tableName, ENV.queueUrl, ENV.stores, ENV.retentionDays],
       router: [ENV.tableName, ENV.stateMachineArn, ENV.stores],
       notify: [ENV.tableName, ENV.stores, ENV.sender, ENV.configurationSet, ENV.publicBaseUrl, ENV.linkSecretArn, ENV.retentionDays, ENV.languages],
-      await: [ENV.tableName, ENV.stores, ENV.stateMachineArn],
+      await: [ENV.tableName, ENV.stores, ENV.stateMachineArn, ENV.sender, ENV.configurationSet, ENV.publicBaseUrl, ENV.linkSecretArn],
       'ses-events': [ENV.tableName],
       pages: [ENV.tableName, ENV.stores, ENV.linkSecretArn, ENV.opsTokenArn, ENV.stateMachineArn, ENV.languages],
+      reviews: [ENV.tableName, ENV.stores, ENV.linkSecretArn, ENV.opsTokenArn, ENV.stateMachineArn, ENV.languages, ENV.sender, ENV.configurationSet, ENV.publicBaseUrl, ENV.photoBucket],
       outbox: [ENV.tableName, ENV.queueUrl, ENV.outboxGraceSeconds, ENV.retentionDays],
       console: [
         ENV.tableName, ENV.stores, ENV.stateMachineArn, ENV.sender, ENV.configurationSet, ENV.linkSecretArn, ENV.languages,
@@ -174,18 +175,19 @@ describe('functions', () => {
 describe('least privilege', () => {
   const stateMachineRef = () => ({ Ref: onlyIdOf(s.json, 'AWS::StepFunctions::StateMachine') });
 
-  it('lets notify (and the console, for explicit resends and replies) send email only as the sender identity through the configuration set', () => {
-    for (const sender of ['notify', 'console'] as const) {
-      const [send] = grantsOf(statementsOf(s.json, sender), 'ses:SendEmail');
-      expect(resourcesOf(send!).map((r) => JSON.stringify(r)), sender).toEqual(
+  it('lets notify, the console (explicit resends and replies), reviews (review emails) and await (referral rewards) send email only as the sender identity through the configuration set', () => {
+    const senders = ['notify', 'console', 'reviews', 'await'] as const;
+    for (const entry of senders) {
+      const [send] = grantsOf(statementsOf(s.json, entry), 'ses:SendEmail');
+      expect(resourcesOf(send!).map((r) => JSON.stringify(r)), entry).toEqual(
         expect.arrayContaining([
           expect.stringContaining(`:identity/${s.config.sender.domain}`),
           expect.stringContaining(':configuration-set/'),
         ]),
       );
-      expect(resourcesOf(send!)).toHaveLength(2);
+      expect(resourcesOf(send!), entry).toHaveLength(2);
     }
-    for (const entry of ENTRY_NAMES.filter((e) => e !== 'notify' && e !== 'console')) {
+    for (const entry of ENTRY_NAMES.filter((e) => !(senders as readonly string[]).includes(e))) {
       expect(grantsOf(statementsOf(s.json, entry), 'ses:SendEmail'), entry).toEqual([]);
     }
   });
@@ -206,8 +208,8 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets router, await and pages settle task tokens of the order state machine only', () => {
-    for (const entry of ['router', 'await', 'pages'] as const) {
+  it('lets router, await, pages and reviews (the star click) settle task tokens of the order state machine only', () => {
+    for (const entry of ['router', 'await', 'pages', 'reviews'] as const) {
       const settles = grantsOf(statementsOf(s.json, entry), 'states:SendTaskSuccess');
       expect(settles.flatMap(resourcesOf), entry).toEqual([stateMachineRef()]);
     }
@@ -224,7 +226,7 @@ describe('least privilege', () => {
     expect(receive).toEqual([{ 'Fn::GetAtt': [dlqId, 'Arn'] }]);
   });
 
-  it('lets only ingest read the webhook secrets, and only notify and pages the link-signing secret', () => {
+  it('lets only ingest read the webhook secrets, and only notify, pages, reviews and await (referral codes) the link-signing secret', () => {
     const secretRefs = (entry: (typeof ENTRY_NAMES)[number]) =>
       grantsOf(statementsOf(s.json, entry), 'secretsmanager:GetSecretValue')
         .flatMap(resourcesOf)
@@ -237,7 +239,9 @@ describe('least privilege', () => {
     expect(secretRefs('ingest').sort()).toEqual([...webhookIds].sort());
     expect(secretRefs('notify')).toEqual([linkId]);
     expect(secretRefs('pages')).toContain(linkId);
-    for (const entry of ['router', 'await', 'ses-events'] as const) expect(secretRefs(entry), entry).toEqual([]);
+    expect(secretRefs('reviews')).toContain(linkId);
+    expect(secretRefs('await')).toEqual([linkId]);
+    for (const entry of ['router', 'ses-events'] as const) expect(secretRefs(entry), entry).toEqual([]);
   });
 
   it('uses Resource "*" only for actions without resource-level permissions', () => {
@@ -323,7 +327,7 @@ describe('event queue', () => {
 describe('HTTP API', () => {
   it('serves exactly the webhook and page routes', () => {
     const routeKeys = resourcesOfType(s.json, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!.RouteKey as string);
-    const expected = [...WEBHOOK_ROUTES, ...PAGE_ROUTES, ...CONSOLE_API_ROUTES, ...CONSOLE_PAGE_ROUTES].map((r) => `${r.method} ${r.path}`);
+    const expected = [...WEBHOOK_ROUTES, ...PAGE_ROUTES, ...REVIEW_ROUTES, ...CONSOLE_API_ROUTES, ...CONSOLE_PAGE_ROUTES].map((r) => `${r.method} ${r.path}`);
     expect(routeKeys.sort()).toEqual(expected.sort());
   });
 

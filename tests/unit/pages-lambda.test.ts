@@ -17,6 +17,8 @@ beforeAll(async () => {
     STORES: JSON.stringify([aStoreConfig()]),
     LINK_SIGNING_SECRET: 'lambda-test-secret-0123456789abcdef',
     OPS_TOKEN: OPS,
+    SENDER_ADDRESS: 'orders@example.com',
+    PUBLIC_BASE_URL: 'https://pages.example.com',
     AWS_REGION: 'us-east-1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
@@ -59,7 +61,7 @@ describe('pages Lambda entry', () => {
   });
 
   it('routes by method and path, query string included', async () => {
-    const res = await handler(event('GET', '/feedback', { query: 't=forged.token&rating=5' }), context);
+    const res = await handler(event('GET', '/unsubscribe', { query: 't=forged.token' }), context);
 
     expect(res.statusCode).toBe(403);
   });

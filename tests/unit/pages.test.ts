@@ -11,7 +11,8 @@ import {
 import { buildLinks, signLink, verifyLink } from '../../functions/domain/links.js';
 import type { Order } from '../../functions/domain/order.js';
 import { foldOrder } from '../../functions/domain/order-state.js';
-import { handlePagesRequest, preferredTag, type PagesDeps, type PagesResponse } from '../../functions/domain/pages/handle.js';
+import { handlePagesRequest, pageRoutes, preferredTag, type PagesDeps, type PagesResponse } from '../../functions/domain/pages/handle.js';
+import { feedbackRoutes } from '../../functions/domain/pages/feedback-routes.js';
 import type { TrackView } from '../../functions/domain/pages/track.js';
 import { anOrder, aStoreConfig, events, STORE } from '../support/builders.js';
 
@@ -87,6 +88,8 @@ function setup(options: { order?: Order; stores?: PagesDeps['stores'] } = {}) {
         body: init.body,
       },
       deps,
+      // The star click and comment are the reviews function's routes; the pages share one core.
+      [...pageRoutes, ...feedbackRoutes],
     );
   };
   return { deps, feedback, links, woken, send, order };

@@ -69,8 +69,9 @@ describe('Shopify orders/create → order.placed', () => {
         countryCode: 'US',
       },
       lineItems: [
-        { id: '14250389700803', title: 'Merino Crew Sweater', variant: 'Navy / M', sku: 'MCS-NVY-M', quantity: 2, unitPrice: '89.00', total: '178.00' },
-        { id: '14250389733571', title: 'Wool Hiking Socks', sku: 'WHS-01', quantity: 3, unitPrice: '12.50', total: '37.50' },
+        // product_id and vendor: what reviews of the item are published under, and its brand.
+        { id: '14250389700803', title: 'Merino Crew Sweater', variant: 'Navy / M', sku: 'MCS-NVY-M', productId: '8012345670211', brand: 'Acme Knitwear', quantity: 2, unitPrice: '89.00', total: '178.00' },
+        { id: '14250389733571', title: 'Wool Hiking Socks', sku: 'WHS-01', productId: '8012345703107', brand: 'Acme Knitwear', quantity: 3, unitPrice: '12.50', total: '37.50' },
       ],
       // Before discounts, so that subtotal − discounts + shipping + tax = total (215.50 − 21.55 + 8.00 + 16.49).
       subtotal: '215.50',

@@ -1,6 +1,6 @@
 /** The page after a rating click, with the optional comment form, and the page after a comment. */
 import { MAX_COMMENT_LENGTH, type Rating } from '../feedback.js';
-import { html } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import { pageText, renderLayout, type PageContext, type RenderedPage } from './layout.js';
 
 export interface FeedbackPageOptions {
@@ -13,6 +13,8 @@ export interface FeedbackPageOptions {
   comment: 'open' | 'stored' | 'already_commented';
   /** A rejected comment: shown again with the reason, so nothing typed is lost. */
   rejected?: { reason: 'empty' | 'too_long'; draft: string };
+  /** Below the comment: the item reviews and the referral box (functions/domain/pages/reviews.ts). */
+  extra?: SafeHtml;
 }
 
 export function renderFeedbackPage(ctx: PageContext, o: FeedbackPageOptions): RenderedPage {
@@ -35,6 +37,7 @@ ${error ? html`<p class="error" role="alert" id="comment-error">${error}</p>` : 
   const body = html`<h1>${p.title}</h1>
 <p class="stars" role="img" aria-label="${p.ratingLabel(o.rating)}">${stars}</p>
 <p>${o.recorded ? p.recorded(o.rating, o.orderName) : p.alreadyRecorded(o.rating, o.orderName)}</p>
-${commentPart}`;
+${commentPart}
+${o.extra ?? ''}`;
   return renderLayout(ctx, { status: o.rejected ? 400 : 200, title: p.title, body });
 }

@@ -80,10 +80,21 @@ textarea{min-height:8rem;resize:vertical}
 button{font:inherit;font-weight:600;margin-top:16px;padding:10px 18px;border:0;border-radius:6px;background:var(--accent);color:var(--on-accent);cursor:pointer}
 .stars{font-size:1.6rem;letter-spacing:2px;color:#9a6700}
 footer{max-width:640px;margin:0 auto 32px;padding:0 24px;color:#57606a;font-size:.9rem}
+fieldset{border:0;padding:0;margin:16px 0 0}
+legend{font-weight:600;padding:0}
+.choices label{display:inline-block;font-weight:400;margin:4px 14px 4px 0}
+.choices input{width:auto;margin-right:4px}
+.review-form{border:1px solid #d0d7de;border-radius:6px;padding:12px 16px;margin:16px 0}
+.review{border-top:1px solid #d0d7de;padding:14px 0}
+.reply{border-left:4px solid var(--accent);padding:6px 12px;margin:8px 0;background:#f6f7f9}
+img.photo{max-width:100%;height:auto;border-radius:4px;margin:6px 0}
+table.dist{border-collapse:collapse}
+table.dist td,table.dist th{padding:2px 10px 2px 0;text-align:left;font-weight:400}
+.code{font:600 1.2rem ui-monospace,monospace;letter-spacing:1px}
 `;
 }
 
-export function renderLayout(ctx: PageContext, page: { status: number; title: string; body: SafeHtml }): RenderedPage {
+export function renderLayout(ctx: PageContext, page: { status: number; title: string; body: SafeHtml; frameAncestors?: string }): RenderedPage {
   const m = messagesFor(ctx.language);
   const { brand } = ctx;
   const css = styles(brand.accentColor);
@@ -113,10 +124,12 @@ ${brand.supportEmail ? html`<footer><p>${m.common.questions(brand.supportEmail)}
     csp: [
       "default-src 'none'",
       `style-src 'sha256-${hash}'`,
-      'img-src https:',
+      // 'self': review photos are served from this origin (functions/domain/pages/review-routes.ts).
+      "img-src 'self' https:",
       "form-action 'self'",
       "base-uri 'none'",
-      "frame-ancestors 'none'",
+      // The review snippet is made to be framed by the store's own site; every other page refuses it.
+      `frame-ancestors ${page.frameAncestors ?? "'none'"}`,
     ].join('; '),
   };
 }

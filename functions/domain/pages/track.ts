@@ -3,6 +3,8 @@
  * promised (the same lifecycle functions compute both), so the page never contradicts the
  * shipping confirmation or delay notice that linked to it.
  */
+import type { PointsCredit } from '../reviews/referrals.js';
+import { pointsSection, responseEntry, type FeedbackOutcome } from './points.js';
 import { canonicalLocale, formatDate, messagesFor } from '../i18n/index.js';
 import { currentDeliverBy, deliveredAt, shipmentEstimate, type DecisionContext, type LedgerEntry } from '../lifecycle.js';
 import { isDelivered, isFullyShipped, type OrderState, type ReportedDelay, type ShipmentState, type TimelineEntry } from '../order-state.js';
@@ -118,7 +120,13 @@ export function formatDateTime(iso: string, locale: string, timeZone?: string): 
   return format.format(Date.parse(iso));
 }
 
-export function renderTrackPage(ctx: PageContext, view: TrackView, config: StoreConfig, now: Date): RenderedPage {
+/** What the tracking page shows beyond the order: the merchant's responses to feedback and the shopper's points. */
+export interface TrackExtras {
+  responses?: ReadonlyArray<{ at: string; reply: string; outcome: FeedbackOutcome }>;
+  points?: { balance: number; history: PointsCredit[] };
+}
+
+export function renderTrackPage(ctx: PageContext, view: TrackView, config: StoreConfig, now: Date, extras: TrackExtras = {}): RenderedPage {
   const { state } = view;
   const order = state.order;
   const p = pageText(ctx);
@@ -160,6 +168,7 @@ export function renderTrackPage(ctx: PageContext, view: TrackView, config: Store
   const history = [
     ...timelineEntries(state).map((e, i) => ({ at: e.at, order: i, item: timelineItem(e) })),
     ...delayNoticeEntries(view.ledger ?? []).map((n, i) => ({ at: n.at, order: 100_000 + i, item: noticeItem(n) })),
+    ...(extras.responses ?? []).map((r, i) => ({ at: r.at, order: 200_000 + i, item: responseEntry(ctx, r, dateTime) })),
   ]
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.order - b.order)
     .map((h) => h.item);
@@ -209,7 +218,8 @@ ${state.shipments.length > 0 ? state.shipments.map(shipmentCard) : html`<p>${p.t
 <h2>${p.track.items}</h2>
 <ul class="items">${order.lineItems.map((li) => html`<li>${titleOf.get(li.id)} · ${m.common.quantity(li.quantity)}</li>`)}</ul>
 <h2>${p.track.timeline}</h2>
-<ol class="timeline">${history}</ol>`;
+<ol class="timeline">${history}</ol>
+${extras.points ? pointsSection(ctx, extras.points) : ''}`;
 
   return renderLayout(ctx, { status: 200, title: m.common.orderLabel(order.orderName), body });
 }

@@ -71,6 +71,9 @@ export function moneyParts(o: ShopifyOrder, view: MoneyView, currency: string, m
       title: clip(li.title, lineItemSchema.shape.title.maxLength) ?? li.title,
       variant: clip(li.variant_title, lineItemSchema.shape.variant.unwrap().maxLength),
       sku: clip(li.sku, lineItemSchema.shape.sku.unwrap().maxLength),
+      // Reviews are published under the product, whatever variant was bought.
+      ...(li.product_id !== null && li.product_id !== undefined ? { productId: String(li.product_id) } : {}),
+      ...(li.vendor ? { brand: clip(li.vendor, lineItemSchema.shape.brand.unwrap().maxLength) } : {}),
       quantity,
       unitPrice: price,
       total: toCurrencyAmount(lineTotal(price, quantity, []), currency),

@@ -31,6 +31,8 @@ const lineItemPayloadSchema = z.object({
   title: z.string().min(1),
   variant_title: z.string().nullish(),
   sku: z.string().nullish(),
+  product_id: z.union([z.number().int(), z.string()]).nullish(),
+  vendor: z.string().nullish(),
   quantity: z.number().int().positive(),
   /** Quantity after order edits removed some; absent in older API versions. */
   current_quantity: z.number().int().nonnegative().nullish(),
