@@ -104,7 +104,7 @@ export function kindEnabled(config: { notifications?: Notifications }, kind: Ema
  * Reviews, rewards and referrals (functions/domain/reviews/). Moderation may depend on the rating;
  * rewards and points never do (README, "Reviews, rewards and referrals").
  */
-export const participationSchema = z.object({
+export const participationSchema = z.strictObject({
   /** A review rated at or above this is published at once; below it, it waits for the merchant (6: hold every review). */
   autoPublishMinRating: z.number().int().min(1).max(6).default(4),
   /** An order rating at or below this alerts the store's support address (0: never). */
