@@ -112,3 +112,41 @@ describe('tracking page estimate once the order counts as delivered', () => {
     expect(before).toContain('role="status"');
   });
 });
+
+describe('tracking page history of the issue 13 events (the same story as their emails)', () => {
+  const placed = events.placed();
+  const shipped = events.shipped('2026-11-24T10:00:00Z');
+  const ev = (type: DomainEvent['type'], at: string, data: Record<string, unknown>): DomainEvent =>
+    ({ eventId: `${type}-${at}`, store: STORE, source: 'generic', occurredAt: at, type, data: { orderId: '1001', ...data } }) as DomainEvent;
+
+  it('shows out for delivery, a failed attempt, an exception after it, new tracking and delivery, each once', () => {
+    const list = [
+      placed,
+      shipped,
+      ev('shipment.updated', '2026-11-25T09:00:00Z', { shipmentId: 'f-1', carrier: 'UPS', trackingNumber: '1Z42' }),
+      events.status('2026-11-26T07:00:00Z', 'out_for_delivery'),
+      events.status('2026-11-26T13:00:00Z', 'failure'),
+      events.status('2026-11-26T13:00:00Z', 'failure'),
+      events.status('2026-11-27T12:00:00Z', 'delivered'),
+    ];
+    const h = history(page(list, [], '2026-11-27T13:00:00Z'));
+    for (const label of ['Tracking details updated', 'Out for delivery', 'Delivery problem', 'Delivered']) expect(h.split(label).length - 1, label).toBe(1);
+    expect(h).toContain('UPS 1Z42');
+  });
+
+  it('shows a refund with its amount, an edit, and a pickup with where to collect it', () => {
+    const list = [
+      placed,
+      ev('order.edited', '2026-11-23T12:00:00Z', { editId: 'e1', added: [{ lineItemId: 'li-1', quantity: 1 }], removed: [] }),
+      ev('order.refunded', '2026-11-23T13:00:00Z', { full: false, refundId: 'r1', amount: '12.50' }),
+      ev('pickup.ready', '2026-11-24T10:00:00Z', { location: 'Acme Store <Mitte>' }),
+      ev('pickup.completed', '2026-11-25T10:00:00Z', {}),
+    ];
+    const h = history(page(list, [], '2026-11-25T11:00:00Z'));
+    expect(h).toContain('Order changed');
+    expect(h).toMatch(/Refund issued.*€12\.50/s);
+    expect(h).toContain('Ready for pickup');
+    expect(h).toContain('Acme Store &lt;Mitte&gt;');
+    expect(h).toContain('Picked up');
+  });
+});

@@ -5,7 +5,7 @@
  */
 import type { PointsCredit } from '../reviews/referrals.js';
 import { pointsSection, responseEntry, type FeedbackOutcome } from './points.js';
-import { canonicalLocale, formatDate, messagesFor } from '../i18n/index.js';
+import { canonicalLocale, formatDate, formatMoney, messagesFor } from '../i18n/index.js';
 import { currentDeliverBy, deliveredAt, shipmentEstimate, type DecisionContext, type LedgerEntry } from '../lifecycle.js';
 import { isDelivered, isFullyShipped, type OrderState, type ReportedDelay, type ShipmentState, type TimelineEntry } from '../order-state.js';
 import { later } from '../promises.js';
@@ -152,6 +152,15 @@ export function renderTrackPage(ctx: PageContext, view: TrackView, config: Store
     } else if (e.type === 'cancelled') {
       // Raw platform codes ("fraud", "other") are not for the shopper; only the ones we can say nicely.
       detail = knownCancel(e.message);
+    } else if (e.type === 'refunded') {
+      // The amount, as the refund email stated it.
+      const r = state.refunds?.find((x) => x.at === e.at && x.amount);
+      detail = r?.amount ? (r.currency && r.currency !== order.currency ? `${r.amount} ${r.currency}` : formatMoney(r.amount, order.currency, ctx.locale)) : undefined;
+    } else if (e.type === 'tracking_updated') {
+      const s = state.shipments.find((x) => x.shipmentId === e.shipmentId);
+      detail = s ? [s.carrier, s.trackingNumber].filter(Boolean).join(' ') || undefined : undefined;
+    } else if (e.type === 'pickup_ready') {
+      detail = state.pickup?.location ?? config.pickup?.location;
     }
     return html`<li><time datetime="${e.at}">${dateTime(e.at)}</time><br><strong>${p.track.events[e.type]}</strong>${ref}${
       detail ? html`<br><span class="muted">${detail}</span>` : ''
