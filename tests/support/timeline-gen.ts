@@ -39,6 +39,8 @@ export interface GenTimeline {
   delays: Array<{ afterH: number; shipment?: number; newShipByH?: number; newDeliverByH?: number; reason: 'backorder' | 'carrier_exception' | 'weather' | 'other' }>;
   cancelAfterH?: number;
   refund?: { afterH: number; full: boolean };
+  /** A local pickup order (no shipments): ready to collect, and collected (or never). */
+  pickup?: { readyH: number; collectedH?: number };
   unsubscribeAfterH?: number;
   bounceAfterH?: number;
   feedbackAfterRequestH?: number;
@@ -99,6 +101,7 @@ export const timelineArb: fc.Arbitrary<GenTimeline> = fc
       { maxLength: 2 },
     ),
     cancelAfterH: maybe(hours(500), 0.15),
+    pickup: maybe(fc.record({ readyH: hours(200), collectedH: maybe(hours(300), 0.7) }), 0.12),
     refund: maybe(fc.record({ afterH: hours(600), full: fc.boolean() }), 0.15),
     unsubscribeAfterH: maybe(hours(900), 0.1),
     bounceAfterH: maybe(hours(900), 0.03),
@@ -114,7 +117,9 @@ export const timelineArb: fc.Arbitrary<GenTimeline> = fc
       const items = rest.items.filter((_, i) => groups[i] === g).map((li) => ({ lineItemId: li.id, quantity: li.quantity }));
       if (items.length) shipments.push({ ...s, items });
     });
-    const t: GenTimeline = { ...rest, shipments, delays: rest.delays.map((d) => ({ ...d, shipment: d.shipment !== undefined && d.shipment < shipments.length ? d.shipment : undefined })) };
+    // A pickup order ships nothing.
+    const shipped = rest.pickup ? [] : shipments;
+    const t: GenTimeline = { ...rest, shipments: shipped, delays: rest.delays.map((d) => ({ ...d, shipment: d.shipment !== undefined && d.shipment < shipped.length ? d.shipment : undefined })) };
     return Object.assign(t, { [fc.toStringMethod]: () => describeTimeline(t) });
   });
 
@@ -174,6 +179,10 @@ export function eventsOf(t: GenTimeline, orderId = 'T-1', store = STORE_ID): Dom
       },
     }),
   );
+  if (t.pickup) {
+    out.push({ ...env('pickup-ready', t.pickup.readyH), type: 'pickup.ready', data: { orderId, location: 'Timeline Store, 1 Example Street' } });
+    if (t.pickup.collectedH !== undefined) out.push({ ...env('pickup-done', t.pickup.readyH + t.pickup.collectedH), type: 'pickup.completed', data: { orderId } });
+  }
   if (t.cancelAfterH !== undefined) out.push({ ...env('cancel', t.cancelAfterH), type: 'order.cancelled', data: { orderId, reason: 'customer' } });
   if (t.refund) {
     // A refund as platforms report it: its amount (all of it, or part), and its id.
@@ -220,6 +229,7 @@ export function describeTimeline(t: GenTimeline): string {
     lines.push(
       `  ${h(d.afterH)} delay reported (${d.reason})${d.shipment !== undefined ? ` for ${t.shipments[d.shipment]!.id}` : ''}${d.newShipByH !== undefined ? ` new ship-by ${h(d.afterH + d.newShipByH)}` : ''}${d.newDeliverByH !== undefined ? ` new deliver-by ${h(d.afterH + d.newDeliverByH)}` : ''}`,
     );
+  if (t.pickup) lines.push(`  ${h(t.pickup.readyH)} ready for pickup${t.pickup.collectedH !== undefined ? `, collected ${h(t.pickup.readyH + t.pickup.collectedH)}` : ', never collected'}`);
   if (t.cancelAfterH !== undefined) lines.push(`  ${h(t.cancelAfterH)} cancelled`);
   if (t.refund) lines.push(`  ${h(t.refund.afterH)} refunded${t.refund.full ? ' in full' : ' in part'}`);
   if (t.unsubscribeAfterH !== undefined) lines.push(`  ${h(t.unsubscribeAfterH)} unsubscribes`);

@@ -11,7 +11,7 @@ import type { SentEmail, SimInput, SimResult } from './timeline-sim.js';
 const DAY = 86_400_000;
 const UPDATE_KIND_SET: ReadonlySet<string> = new Set(UPDATE_KINDS);
 /** Update kinds about the order rather than one shipment. */
-const ORDER_KINDS: ReadonlySet<string> = new Set(['refund', 'order_edited']);
+const ORDER_KINDS: ReadonlySet<string> = new Set(['refund', 'order_edited', 'pickup_ready', 'picked_up']);
 const iso = (t: number) => new Date(t).toISOString();
 
 function zoneOrStore(zone: string | undefined, config: StoreConfig): string {
@@ -146,6 +146,9 @@ export function policyViolations(input: SimInput, result: SimResult): string[] {
     const before = result.sent.slice(0, result.sent.indexOf(e));
     if (!before.some((x) => x.kind === 'receipt')) fail(`${e.kind} before the receipt`, e);
     if (e.kind === 'refund' && !e.state.refunds?.some((r) => r.id === e.ref && r.amount)) fail('refund email for no refund with an amount', e);
+    if (e.kind === 'pickup_ready' && (!e.state.pickup?.readyAt || e.state.pickup.pickedUpAt)) fail('ready-for-pickup email for an order not waiting to be collected', e);
+    if (e.kind === 'picked_up' && !e.state.pickup?.pickedUpAt) fail('picked-up email for an order not collected', e);
+    if (e.kind === 'pickup_ready' && quietAt(e.at, zoneOrStore(e.state.order?.customer.timeZone, config), quiet)) fail('ready-for-pickup email in quiet hours', e);
   }
   for (const e of updates.filter((x) => !ORDER_KINDS.has(x.kind))) {
     const id = shipmentOf(e);
@@ -177,8 +180,10 @@ export function policyViolations(input: SimInput, result: SimResult): string[] {
       if (quietAt(e.at, zone, quiet)) fail(`shipping update in quiet hours (${zone})`, e);
     }
   }
-  // A delay notice never says a parcel is late that is delivered or out for delivery that day.
+  // A delay notice never says a parcel is late that is delivered or out for delivery that day,
+  // nor that an order is late that waits to be collected.
   for (const n of notices) {
+    if (n.state.pickup?.readyAt) fail('delay notice for a pickup order ready to collect', n);
     for (const id of n.delay?.shipmentIds ?? []) {
       const s = n.state.shipments.find((x) => x.shipmentId === id);
       if (s?.status === 'delivered') fail(`delay notice covering delivered shipment ${id}`, n);

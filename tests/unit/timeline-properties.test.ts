@@ -21,7 +21,7 @@ function facts(t: GenTimeline) {
   const shippedItems = new Set(t.shipments.flatMap((s) => s.items.map((i) => i.lineItemId)));
   return {
     stoppers: t.cancelAfterH !== undefined || !!t.refund?.full || t.unsubscribeAfterH !== undefined || t.bounceAfterH !== undefined,
-    fullyShippedEventually: t.items.every((li) => shippedItems.has(li.id)),
+    fullyShippedEventually: t.pickup ? t.pickup.collectedH !== undefined : t.items.every((li) => shippedItems.has(li.id)),
     feedbackPlanned: t.feedbackAfterRequestH !== undefined,
   };
 }
@@ -40,7 +40,7 @@ describe('the shopper-experience policy over generated timelines', () => {
 
   // The generator reaches the situations the policy is about (else the property proves little).
   it('generates timelines that exercise every rule', () => {
-    const seen = { splitShipments: 0, neverDelivered: 0, reportedDelays: 0, cancelled: 0, lateArrivals: 0, noticesSent: 0, maxNotices: 0, requestsAssumed: 0, requestsReported: 0, reminders: 0, quietDeferred: 0, outForDelivery: 0, deliveredEmails: 0, attemptsOrExceptions: 0, shippingUpdates: 0, outForDeliveryAfterDelivered: 0, refunds: 0 };
+    const seen = { splitShipments: 0, neverDelivered: 0, reportedDelays: 0, cancelled: 0, lateArrivals: 0, noticesSent: 0, maxNotices: 0, requestsAssumed: 0, requestsReported: 0, reminders: 0, quietDeferred: 0, outForDelivery: 0, deliveredEmails: 0, attemptsOrExceptions: 0, shippingUpdates: 0, outForDeliveryAfterDelivered: 0, refunds: 0, pickups: 0 };
     for (const t of fc.sample(timelineArb, { seed, numRuns })) {
       const input = toSim(t);
       const r = simulate(input);
@@ -67,6 +67,7 @@ describe('the shopper-experience policy over generated timelines', () => {
         if (e.kind === 'delivery_attempt_failed' || e.kind === 'delivery_exception') seen.attemptsOrExceptions++;
         if (e.kind === 'shipping_update') seen.shippingUpdates++;
         if (e.kind === 'refund') seen.refunds++;
+        if (e.kind === 'picked_up') seen.pickups++;
       }
     }
     for (const [what, n] of Object.entries(seen)) expect(n, what).toBeGreaterThan(2);
