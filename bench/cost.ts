@@ -3,9 +3,9 @@
  * a high time scale, one after the other, each measured between two usage snapshots (a warm-up
  * order first, so cold starts are left out):
  * - happy path: receipt, one shipment, delivery, feedback given through the feedback email's
- *   link → receipt, shipping confirmation, feedback request;
+ *   link → receipt, shipping confirmation, delivered (issue 13), feedback request;
  * - delayed: the ship-by promise passes unshipped → delay notice; then shipped and delivered,
- *   feedback given → receipt, delay notice, shipping confirmation, feedback request.
+ *   feedback given → receipt, delay notice, shipping confirmation, delivered, feedback request.
  * Run in its own process (see lib/child.ts).
  */
 import type { EmailKind } from '../functions/domain/lifecycle.js';
@@ -34,8 +34,8 @@ export interface CostResult {
 }
 
 const STAGGER_MS = 250;
-const HAPPY: EmailKind[] = ['receipt', 'shipping_confirmation', 'feedback_request'];
-const DELAYED: EmailKind[] = ['receipt', 'delay_notice', 'shipping_confirmation', 'feedback_request'];
+const HAPPY: EmailKind[] = ['receipt', 'shipping_confirmation', 'delivered', 'feedback_request'];
+const DELAYED: EmailKind[] = ['receipt', 'delay_notice', 'shipping_confirmation', 'delivered', 'feedback_request'];
 
 async function giveFeedback(stack: BenchStack, orderId: string): Promise<void> {
   const request = await waitFor(`feedback request of ${orderId}`, () => emailOf(stack.rt, orderId, 'feedback_request'), 120_000);
