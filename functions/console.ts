@@ -13,6 +13,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 }
 import * as z from 'zod';
 import { accessTokenVerifier, CognitoSignIn } from './adapters/console-auth.js';
 import { ConsoleStore } from './adapters/console-store.js';
+import { ReviewApiModeration } from './adapters/review-moderation.js';
 import { DeadLetterQueue } from './adapters/dead-letters.js';
 import { ENV, readEnv } from './adapters/env.js';
 import { Mailer } from './adapters/mailer.js';
@@ -35,6 +36,10 @@ const env = readEnv(
     [ENV.configurationSet]: z.string().min(1).optional(),
     [ENV.deadLetterQueueUrl]: z.string().min(1),
     [ENV.deadLetterQueueArn]: z.string().min(1),
+    // Review moderation goes through the merchant review API, with the ops token.
+    [ENV.publicBaseUrl]: z.url().optional(),
+    [ENV.opsToken]: z.string().min(16).optional(),
+    [ENV.opsTokenArn]: z.string().min(1).optional(),
   }),
 );
 
@@ -42,8 +47,10 @@ const doc = documentClient();
 const signalDeps = workflowDeps(env, doc);
 const stores = storesFromEnv();
 const linkSecret = secretValue(ENV.linkSecret, ENV.linkSecretArn);
+const opsToken = env.OPS_TOKEN || env.OPS_TOKEN_SECRET_ARN ? secretValue(ENV.opsToken, ENV.opsTokenArn) : undefined;
 
 const deps: ConsoleDeps = {
+  ...(env.PUBLIC_BASE_URL && opsToken ? { moderation: new ReviewApiModeration(env.PUBLIC_BASE_URL, opsToken) } : {}),
   stores,
   configFor: signalDeps.configFor,
   verify: accessTokenVerifier({ userPoolId: env.CONSOLE_USER_POOL_ID, clientId: env.CONSOLE_CLIENT_ID, issuer: env.CONSOLE_ISSUER }),

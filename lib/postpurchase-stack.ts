@@ -94,6 +94,8 @@ export class PostpurchaseStack extends Stack {
     });
     opsToken.bindReader(pages, ENV.opsTokenArn);
     opsToken.bindReader(reviews, ENV.opsTokenArn);
+    // The console moderates reviews through the merchant review API, which takes this token.
+    opsToken.bindReader(consoleFn, ENV.opsTokenArn);
 
     // Every function writes items, and each item's TTL comes from the retention period.
     for (const f of all) f.addEnvironment(ENV.retentionDays, String(config.retentionDays));

@@ -22,7 +22,7 @@ const SHOTS = 'test-results/screenshots';
 const STORE = 'generic-dev';
 const SHOPPER = { orderId: 'BR-REV-1', orderName: '#2001', email: 'rita.reviewer@example.com' };
 const FRIEND = { orderId: 'BR-REF-1', orderName: '#2002', email: 'frank.friend@example.com' };
-const SCREENSHOTS = ['20-review-forms.png', '21-review-published.png', '22-review-held.png', '23-product-page.png', '24-reward-email.png', '25-referral-reward.png', '26-tracking-points.png'];
+const SCREENSHOTS = ['20-review-forms.png', '21-review-published.png', '22-review-held.png', '22b-console-approved.png', '23-product-page.png', '24-reward-email.png', '25-referral-reward.png', '26-tracking-points.png'];
 const DAY = 86_400_000;
 
 let rt: LocalRuntime;
@@ -173,10 +173,25 @@ describe('a shopper who reviews, is rewarded and refers a friend', () => {
     expect(towelPage).toMatchObject({ count: 0 });
   });
 
-  it('the merchant approves it; both products show their reviews, the average and the photo', async () => {
+  it('the merchant approves it in the console; both products show their reviews, the average and the photo', async () => {
     const held = (await (await fetch(`${rt.url}/stores/${STORE}/reviews?status=held`, { headers: merchant() })).json()) as { reviews: Array<{ reviewId: string; productId: string }> };
     expect(held.reviews.map((r) => r.productId)).toEqual(['TOWEL-1']);
-    expect((await fetch(`${rt.url}/stores/${STORE}/reviews/${held.reviews[0]!.reviewId}/approve`, { method: 'POST', headers: merchant() })).status).toBe(200);
+    // The console's feedback inbox lists the held review (through the merchant review API) and approves it.
+    const consolePage = await context.newPage();
+    const ops = rt.cognito.logins.find((l) => l.username.startsWith('ops'))!;
+    await consolePage.goto(`${rt.url}/console`);
+    await consolePage.getByLabel('Username').fill(ops.username);
+    await consolePage.getByLabel('Password').fill(ops.password);
+    await consolePage.getByRole('button', { name: 'Sign in' }).click();
+    await consolePage.waitForURL(/\/console\/stores\//);
+    await consolePage.goto(`${rt.url}/console/stores/${STORE}/feedback`);
+    const queue = consolePage.locator('section[aria-labelledby="reviews-title"]');
+    expect(await queue.innerText()).toContain('Dries fast, a bit thin.');
+    await queue.getByRole('button', { name: 'Approve' }).click();
+    await consolePage.waitForURL(/done=review/);
+    await shot(consolePage, '22b-console-approved.png');
+    expect(await consolePage.locator('section[aria-labelledby="reviews-title"]').innerText()).toContain('No review waits.');
+    await consolePage.close();
 
     const page = await context.newPage();
     await page.goto(`${rt.url}/stores/${STORE}/products/MUG-1/reviews`);

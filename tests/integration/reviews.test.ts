@@ -8,6 +8,7 @@ import { parse as parseXml } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedbackLink, GENERIC_STORE, shipment, startHarness, type Harness } from '../support/local-harness.js';
 import type { Email } from '../../local/outbox.js';
+import { ReviewApiModeration } from '../../functions/adapters/review-moderation.js';
 import * as z from 'zod';
 import { productReviewsResponseSchema, publicReviewSchema } from '../../functions/domain/reviews/api.js';
 
@@ -175,9 +176,15 @@ describe('reviews after the star click', () => {
     const list = await held();
     expect(list.reviews.map((r) => r.lineItemId)).toEqual(['li-2']);
     const id = list.reviews[0]!.reviewId;
+    // The console's moderation queue is a client of this API (functions/adapters/review-moderation.ts).
+    const consoleQueue = new ReviewApiModeration(h.rt.url, async () => h.rt.secrets.opsToken);
+    expect(await consoleQueue.pending(STORE, 50)).toEqual([expect.objectContaining({ id, orderId: A, rating: 3, title: 'OK', body: 'Thin.' })]);
+    expect(await consoleQueue.decide(STORE, 'bm90LWEtcmV2aWV3', 'approve')).toBe('not_found');
     expect((await fetch(`${h.rt.url}/stores/${STORE}/reviews/${id}/approve`, { method: 'POST' })).status).toBe(401);
     expect((await fetch(`${h.rt.url}/stores/${STORE}/reviews/${id}/approve`, { method: 'POST', headers: auth })).status).toBe(200);
     expect((await fetch(`${h.rt.url}/stores/${STORE}/reviews/${id}/approve`, { method: 'POST', headers: auth })).status).toBe(409);
+    expect(await consoleQueue.decide(STORE, id, 'reject')).toBe('already_decided');
+    expect(await consoleQueue.pending(STORE, 50)).toEqual([]);
     expect(await productJson('P-200')).toMatchObject({ count: 1, average: 3, distribution: { 3: 1 } });
     // The answer is what docs/openapi.json documents (generated from this schema), with nothing more.
     const documented = productReviewsResponseSchema.strict().extend({ reviews: z.array(publicReviewSchema.strict()) });

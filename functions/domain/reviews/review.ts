@@ -43,7 +43,7 @@ export type ReviewStatus = z.infer<typeof reviewStatusSchema>;
  * Why a merchant may reject a review: content reasons only. A rating or an opinion is never a
  * reason (the FTC's 2024 rule, 16 CFR 465.7, forbids suppressing reviews for their sentiment).
  */
-export const rejectReasonSchema = z.enum(['abusive', 'off_topic', 'personal_data', 'spam', 'not_about_product']);
+export const rejectReasonSchema = z.enum(['abusive', 'off_topic', 'personal_data', 'spam', 'not_about_product', 'content_policy']);
 export type RejectReason = z.infer<typeof rejectReasonSchema>;
 
 export const photoSchema = z.object({
