@@ -134,3 +134,11 @@ describe('the overview against SES thresholds', () => {
     expect(SES_THRESHOLDS.complaintAlarm).toBe(monitoring.SES_COMPLAINT_RATE_THRESHOLD);
   });
 });
+
+describe('what the console logs of who acted', () => {
+  it('names the user by Cognito sub, never by their address', () => {
+    const p = principalFromClaims({ ...claims(['ops']), sub: '7d8e-opaque' }, STORES)!;
+    expect(p.subject).toBe('7d8e-opaque');
+    expect(p.username).toBe('m@example.com');
+  });
+});

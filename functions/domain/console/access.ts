@@ -12,8 +12,10 @@ const STORE_GROUP_PREFIX = 'store:';
 export const storeGroup = (storeId: string) => `${STORE_GROUP_PREFIX}${storeId}`;
 
 export interface Principal {
-  /** Cognito username (the merchant's email address): recorded as who did an action. */
+  /** Cognito username (the merchant's email address): recorded on the order as who did an action. */
   readonly username: string;
+  /** Cognito's opaque user id (`sub`): what the logs name, never the address. */
+  readonly subject: string;
   /** The token's id, so a signed-out session can be refused before it expires. */
   readonly tokenId: string;
   /** Epoch seconds when the token expires. */
@@ -64,7 +66,7 @@ export function principalFromClaims(claims: Record<string, unknown>, configuredS
     }),
   );
   const stores = configuredStores.filter((s) => ops || named.has(s));
-  return { username, tokenId, expiresAt, ops, stores };
+  return { username, subject: typeof claims.sub === 'string' ? claims.sub : tokenId, tokenId, expiresAt, ops, stores };
 }
 
 /** Whether the principal may see this store (any spelling of its id). */

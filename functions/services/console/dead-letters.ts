@@ -19,7 +19,7 @@ async function list(ctx: Ctx): Promise<ConsoleResponse> {
 async function replay(ctx: Ctx): Promise<ConsoleResponse> {
   const before = await ctx.deps.deadLetters.depth();
   const task = await ctx.deps.deadLetters.replayAll();
-  ctx.deps.logger.info('console dead-letter replay', { by: ctx.principal.username, messages: before, task });
+  ctx.deps.logger.info('console dead-letter replay', { user: ctx.principal.subject, messages: before, task });
   if (ctx.api) return jsonResponse(202, { replaying: before, taskHandle: task });
   return redirect('/console/dead-letters?done=replay');
 }

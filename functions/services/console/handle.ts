@@ -204,7 +204,7 @@ export async function handleConsole(req: ConsoleRequest, deps: ConsoleDeps): Pro
   if (!api && path === '/console/sign-out' && req.method === 'POST') {
     await deps.consoleStore.revoke(principal.tokenId, principal.expiresAt);
     if (token) await deps.auth.signOut(token).catch((e: unknown) => deps.logger.warn('console sign-out: Cognito did not revoke the tokens', { error: (e as Error)?.name }));
-    deps.logger.info('console sign-out', { user: principal.username });
+    deps.logger.info('console sign-out', { user: principal.subject });
     return redirect('/console/sign-in', [clearCookie(SESSION_COOKIE, secureCookies(req))]);
   }
 

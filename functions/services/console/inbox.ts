@@ -39,7 +39,7 @@ async function moderate(ctx: Ctx): Promise<ConsoleResponse> {
     }
     outcome = await moderation.reply(store, reviewId, parsed.data.message, ctx.principal.username);
   } else return refuse(ctx, 404, 'not_found', 'No such page.');
-  ctx.deps.logger.info('console moderation', { store, reviewId, action, by: ctx.principal.username, outcome });
+  ctx.deps.logger.info('console moderation', { store, reviewId, action, user: ctx.principal.subject, outcome });
   if (outcome === 'not_found') return refuse(ctx, 404, 'not_found', 'No such review in this store.');
   if (outcome !== 'done') return refuse(ctx, 409, outcome, action === 'reply' ? 'This review has a reply already.' : 'This review was decided already.');
   if (ctx.api) return jsonResponse(200, { review: reviewId, [action]: 'done' });
@@ -79,7 +79,7 @@ async function reply(ctx: Ctx): Promise<ConsoleResponse> {
     headers: [],
     tags: { kind: 'feedback_reply', console: 'reply' },
   });
-  ctx.deps.logger.info('console reply', { store, orderId, by: ctx.principal.username, outcome: outcome.status });
+  ctx.deps.logger.info('console reply', { store, orderId, user: ctx.principal.subject, outcome: outcome.status });
   if (outcome.status === 'not_sent') {
     await ctx.deps.consoleStore.releaseSend(store, orderId, keys.reply);
     return refuse(ctx, 503, 'throttled', 'SES is busy and sent nothing: try again in a moment.');

@@ -111,7 +111,7 @@ async function resend(ctx: Ctx): Promise<ConsoleResponse> {
     headers: content.headers ?? [],
     tags: { kind: line.kind, console: 'resend' },
   });
-  ctx.deps.logger.info('console resend', { store, orderId, kind, ref, by: ctx.principal.username, outcome: outcome.status });
+  ctx.deps.logger.info('console resend', { store, orderId, kind, ref, user: ctx.principal.subject, outcome: outcome.status });
   switch (outcome.status) {
     case 'sent':
       await ctx.deps.consoleStore.settleSend(store, orderId, sk, { status: 'sent', messageId: outcome.messageId });
@@ -140,7 +140,7 @@ async function stop(ctx: Ctx): Promise<ConsoleResponse> {
   const { store, orderId } = ctx.params as { store: string; orderId: string };
   if (!(await ctx.deps.consoleStore.orderExists(store, orderId))) return refuse(ctx, 404, 'not_found', 'No such order in this store.');
   const first = await ctx.deps.consoleStore.stop(store, orderId, ctx.principal.username);
-  ctx.deps.logger.info('console stop', { store, orderId, by: ctx.principal.username, first });
+  ctx.deps.logger.info('console stop', { store, orderId, user: ctx.principal.subject, first });
   // The waiting state ends now rather than at its deadline (notify would send nothing anyway).
   await ctx.deps.wake(store, orderId).catch((e: unknown) => ctx.deps.logger.warn('console stop: waking the workflow failed; it ends at its deadline', { error: (e as Error)?.name }));
   return done(ctx, store, orderId, 'stop', { stopped: true, first });
