@@ -63,7 +63,12 @@ export interface ResilienceResult {
   webhookRetries: number;
   executions: LocalStats['executions'];
   /** Send crashes planned and fired, per step boundary. */
-  sendCrashes: { planned: number; fired: number; byStep: Record<string, number> };
+  /**
+   * Send crashes planned and fired, per step boundary. A crash planned after SES's answer
+   * (notify.beforeRecord, .afterRecord) is unreachable when that send lost its answer (a fault of
+   * its own): SES's Send event settles the claim and no retry reaches those steps.
+   */
+  sendCrashes: { planned: number; fired: number; unreachable: number; byStep: Record<string, number> };
   stats: Pick<LocalStats, 'retries' | 'injectedCrashes' | 'billedTransitions'> & {
     sesThrottled: number;
     sesLostResponses: number;
@@ -192,7 +197,7 @@ export async function runResilience(options: ResilienceOptions): Promise<Resilie
       faults,
       byScenario,
       tally,
-      sendCrashes: { planned: crashPlans.length, fired: rt.crashes().length, byStep },
+      sendCrashes: { planned: crashPlans.length, fired: rt.crashes().length, unreachable: unreachablePlans(crashPlans, rt.crashes(), s.ses.lostAnswers), byStep },
       webhookDeliveries: deliveries,
       webhookRetries: retries,
       executions: s.executions,
@@ -215,3 +220,15 @@ export async function runResilience(options: ResilienceOptions): Promise<Resilie
 }
 
 childMain(import.meta.url, async (args) => runResilience({ projectRoot: args[0]!, orders: Number(args[1] ?? 30), seed: args[2] ? Number(args[2]) : undefined }));
+
+/** Planned send crashes that never fired because their send lost SES's answer before the step. */
+function unreachablePlans(
+  plans: ReadonlyArray<{ at: string; kind: string; orderId: string }>,
+  fired: ReadonlyArray<{ plan?: number }>,
+  lost: ReadonlyArray<{ kind?: string; orderId?: string }>,
+): number {
+  const firedPlans = new Set(fired.map((c) => c.plan));
+  return plans.filter(
+    (p, i) => !firedPlans.has(i) && (p.at === 'notify.beforeRecord' || p.at === 'notify.afterRecord') && lost.some((l) => l.kind === p.kind && l.orderId === p.orderId),
+  ).length;
+}

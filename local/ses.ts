@@ -64,6 +64,8 @@ export interface SesStats {
   accepted: number;
   throttled: number;
   lostResponses: number;
+  /** Which sends lost their answer (kind and order, from the ledger tag): no step after SES's answer runs for them. */
+  lostAnswers: Array<{ kind?: string; orderId?: string }>;
   rejected: number;
   events: Record<SesEventType, number>;
   eventDeliveryFailures: number;
@@ -113,6 +115,7 @@ export class LocalSes {
     accepted: 0,
     throttled: 0,
     lostResponses: 0,
+    lostAnswers: [],
     rejected: 0,
     events: { Send: 0, Delivery: 0, Bounce: 0, Complaint: 0 },
     eventDeliveryFailures: 0,
@@ -152,7 +155,7 @@ export class LocalSes {
   }
 
   stats(): SesStats {
-    return { ...this.counters, events: { ...this.counters.events } };
+    return { ...this.counters, lostAnswers: [...this.counters.lostAnswers], events: { ...this.counters.events } };
   }
 
   /** Publishes a Bounce event for an email that was sent (a permanent bounce by default). */
@@ -279,11 +282,13 @@ export class LocalSes {
     this.emitLifecycle(email);
     if (fate === 'lose-answer') {
       this.counters.lostResponses++;
+      this.counters.lostAnswers.push({ kind: email.kind, orderId: email.orderId });
       res.destroy();
       return;
     }
     if ((this.faults.lostResponseRate ?? 0) > 0 && rand() < this.faults.lostResponseRate!) {
       this.counters.lostResponses++;
+      this.counters.lostAnswers.push({ kind: email.kind, orderId: email.orderId });
       return this.reply(res, 500, 'InternalFailure', 'The response was lost (lostResponseRate fault)');
     }
     this.relay(upstream, res, text);
