@@ -5,18 +5,21 @@
  * feedback). Apart from the pages function because it carries the email renderer, the mailer
  * and the photo pipeline, which the tracking page does not need. A thin middy wrapper over the
  * route tables of functions/domain/pages/feedback-routes.ts and functions/services/review-routes.ts.
+ * Also run every minute by a schedule (lib/participation-redrive.ts): that event re-drives the
+ * participation emails a crash left claimed and unsent (functions/services/redrive-participation.ts),
+ * here because this function already holds their renderer, mailer and grants.
  */
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpRouterHandler, { type Route } from '@middy/http-router';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context, ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
 import { FeedbackStore } from './adapters/feedback-store.js';
 import { logger } from './adapters/observability.js';
-import { clock, secretValue, storesFromEnv } from './adapters/runtime-config.js';
+import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
 import { documentClient, workflowDeps } from './adapters/wiring.js';
 import { notFound, runRoute, type PagesDeps } from './domain/pages/http.js';
 import { feedbackRoutes } from './domain/pages/feedback-routes.js';
@@ -30,6 +33,7 @@ import { S3PhotoService } from './adapters/photos.js';
 import { ParticipationLedger, ReviewStore } from './adapters/review-store.js';
 import { DEFAULT_CLAIM_SETTLE_SECONDS } from './services/notify.js';
 import type { ParticipationDeps } from './services/participation.js';
+import { redriveParticipation, type RedriveResult } from './services/redrive-participation.js';
 import { participationHooks, reviewRoutes, type ReviewsDeps } from './services/review-routes.js';
 
 // The ops token guards the merchant API: inline for local runs, by secret ARN on AWS.
@@ -138,8 +142,23 @@ const routes: PagesRoute[] = [
   { method: 'ANY', path: '/{proxy+}', handler: async (event: APIGatewayProxyEventV2) => toResult(notFound(toPagesRequest(event), { languages: env.LANGUAGES })) },
 ];
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+const http = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger))
   .use(httpHeaderNormalizer())
   .use(httpErrorHandler({ logger: (error: unknown) => logger.error('unhandled pages error', { error }) }))
   .handler(httpRouterHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>(routes));
+
+const configFor = storeLookup(stores);
+
+const redrive = middy<ScheduledEvent, RedriveResult>()
+  .use(injectLambdaContext(logger))
+  .handler(async () => {
+    const result = await redriveParticipation({ ...reviewsDeps(await linkSecret()).participation, ledger, configFor });
+    if (result.found > 0) logger.warn('re-drove participation emails left claimed past the settle window', { ...result });
+    return result;
+  });
+
+const isScheduled = (event: unknown): event is ScheduledEvent => (event as Partial<ScheduledEvent>)?.['detail-type'] === 'Scheduled Event' && (event as Partial<ScheduledEvent>).source === 'aws.events';
+
+export const handler = (event: APIGatewayProxyEventV2 | ScheduledEvent, context: Context): Promise<APIGatewayProxyResultV2 | RedriveResult> =>
+  isScheduled(event) ? redrive(event, context) : http(event, context);

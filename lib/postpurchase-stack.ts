@@ -8,6 +8,7 @@ import { resolveWebhookSecrets, storesEnvJson, type StackConfig } from './config
 import { ConsoleRoutes } from './console-api.js';
 import { ConsoleUserPool } from './console-auth.js';
 import { EventOutbox } from './event-outbox.js';
+import { ParticipationRedrive } from './participation-redrive.js';
 import { EventQueue } from './event-queue.js';
 import { CONSOLE_ASSET_FILES, HandlerFunction, type EntryName } from './handler-function.js';
 import { Mailer } from './mailer.js';
@@ -29,6 +30,7 @@ export class PostpurchaseStack extends Stack {
   readonly table: OrderTable;
   readonly events: EventQueue;
   readonly outbox: EventOutbox;
+  readonly participationRedrive: ParticipationRedrive;
   readonly workflow: OrderWorkflow;
   readonly mailer: Mailer;
   readonly api: WebhookApi;
@@ -150,6 +152,8 @@ export class PostpurchaseStack extends Stack {
     // Review rewards, replies and alerts (reviews); referral rewards when a referred order is delivered (await).
     this.mailer.bindSender(reviews);
     this.mailer.bindSender(awaitFn);
+    // Participation emails a crash left claimed are re-sent by reviews (await's referral rewards too).
+    this.participationRedrive = new ParticipationRedrive(this, 'ParticipationRedrive', { sender: reviews });
     this.mailer.addEventHandler(sesEvents);
 
     this.api = new WebhookApi(this, 'Api', {

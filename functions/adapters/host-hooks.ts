@@ -20,6 +20,8 @@ export const STEP_BOUNDARIES = [
   'notify.beforeRecord',
   /** notify: the message id is recorded; the invocation has not returned. */
   'notify.afterRecord',
+  /** a participation email (review reward, reply, alerts; functions/services/participation.ts): claimed, SES not called. */
+  'participation.afterClaim',
 ] as const;
 export type StepBoundary = (typeof STEP_BOUNDARIES)[number];
 

@@ -71,3 +71,10 @@ export const LOOKUP_INDEX = 'gsi1';
  */
 export const OUTBOX_INDEX = 'outbox';
 export const OUTBOX_PENDING = 'PENDING';
+/**
+ * The index's second partition: participation ledger lines (review rewards, replies, alerts)
+ * claimed and not yet settled, `outboxSk` = when the claim was taken (real epoch ms). The claim
+ * writes it, settling (sent, skipped) or releasing the line removes it, and the participation
+ * re-drive takes over what stays past the settle window (functions/services/redrive-participation.ts).
+ */
+export const OUTBOX_PENDING_MAIL = 'MAIL';

@@ -402,7 +402,8 @@ export class OrderStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: mailKey(store, orderId, kind, ref),
-          UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at',
+          // A participation line leaves the re-drive index with it (review-store.ts, ParticipationLedger).
+          UpdateExpression: 'SET #s = :sent, messageId = :m, sentAt = :at REMOVE outboxPk, outboxSk, redrive',
           ConditionExpression: 'attribute_exists(pk) AND #s = :claimed',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':sent': 'sent', ':claimed': 'claimed', ':m': messageId, ':at': at },

@@ -23,7 +23,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, typ
 import { emptyDistribution, ratings, type Distribution } from '../domain/feedback.js';
 import { pointsCreditSchema, type PointsCredit } from '../domain/reviews/referrals.js';
 import { reviewIdOf, reviewSchema, type ProductRef, type RejectReason, type Review, type ReviewPhoto } from '../domain/reviews/review.js';
-import { keys, LOOKUP_INDEX } from './keys.js';
+import { keys, LOOKUP_INDEX, OUTBOX_INDEX, OUTBOX_PENDING_MAIL } from './keys.js';
 import { ParticipationReader, type FeedbackResponse } from './participation-reader.js';
 
 export { ParticipationReader, type FeedbackResponse };
@@ -497,6 +497,16 @@ export { reviewIdOf };
  * Ledger lines of the participation emails, on the order's partition under the same
  * `MAIL#<kind>#<ref>` keys as the workflow's, so SES's Send event settles them the same way.
  */
+/** An unsettled participation line in the re-drive index. */
+export interface PendingMail {
+  store: string;
+  orderId: string;
+  kind: string;
+  ref: string;
+  claimedAtMs: number;
+  redrive: Record<string, unknown>;
+}
+
 export class ParticipationLedger {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -508,8 +518,21 @@ export class ParticipationLedger {
     return { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) };
   }
 
-  /** Claims the email; false if it was claimed (or sent) before. */
-  async claim(store: string, orderId: string, kind: string, ref: string, claimId: string, at: Date): Promise<{ claimed: true } | { claimed: false; status: string; claimedAtMs?: number; claimId?: string }> {
+  /**
+   * Claims the email; false if it was claimed (or sent) before. With `redrive` (what the email
+   * says and to whom), the same put enters the line in the outbox index's MAIL partition, so a
+   * claim that a crash leaves unsettled is re-driven without a further request.
+   */
+  async claim(
+    store: string,
+    orderId: string,
+    kind: string,
+    ref: string,
+    claimId: string,
+    at: Date,
+    redrive?: Record<string, unknown>,
+  ): Promise<{ claimed: true } | { claimed: false; status: string; claimedAtMs?: number; claimId?: string }> {
+    const nowMs = Date.now();
     try {
       await this.doc.send(
         new PutCommand({
@@ -517,12 +540,15 @@ export class ParticipationLedger {
           Item: {
             ...this.key(store, orderId, kind, ref),
             itemType: 'mail',
+            store,
+            orderId,
             kind,
             ref,
             claimId,
             status: 'claimed',
             claimedAt: at.toISOString(),
-            claimedAtMs: Date.now(),
+            claimedAtMs: nowMs,
+            ...(redrive ? { redrive, outboxPk: OUTBOX_PENDING_MAIL, outboxSk: nowMs } : {}),
             expiresAt: Math.floor(at.getTime() / 1000) + this.options.retentionDays * 86_400,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -544,7 +570,7 @@ export class ParticipationLedger {
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key(store, orderId, kind, ref),
-          UpdateExpression: 'SET claimId = :new, claimedAtMs = :ms',
+          UpdateExpression: 'SET claimId = :new, claimedAtMs = :ms, outboxSk = :ms',
           ConditionExpression: '#s = :claimed AND claimId = :old',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':new': newClaimId, ':old': oldClaimId, ':claimed': 'claimed', ':ms': Date.now() },
@@ -579,7 +605,8 @@ export class ParticipationLedger {
         new UpdateCommand({
           TableName: this.tableName,
           Key: this.key(store, orderId, kind, ref),
-          UpdateExpression: outcome.status === 'sent' ? 'SET #s = :s, messageId = :m, sentAt = :at' : 'SET #s = :s, reason = :m',
+          // Settled: out of the re-drive index.
+          UpdateExpression: (outcome.status === 'sent' ? 'SET #s = :s, messageId = :m, sentAt = :at' : 'SET #s = :s, reason = :m') + ' REMOVE outboxPk, outboxSk, redrive',
           ConditionExpression: 'attribute_exists(pk) AND #s = :claimed',
           ExpressionAttributeNames: { '#s': 'status' },
           ExpressionAttributeValues: { ':s': outcome.status, ':m': outcome.status === 'sent' ? outcome.messageId : outcome.reason, ':claimed': 'claimed', ...(outcome.status === 'sent' ? { ':at': at.toISOString() } : {}) },
@@ -597,6 +624,30 @@ export class ParticipationLedger {
         }),
       );
     }
+  }
+
+  /**
+   * Participation lines claimed at or before `beforeMs` (real epoch ms) and still unsettled, oldest
+   * first, with what the re-drive needs to send them. The index holds keys only; each line is
+   * read back (consistently), and one settled in between is left out.
+   */
+  async pendingMail(beforeMs: number, limit: number): Promise<PendingMail[]> {
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: OUTBOX_INDEX,
+        KeyConditionExpression: 'outboxPk = :p AND outboxSk <= :before',
+        ExpressionAttributeValues: { ':p': OUTBOX_PENDING_MAIL, ':before': beforeMs },
+        Limit: limit,
+      }),
+    );
+    const found: PendingMail[] = [];
+    for (const key of page.Items ?? []) {
+      const item = (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }))).Item;
+      if (!item || item.status !== 'claimed' || typeof item.redrive !== 'object' || item.redrive === null) continue;
+      found.push({ store: String(item.store), orderId: String(item.orderId), kind: String(item.kind), ref: String(item.ref), claimedAtMs: Number(item.claimedAtMs ?? 0), redrive: item.redrive as Record<string, unknown> });
+    }
+    return found;
   }
 
   async status(store: string, orderId: string, kind: string, ref: string): Promise<string | undefined> {

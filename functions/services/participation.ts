@@ -8,6 +8,7 @@
  * REWARD item, a credit is keyed by what earned it, an email is claimed in the ledger first.
  */
 import { randomUUID } from 'node:crypto';
+import { checkpoint } from '../adapters/host-hooks.js';
 import type { OutgoingEmail, SendOutcome } from '../adapters/mailer.js';
 import { ledgerTag } from '../adapters/mailer.js';
 import type { ParticipationLedger, ReviewStore } from '../adapters/review-store.js';
@@ -54,25 +55,46 @@ export async function referralFor(deps: ParticipationDeps, config: StoreConfig, 
   return { code, link, pointsPerReferral: config.participation.pointsPerReferral };
 }
 
+/** What one participation email is, as sendOnce takes it and the re-drive index stores it. */
+export interface ParticipationSend {
+  orderId: string;
+  kind: ParticipationKind;
+  ref: string;
+  to: string;
+  locale?: string;
+  email: ParticipationEmail;
+}
+
 /**
- * Sends one participation email at most once per (order, kind, ref): the ledger claim comes
- * first; a claim whose send never reached SES (no Send event within the settle window) is
- * taken over by the next call; a throttled send is released for the next call.
+ * Sends one participation email at most once per (order, kind, ref), on the protocol of the
+ * workflow's emails (README, "The exactly-once guarantee", steps 5–8 and R):
+ *
+ * 1. Claim `MAIL#<kind>#<ref>`, put only if absent; the same put stores the email (`redrive`)
+ *    and enters the line in the outbox index's MAIL partition. Crash after it
+ *    (`participation.afterClaim`): nothing is lost, the re-drive (redrive-participation.ts,
+ *    every minute) or the next call finds the claim, and once the settle window passed with no
+ *    Send event, takes it over (conditional on the old claim id: one taker wins) and sends.
+ * 2. Send through SES, tagged with the claim. Answer lost (`ses.afterAccept`, a timeout, a 5xx):
+ *    the claim stays, and SES's Send event settles it (and takes it out of the index) well
+ *    within the window, so the re-drive finds it settled. A throttle releases the claim (the
+ *    line and its index entry go; the next call sends); a permanent rejection settles `skipped`.
+ * 3. Settle `sent` with the message id, only while `claimed`; settling removes the index entry.
  */
 export async function sendOnce(
   deps: ParticipationDeps,
   config: StoreConfig,
-  m: { orderId: string; kind: ParticipationKind; ref: string; to: string; locale?: string; email: ParticipationEmail },
+  m: ParticipationSend,
 ): Promise<MailResult> {
   const store = config.storeId;
   if (deps.isSuppressed && (await deps.isSuppressed(store, m.to))) return 'suppressed';
   const claimId = randomUUID();
-  const claim = await deps.ledger.claim(store, m.orderId, m.kind, m.ref, claimId, deps.now());
+  const redrive = { to: m.to, ...(m.locale ? { locale: m.locale } : {}), email: m.email };
+  const claim = await deps.ledger.claim(store, m.orderId, m.kind, m.ref, claimId, deps.now(), JSON.parse(JSON.stringify(redrive)) as Record<string, unknown>);
   if (!claim.claimed) {
     if (claim.status !== 'claimed') return 'already_sent';
-    const stale = Date.now() - (claim.claimedAtMs ?? 0) >= deps.settleWindowMs;
-    if (!stale || !claim.claimId || !(await deps.ledger.takeOver(store, m.orderId, m.kind, m.ref, claim.claimId, claimId))) return 'pending';
+    if (!isStale(claim.claimedAtMs, Date.now(), deps.settleWindowMs) || !claim.claimId || !(await deps.ledger.takeOver(store, m.orderId, m.kind, m.ref, claim.claimId, claimId))) return 'pending';
   }
+  await checkpoint('participation.afterClaim', { kind: m.kind, ref: m.ref, store, orderId: m.orderId });
   const rendered = renderParticipationEmail(m.email, { branding: config.branding, locale: pickLocale(m.locale, config.defaultLocale) });
   const outcome = await deps.mailer.send({
     from: `${config.branding.name.replace(/["\r\n]/g, '')} <${deps.sender}>`,
@@ -99,6 +121,15 @@ export async function sendOnce(
       // The claim stays: SES's Send event settles it if the mail was accepted.
       return 'pending';
   }
+}
+
+/**
+ * An unsettled claim may be taken over once the settle window has passed since it was taken
+ * (real time): SES publishes its Send event for an accepted message well within it, so a claim
+ * still unsettled by then was never accepted.
+ */
+export function isStale(claimedAtMs: number | undefined, nowMs: number, settleWindowMs: number): boolean {
+  return nowMs - (claimedAtMs ?? 0) >= settleWindowMs;
 }
 
 const seeded = new Set<string>();

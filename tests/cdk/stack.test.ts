@@ -314,6 +314,25 @@ describe('event queue', () => {
     expect(envOf(s.json, 'outbox')[ENV.queueUrl]).toEqual({ Ref: queueId });
   });
 
+  it('runs the participation re-drive on the reviews function every minute, which may send through SES and read its claims in the outbox index', () => {
+    const [reviewsId] = functionFor(s.json, 'reviews');
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [reviewsId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } })],
+    });
+    s.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [reviewsId, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+    });
+    const statements = statementsOf(s.json, 'reviews');
+    expect(grantsOf(statements, 'ses:SendEmail').length).toBeGreaterThan(0);
+    // The index it queries (`<table>/index/*`) is in its table grant.
+    const query = grantsOf(statements, 'dynamodb:Query').flatMap(resourcesOf);
+    expect(JSON.stringify(query)).toContain('/index/*');
+  });
+
   it('feeds the router in batches of 10 with partial batch failures', () => {
     s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionFor(s.json, 'router')[0] },
