@@ -52,7 +52,9 @@ export class OrderTable extends Construct {
     });
     // Sparse: only stored events not yet queued carry its keys (the transactional outbox, see
     // functions/services/sweep-outbox.ts), so it stays a handful of items. The sweeper needs
-    // the event itself to queue it, and nothing else.
+    // the event itself to queue it, and nothing else. Its MAIL partition holds unsettled
+    // participation email claims (keys only: the re-drive reads each line back,
+    // functions/services/redrive-participation.ts).
     this.table.addGlobalSecondaryIndex({
       indexName: OUTBOX_INDEX,
       partitionKey: { name: 'outboxPk', type: dynamodb.AttributeType.STRING },

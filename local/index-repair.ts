@@ -22,7 +22,7 @@ export interface IndexRepairInput {
   indexName: string;
   /** The index's partition and sort key attributes. */
   indexKeys: readonly [string, string];
-  /** The index's one partition to check (the outbox index has one: PENDING). */
+  /** The index partition to check (the outbox index has two: PENDING events, MAIL claims). */
   partition: AttributeValue;
 }
 

@@ -41,7 +41,7 @@ import { CaptureWriter, capturedHeaders } from './captures.js';
 import { DEV_SECRETS } from './dev-secrets.js';
 import { LocalClock, type ClockState } from './clock.js';
 import { installCheckpointHook, installHostClock } from '../functions/adapters/host-hooks.js';
-import { OUTBOX_INDEX, OUTBOX_PENDING } from '../functions/adapters/keys.js';
+import { OUTBOX_INDEX, OUTBOX_PENDING, OUTBOX_PENDING_MAIL } from '../functions/adapters/keys.js';
 import { removeOrphanIndexEntries } from './index-repair.js';
 import { CrashInjector, type CrashPlan, type CrashRecord } from './faults.js';
 import { createServer } from 'node:http';
@@ -791,14 +791,18 @@ async function repairOutboxIndex(endpoint: string, table: NonNullable<LocalApp['
   if (!index || indexKeys?.length !== 2) return;
   const client = new DynamoDBClient({ endpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
-    const removed = await removeOrphanIndexEntries({
-      client,
-      tableName: table.TableName!,
-      tableKeys: (table.KeySchema ?? []).map((k) => k.AttributeName!),
-      indexName: OUTBOX_INDEX,
-      indexKeys: [indexKeys[0]!, indexKeys[1]!],
-      partition: { S: OUTBOX_PENDING },
-    });
+    let removed = 0;
+    // Both partitions: stored events, and unsettled participation email claims.
+    for (const partition of [OUTBOX_PENDING, OUTBOX_PENDING_MAIL]) {
+      removed += await removeOrphanIndexEntries({
+        client,
+        tableName: table.TableName!,
+        tableKeys: (table.KeySchema ?? []).map((k) => k.AttributeName!),
+        indexName: OUTBOX_INDEX,
+        indexKeys: [indexKeys[0]!, indexKeys[1]!],
+        partition: { S: partition },
+      });
+    }
     if (removed) log(`[dynamodb] removed ${removed} outbox index entr${removed === 1 ? 'y' : 'ies'} of writes a killed runtime never finished`);
   } finally {
     client.destroy();

@@ -75,7 +75,7 @@ describe('participation emails a crash left claimed', () => {
     expect(await kinds()).toEqual([]);
 
     // Nobody comes back: only the schedule can send them, once the settle window has passed.
-    await minutesUntil(async () => (await kinds()).length >= 2, 200);
+    await minutesUntil(async () => (await kinds()).length >= 2, 60);
     // And further runs send nothing more.
     const runs = h.rt.stats().schedules.runs;
     await minutesUntil(async () => h.rt.stats().schedules.runs - runs >= 3, 20);
