@@ -404,8 +404,9 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   });
 
   if (app.table) {
-    await ensureTable(dynamoUrl, app.table, log);
-    if (!inMemory) await repairOutboxIndex(dynamoUrl, app.table, log);
+    // A table just created has nothing a SIGKILL could have torn.
+    const table = await ensureTable(dynamoUrl, app.table, log);
+    if (!inMemory && table === 'existing') await repairOutboxIndex(dynamoUrl, app.table, log);
   }
   // SES still owes the Send events of messages a killed runtime accepted: they settle those
   // claims before any execution resumes and retries a send.
@@ -809,7 +810,7 @@ async function repairOutboxIndex(endpoint: string, table: NonNullable<LocalApp['
   }
 }
 
-async function ensureTable(endpoint: string, input: NonNullable<LocalApp['table']>, log: (line: string) => void): Promise<void> {
+async function ensureTable(endpoint: string, input: NonNullable<LocalApp['table']>, log: (line: string) => void): Promise<'created' | 'existing'> {
   const client = new DynamoDBClient({ endpoint, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     let existing: DescribeTableCommandOutput;
@@ -818,8 +819,15 @@ async function ensureTable(endpoint: string, input: NonNullable<LocalApp['table'
     } catch (e) {
       if (!(e instanceof ResourceNotFoundException) && (e as Error).name !== 'ResourceNotFoundException') throw e;
       await client.send(new CreateTableCommand(input));
+      // dynalite answers CreateTable with the table CREATING and activates it on a timer; until
+      // then every read answers ResourceNotFoundException. Nothing may read it before it is ACTIVE.
+      for (let i = 0; i < 500; i++) {
+        const status = (await client.send(new DescribeTableCommand({ TableName: input.TableName }))).Table?.TableStatus;
+        if (status === 'ACTIVE') break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
       log(`[dynamodb] created table ${input.TableName}`);
-      return;
+      return 'created';
     }
     // A data directory from before an index was added to the template. dynalite cannot add an
     // index to a table (UpdateTable ignores it), so say what that means instead of failing later.
@@ -832,6 +840,7 @@ async function ensureTable(endpoint: string, input: NonNullable<LocalApp['table'
         );
       }
     }
+    return 'existing';
   } finally {
     client.destroy();
   }
