@@ -16,10 +16,10 @@ import { FeedbackStore } from './adapters/feedback-store.js';
 import { logger } from './adapters/observability.js';
 import { clock, secretValue, storesFromEnv } from './adapters/runtime-config.js';
 import { documentClient, workflowDeps } from './adapters/wiring.js';
-import { notFound, pageRoutes, runRoute, type PagesDeps } from './domain/pages/handle.js';
+import { notFound, pageRoutes, type PagesDeps } from './domain/pages/handle.js';
 import { LANGUAGES, type Language } from './domain/i18n/index.js';
 import { wakeOrder } from './services/signal.js';
-import { toPagesRequest, toResult } from './adapters/http-event.js';
+import { lambdaRoute, toPagesRequest, toResult } from './adapters/http-event.js';
 import { ParticipationReader } from './adapters/participation-reader.js';
 import { trackExtras } from './services/track-extras.js';
 
@@ -78,16 +78,7 @@ async function deps(): Promise<PagesDeps> {
 type PagesRoute = Route<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
 
 const routes: PagesRoute[] = [
-  ...pageRoutes.map(
-    (route): PagesRoute => ({
-      method: route.method,
-      path: route.path,
-      handler: async (event: APIGatewayProxyEventV2) => {
-        const request = toPagesRequest(event);
-        return toResult(await runRoute(route, request, await deps()));
-      },
-    }),
-  ),
+  ...pageRoutes.map((route) => lambdaRoute(route, deps)),
   // Last, so every unknown path or method gets the shopper-facing 404 page, not a bare error.
   { method: 'ANY', path: '/{proxy+}', handler: async (event: APIGatewayProxyEventV2) => toResult(notFound(toPagesRequest(event), { languages: env.LANGUAGES })) },
 ];

@@ -23,7 +23,7 @@ import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runti
 import { documentClient, workflowDeps } from './adapters/wiring.js';
 import { notFound, runRoute, type PagesDeps } from './domain/pages/http.js';
 import { feedbackRoutes } from './domain/pages/feedback-routes.js';
-import { toPagesRequest, toResult } from './adapters/http-event.js';
+import { lambdaRoute, toPagesRequest, toResult } from './adapters/http-event.js';
 import { LANGUAGES, type Language } from './domain/i18n/index.js';
 import { wakeOrder } from './services/signal.js';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -117,16 +117,7 @@ async function deps(): Promise<PagesDeps & { reviewsDeps: ReviewsDeps }> {
 type PagesRoute = Route<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
 
 const routes: PagesRoute[] = [
-  ...feedbackRoutes.map(
-    (route): PagesRoute => ({
-      method: route.method,
-      path: route.path,
-      handler: async (event: APIGatewayProxyEventV2) => {
-        const request = toPagesRequest(event);
-        return toResult(await runRoute(route, request, await deps()));
-      },
-    }),
-  ),
+  ...feedbackRoutes.map((route) => lambdaRoute(route, deps)),
   // Reviews, rewards, referrals and the merchant API, bound per request to the same dependencies.
   ...reviewRoutes(undefined as never).map(
     ({ method, path }, i): PagesRoute => ({
