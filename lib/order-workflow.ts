@@ -90,6 +90,8 @@ export class OrderWorkflow extends Construct {
           next: next ?? 'none',
           'order.$': '$.Payload.order',
           'steps.$': '$.Payload.steps',
+          // The last send of a walk records that this execution ended (route-event.ts).
+          'execution.$': '$$.Execution.Name',
         }),
         resultSelector: { 'Payload.$': '$.Payload' },
         taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),

@@ -35,6 +35,8 @@ export const keys = {
   emailLookup: 'META#EMAIL',
   mailSk: (kind: string, ref: string) => `MAIL#${kind}#${ref}`,
   await: 'AWAIT',
+  /** An execution of the order ended (no waiting state is left to wake): see route-event.ts. */
+  walkEnded: 'WALK#ENDED',
   feedback: 'FEEDBACK',
   lookup: (store: string, orderName: string) => `LOOKUP#${store}#${orderName.trim().replace(/^#/, '').toLowerCase()}`,
   webhook: (store: string, eventId: string) => `WEBHOOK#${store}#${eventId}`,

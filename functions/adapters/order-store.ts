@@ -48,6 +48,8 @@ export interface AwaitItem {
 export interface LoadedOrder extends OrderView {
   events: DomainEvent[];
   awaiting?: AwaitItem;
+  /** An execution of the order ended: when, and which (the last one to end). */
+  walkEnded?: { at: string; execution?: string };
   /** Milestones already counted in the store's day counters (see store-stats.ts). */
   tallied: ReadonlySet<string>;
 }
@@ -258,6 +260,7 @@ export class OrderStore {
     let awaiting: AwaitItem | undefined;
     let feedback: OrderView['feedback'];
     let stopped: OrderView['stopped'];
+    let walkEnded: LoadedOrder['walkEnded'];
     const tallied = new Set<string>();
     for (const item of items) {
       const sk = String(item.sk);
@@ -269,11 +272,12 @@ export class OrderStore {
       else if (sk === keys.feedback && typeof item.rating === 'number') feedback = { rating: item.rating, at: String(item.at ?? item.ratedAt ?? '') };
       else if (sk.startsWith('TALLY#')) tallied.add(sk.slice('TALLY#'.length));
       else if (sk === keys.stopped) stopped = { by: String(item.by ?? ''), at: String(item.at ?? '') };
+      else if (sk === keys.walkEnded) walkEnded = { at: String(item.at ?? ''), ...(typeof item.execution === 'string' ? { execution: item.execution } : {}) };
     }
     const state = foldOrder(store, orderId, events);
     const email = state.order?.customer.email;
     const { unsubscribed, suppressed } = email ? await this.suppressionOf(store, email) : { unsubscribed: false, suppressed: false };
-    return { events, state, ledger, awaiting, feedback, unsubscribed, suppressed, tallied, ...(stopped ? { stopped } : {}) };
+    return { events, state, ledger, awaiting, feedback, unsubscribed, suppressed, tallied, ...(stopped ? { stopped } : {}), ...(walkEnded ? { walkEnded } : {}) };
   }
 
   /** Store-level unsubscribes and address-level suppressions (bounces, complaints: store "*"). */
@@ -484,6 +488,19 @@ export class OrderStore {
       new PutCommand({
         TableName: this.tableName,
         Item: { pk: keys.order(store, orderId), sk: keys.await, itemType: 'await', ...item, expiresAt: this.expiresAt() },
+      }),
+    );
+  }
+
+  /**
+   * Records that an execution of the order is ending: its last state is running or has run, so
+   * no waiting state is left for the router to wake (route-event.ts starts a late walk instead).
+   */
+  async markWalkEnded(store: string, orderId: string, execution?: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: keys.order(store, orderId), sk: keys.walkEnded, itemType: 'walk', at: this.options.clock.now().toISOString(), ...(execution ? { execution } : {}), expiresAt: this.expiresAt() },
       }),
     );
   }

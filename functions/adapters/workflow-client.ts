@@ -23,6 +23,15 @@ export function executionName(store: string, orderId: string, generation = 1): s
   return generation > 1 ? `${base}-c${generation}` : base;
 }
 
+/**
+ * The name of a late walk: the order's execution had ended when an event made an email due, so a
+ * fresh one re-walks the lifecycle (the ledger skips what was sent). Named from the order and the
+ * event, so a redelivered event starts nothing new; 80 characters at most, as the base is 70.
+ */
+export function lateExecutionName(store: string, orderId: string, eventId: string): string {
+  return `${executionName(store, orderId)}-r${createHash('sha256').update(eventId).digest('hex').slice(0, 8)}`;
+}
+
 /** The generation encoded in an execution name (`…-c3` → 3). */
 export function generationOf(name: string | undefined): number {
   const m = name?.match(/-c(\d+)$/);
@@ -39,11 +48,18 @@ export class WorkflowClient {
 
   /** Starts the order's execution; an existing one with that name counts as started. */
   async start(store: string, orderId: string, generation = 1): Promise<'started' | 'exists'> {
+    return this.startNamed(store, orderId, executionName(store, orderId, generation));
+  }
+
+  /** Starts the late walk an event calls for after the order's execution ended (lateExecutionName). */
+  async startLate(store: string, orderId: string, eventId: string): Promise<'started' | 'exists'> {
+    return this.startNamed(store, orderId, lateExecutionName(store, orderId, eventId));
+  }
+
+  private async startNamed(store: string, orderId: string, name: string): Promise<'started' | 'exists'> {
     const input: WorkflowInput = { Payload: { order: { store, orderId }, steps: 0 } };
     try {
-      await this.sfn.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionName(store, orderId, generation), input: JSON.stringify(input) }),
-      );
+      await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
       return 'started';
     } catch (e) {
       if ((e as { name?: string }).name === 'ExecutionAlreadyExists') return 'exists';

@@ -214,6 +214,8 @@ export function decideAwait(phase: AwaitPhase, ctx: DecisionContext): AwaitDecis
     case 'feedback_window': {
       if (updatesDue(ctx)) return update;
       if (!wantsFeedbackMail(ctx)) return { action: 'interrupt', error: 'OrderClosed' };
+      // Asked already (a late walk, or a walk after a hand-over): on at once, never a second window.
+      if (settledLine(ctx.ledger, 'feedback_request')) return { action: 'proceed', next: 'feedback' };
       const due = feedbackRequestAt(ctx);
       if (due && ctx.now.getTime() >= Date.parse(due) && !inQuietHours(ctx)) return { action: 'proceed', next: 'feedback' };
       return { action: 'wait' };
@@ -224,6 +226,8 @@ export function decideAwait(phase: AwaitPhase, ctx: DecisionContext): AwaitDecis
       // A request still unsettled may have gone out: keep waiting; the reminder itself needs it sent.
       const request = ledgerLine(ctx.ledger, 'feedback_request');
       if (!request || request.status === 'skipped' || !wantsFeedbackMail(ctx)) return { action: 'proceed', next: 'none' };
+      // Reminded already (a late walk): nothing is left to wait for.
+      if (settledLine(ctx.ledger, 'feedback_reminder')) return { action: 'proceed', next: 'none' };
       return { action: 'wait' };
     }
   }
@@ -302,6 +306,19 @@ export function plannedEmails(kind: EmailKind, ctx: DecisionContext): PlannedEma
     default:
       return [];
   }
+}
+
+/**
+ * Whether an email of any kind is due now: for an order whose execution has ended (no waiting
+ * state to wake), the router then starts a short late walk of the lifecycle (route-event.ts).
+ */
+export function anythingDue(ctx: DecisionContext): boolean {
+  return EMAIL_KINDS.some((kind) => plannedEmails(kind, ctx).length > 0);
+}
+
+/** Whether a waiting state's decision ends the execution (its next state is the last one). */
+export function endsWalk(decision: AwaitDecision): boolean {
+  return (decision.action === 'proceed' && decision.next === 'none') || (decision.action === 'interrupt' && decision.error === 'OrderClosed');
 }
 
 /** Feedback requests and reminders are non-essential: they honour unsubscribes and the sending pause. */

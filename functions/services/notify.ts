@@ -47,6 +47,8 @@ export const notifyInputSchema = z.object({
   next: z.union([awaitPhaseSchema, z.literal('none')]).default('none'),
   order: z.object({ store: z.string().min(1), orderId: z.string().min(1) }),
   steps: z.number().int().min(0).default(0),
+  /** The execution's name, from the state machine. */
+  execution: z.string().optional(),
 });
 export type NotifyInput = z.input<typeof notifyInputSchema>;
 
@@ -117,6 +119,8 @@ export async function notify(rawInput: NotifyInput, deps: NotifyDeps, options: N
       if (sentNow) sent++;
     }
   }
+  // A send with no waiting state after it (the reminder, the cancellation) is the execution's last state.
+  if (input.next === 'none' && input.kind !== 'updates') await deps.orders.markWalkEnded(store, orderId, input.execution);
   return { order: input.order, steps: input.steps + 1, wait: { seconds: waitSeconds(input.next, ctx()) }, sent };
 }
 

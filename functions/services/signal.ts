@@ -4,7 +4,7 @@
  * decideAwait, and settles the token with the answer. Signal first, clear after: a crash in
  * between leaves a token that the next signaller or the deadline settles.
  */
-import { decideAwait, waitSeconds, type DecisionContext } from '../domain/lifecycle.js';
+import { decideAwait, endsWalk, waitSeconds, type DecisionContext } from '../domain/lifecycle.js';
 import type { LoadedOrder, OrderStore } from '../adapters/order-store.js';
 import type { WorkflowClient } from '../adapters/workflow-client.js';
 import type { StoreConfig } from '../domain/store-config.js';
@@ -28,6 +28,8 @@ export async function settleIfDue(deps: SignalDeps, loaded: LoadedOrder): Promis
   const ctx: DecisionContext = { ...loaded, config, now: deps.clock.now(), waitDeadline: awaiting.deadline };
   const decision = decideAwait(awaiting.phase, ctx);
   if (decision.action === 'wait') return 'waiting';
+  // Before the settle: once the token is gone, whoever finds no waiting state knows the walk ended.
+  if (endsWalk(decision)) await deps.orders.markWalkEnded(loaded.state.store, loaded.state.orderId, awaiting.execution);
   if (decision.action === 'proceed') {
     await deps.workflow.succeed(awaiting.token, {
       Payload: {

@@ -4,10 +4,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { OrderStore } from '../../functions/adapters/order-store.js';
-import { WorkflowClient, executionName } from '../../functions/adapters/workflow-client.js';
+import { WorkflowClient, executionName, lateExecutionName } from '../../functions/adapters/workflow-client.js';
 import { awaitPhase } from '../../functions/services/await-phase.js';
 import { routeEvent } from '../../functions/services/route-event.js';
 import { STORE, aStoreConfig, events } from '../support/builders.js';
+import type { DomainEvent } from '../../functions/domain/events.js';
 import { eventItem } from '../support/sdk.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -106,5 +107,43 @@ describe('router: events reach their order workflow', () => {
 
     expect(result.signal).toBe('interrupted');
     expect(sfn.commandCalls(SendTaskFailureCommand)[0]!.args[0].input).toMatchObject({ taskToken: 't-2', error: 'OrderCancelled' });
+  });
+
+  describe('after the execution ended', () => {
+    const refund: DomainEvent = { ...events.refunded('2026-11-23T09:55:00Z', false), eventId: 'rf-late' };
+    (refund.data as { refundId?: string; amount?: string }).refundId = 'rf-late';
+    (refund.data as { refundId?: string; amount?: string }).amount = '19.00';
+    const ended = { sk: 'WALK#ENDED', at: '2026-11-20T10:00:00Z', execution: 'first' };
+    // The reminder's wait timed out: its registration is left behind.
+    const stale = { sk: 'AWAIT', token: 't-old', phase: 'feedback', execution: 'first', registeredAt: '2026-11-16T10:00:00Z' };
+
+    it('starts a late walk named from the order and the event for an email now due, the same name on redelivery, and wakes no dead token', async () => {
+      ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(refund), receiptSent, ended, stale] });
+      sfn.on(StartExecutionCommand).resolvesOnce({ executionArn: 'arn:late', startDate: now }).rejects(Object.assign(new Error('exists'), { name: 'ExecutionAlreadyExists' }));
+
+      expect((await routeEvent(refund, deps())).started).toBe('started');
+      expect((await routeEvent(refund, deps())).started).toBe('exists');
+      const names = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name);
+      expect(names).toEqual([lateExecutionName(STORE, '1001', 'rf-late'), lateExecutionName(STORE, '1001', 'rf-late')]);
+      expect(names[0]).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+      expect(names[0]).not.toBe(executionName(STORE, '1001'));
+      expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
+    });
+
+    it('starts nothing when the event makes nothing due', async () => {
+      const refundSent = { sk: 'MAIL#refund#rf-late', kind: 'refund', ref: 'rf-late', status: 'sent', claimId: 'c', claimedAt: now.toISOString() };
+      ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(refund), receiptSent, refundSent, ended, stale] });
+      await routeEvent(refund, deps());
+      expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    });
+
+    it('signals a late walk that is waiting instead of starting another', async () => {
+      const waiting = { ...stale, token: 't-late', phase: 'shipment', execution: 'late', registeredAt: now.toISOString() };
+      ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(events.shipped('2026-11-10T10:00:00Z')), eventItem(refund), receiptSent, ended, waiting] });
+      sfn.on(SendTaskSuccessCommand).resolves({});
+      const result = await routeEvent(refund, deps());
+      expect(result.signal).toBe('proceeded');
+      expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+    });
   });
 });

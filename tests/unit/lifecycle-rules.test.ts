@@ -114,6 +114,18 @@ describe('feedback rules: who gets the feedback request and reminder', () => {
     expect(feedback([line('feedback_request', 'skipped')])).toEqual({ action: 'proceed', next: 'none' });
     expect(feedback([requestSent])).toEqual({ action: 'wait' });
     expect(feedback([line('feedback_request', 'claimed')])).toEqual({ action: 'wait' });
+    // A late walk after the reminder went (route-event.ts) ends here at once, not after a timeout.
+    expect(feedback([requestSent, line('feedback_reminder', 'sent')])).toEqual({ action: 'proceed', next: 'none' });
+    expect(feedback([requestSent, line('feedback_reminder', 'claimed')])).toEqual({ action: 'wait' });
+  });
+
+  it('a walk that finds the request already settled leaves the feedback window at once, even if a later delivery moved the window on', () => {
+    const redelivered = [...delivered, events.shipped('2026-12-03T10:00:00Z', 'f-2', [{ lineItemId: 'li-1', quantity: 1 }]), events.status('2026-12-04T09:00:00Z', 'delivered', 'f-2')];
+    const window = (ledger: LedgerEntry[]) => decideAwait('feedback_window', ctx(redelivered, LATER, { ledger: [line('receipt', 'sent'), ...ledger] }));
+    expect(window([])).toEqual({ action: 'wait' });
+    expect(window([requestSent])).toEqual({ action: 'proceed', next: 'feedback' });
+    expect(window([line('feedback_request', 'skipped')])).toEqual({ action: 'proceed', next: 'feedback' });
+    expect(window([line('feedback_request', 'claimed')])).toEqual({ action: 'wait' });
   });
 
   it('counts the reminder delay from the send, or from the claim while SES has not settled it', () => {
