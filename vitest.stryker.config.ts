@@ -9,6 +9,10 @@ import { defineConfig } from 'vitest/config';
 export const MUTATION_TESTS = [
   'tests/unit/lifecycle.test.ts',
   'tests/unit/lifecycle-rules.test.ts',
+  // The update kinds' re-arming and the console's stop (lifecycle.ts) are ruled on here.
+  'tests/unit/update-rules.test.ts',
+  'tests/unit/track-history.test.ts',
+  'tests/unit/console-tallies.test.ts',
   'tests/unit/order-state.test.ts',
   'tests/unit/order-state-rules.test.ts',
   'tests/unit/promises.test.ts',

@@ -5,7 +5,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import { earliestAssumedDeliveryAt } from '../../functions/domain/policy.js';
-import { awaitPhaseSchema, decideAwait, deliveredAt, dueDelayNotices, phaseDeadline, plannedEmails, type DecisionContext, type EmailKind, type LedgerEntry } from '../../functions/domain/lifecycle.js';
+import { EMAIL_KINDS } from '../../functions/domain/email/context.js';
+import {
+  MAX_WAIT_SECONDS,
+  awaitPhaseSchema,
+  decideAwait,
+  deliveredAt,
+  dueDelayNotices,
+  phaseDeadline,
+  plannedEmails,
+  waitSeconds,
+  type AwaitDecision,
+  type AwaitPhase,
+  type DecisionContext,
+  type EmailKind,
+  type LedgerEntry,
+} from '../../functions/domain/lifecycle.js';
 import { foldOrder } from '../../functions/domain/order-state.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
 import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
@@ -220,6 +235,22 @@ describe('which emails are due, rule by rule', () => {
     expect(kinds(ctx([placed, first, events.cancelled('2026-11-24T12:00:00Z')], '2026-11-25T11:00:00Z'), 'shipping_confirmation')).toEqual([]);
   });
 
+  it('calls the parcel that shipped last final, even when its carrier reported on it before the platform said it shipped', () => {
+    // The carrier's scan of f-a comes first, so the fold lists f-a first; it shipped after f-b.
+    const evts = [
+      placed,
+      events.status('2026-11-24T09:00:00Z', 'in_transit', 'f-a'),
+      events.shipped('2026-11-24T10:00:00Z', 'f-b', [{ lineItemId: 'li-1', quantity: 1 }]),
+      events.shipped('2026-11-25T10:00:00Z', 'f-a', [{ lineItemId: 'li-2', quantity: 2 }]),
+    ];
+    const planned = plannedEmails('shipping_confirmation', ctx(evts, '2026-11-25T11:00:00Z'));
+
+    expect(planned.map((p) => [p.ref, p.isFinalShipment])).toEqual([
+      ['f-b', false],
+      ['f-a', true],
+    ]);
+  });
+
   it('sends a cancellation notice only to a shopper who was, or may have been, told about the order', () => {
     const cancelled = [placed, events.cancelled('2026-11-23T12:00:00Z')];
     const notice = (ledger: LedgerEntry[]) => kinds(ctx(cancelled, '2026-11-23T12:00:05Z', { ledger }), 'cancellation');
@@ -275,5 +306,63 @@ describe('feedback timing with the shopper-experience policy', () => {
     expect(Date.parse(deadline)).toBeGreaterThan(night.now.getTime());
     expect(new Date(deadline).toLocaleTimeString('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit' })).toBe(aStoreConfig().policy.quietHours.end);
     expect(phaseDeadline('feedback_window', ctx(delivered, '2026-12-04T10:00:00Z'))).toBe(due);
+  });
+});
+
+describe('what a store switched off', () => {
+  it('a store that leaves the receipt to its platform sends none, and tells every shopper of a cancellation (the platform told them of the order)', () => {
+    const config = aStoreConfig({ notifications: { receipt: false } });
+
+    expect(kinds(ctx([placed], '2026-11-23T09:00:05Z', { config }), 'receipt')).toEqual([]);
+    expect(kinds(ctx([placed, events.cancelled('2026-11-23T12:00:00Z')], '2026-11-23T12:00:05Z', { config }), 'cancellation')).toEqual(['cancellation/order']);
+  });
+
+  it('a store without cancellation notices sends none, and a cancelled order closes instead of waiting for one', () => {
+    const config = aStoreConfig({ notifications: { cancellation: false } });
+    const c = ctx([placed, events.cancelled('2026-11-23T12:00:00Z')], '2026-11-23T12:00:05Z', { config, ledger: [line('receipt', 'sent')] });
+
+    expect(kinds(c, 'cancellation')).toEqual([]);
+    expect(decideAwait('shipment', c)).toEqual({ action: 'interrupt', error: 'OrderClosed' });
+  });
+
+  it('a store without delay notices sends none for a late order, and the wait for the shipment has nothing scheduled: it lasts the longest wait', () => {
+    const late = ctx([placed], '2026-11-26T10:00:00Z', { ledger: [line('receipt', 'sent')] });
+    expect(decideAwait('shipment', late)).toEqual({ action: 'interrupt', error: 'OrderDelayed' });
+
+    const off = { ...late, config: aStoreConfig({ notifications: { delay_notice: false } }) };
+    expect(kinds(off, 'delay_notice')).toEqual([]);
+    expect(decideAwait('shipment', off)).toEqual({ action: 'wait' });
+    expect(phaseDeadline('shipment', off)).toBeUndefined();
+    expect(waitSeconds('shipment', off)).toBe(MAX_WAIT_SECONDS);
+  });
+});
+
+describe('pending mail stopped from the console', () => {
+  const stop = { stopped: { by: 'merchant@acme.example', at: '2026-11-23T09:30:00Z' } };
+
+  it('plans no email of any kind for the order once stopped', () => {
+    const receiptDue = ctx([placed], '2026-11-23T09:00:05Z');
+    const cancellationDue = ctx([placed, events.cancelled('2026-11-23T12:00:00Z')], '2026-11-23T12:00:05Z', { ledger: [line('receipt', 'sent')] });
+    expect(kinds(receiptDue, 'receipt')).toEqual(['receipt/order']);
+    expect(kinds(cancellationDue, 'cancellation')).toEqual(['cancellation/order']);
+
+    for (const kind of EMAIL_KINDS) {
+      expect(kinds({ ...receiptDue, ...stop }, kind)).toEqual([]);
+      expect(kinds({ ...cancellationDue, ...stop }, kind)).toEqual([]);
+    }
+  });
+
+  const waits: [AwaitPhase, DecisionContext, AwaitDecision][] = [
+    // The workflow ends where it waits; the wait for the reminder is its last, and simply finishes.
+    ['shipment', ctx([placed], '2026-11-23T10:00:00Z', { ledger: [line('receipt', 'sent')] }), { action: 'interrupt', error: 'OrderClosed' }],
+    ['shipment', ctx([placed, events.cancelled('2026-11-23T12:00:00Z')], '2026-11-23T12:00:05Z', { ledger: [line('receipt', 'sent')] }), { action: 'interrupt', error: 'OrderClosed' }],
+    ['delivery', ctx([placed, shipped], '2026-11-25T09:00:00Z', { ledger: [line('receipt', 'sent'), line('shipping_confirmation', 'sent', 'f-1')] }), { action: 'interrupt', error: 'OrderClosed' }],
+    ['feedback_window', ctx(delivered, '2026-11-27T10:00:00Z'), { action: 'interrupt', error: 'OrderClosed' }],
+    ['feedback', ctx(delivered, '2026-12-05T10:00:00Z', { ledger: [requestSent] }), { action: 'proceed', next: 'none' }],
+  ];
+
+  it.each(waits)('ends the wait for %s, whatever it was waiting for', (phase, c, stopped) => {
+    expect(decideAwait(phase, c)).not.toEqual(stopped);
+    expect(decideAwait(phase, { ...c, ...stop })).toEqual(stopped);
   });
 });

@@ -172,10 +172,12 @@ describe('shipping update', () => {
     const night = ctx([placed, shipped, retracked], '2026-11-25T22:00:00Z');
     // Entered days ago with a deadline next week: leave it through the update state.
     expect(decideAwait('delivery', { ...night, waitDeadline: '2026-12-01T10:00:00Z' })).toEqual({ action: 'interrupt', error: 'UpdateDue' });
-    expect(decideAwait('shipment', { ...ctx([placed, shipped, retracked], '2026-11-25T22:00:00Z'), waitDeadline: '2026-12-01T10:00:00Z' }).action).not.toBe('wait');
     // Re-entered with the end of the quiet hours as its deadline: it waits, and does not loop.
     expect(decideAwait('delivery', { ...night, waitDeadline: '2026-11-26T07:00:00Z' })).toEqual({ action: 'wait' });
     expect(decideAwait('delivery', { ...night, waitDeadline: '2026-11-26T07:01:00Z' })).toEqual({ action: 'wait' });
+    // The shortest wait is a minute: a deadline up to a minute and a second after their end is that wait clamped, not a later one.
+    expect(decideAwait('delivery', { ...night, waitDeadline: '2026-11-26T07:01:01.000Z' })).toEqual({ action: 'wait' });
+    expect(decideAwait('delivery', { ...night, waitDeadline: '2026-11-26T07:01:01.001Z' })).toEqual({ action: 'interrupt', error: 'UpdateDue' });
   });
 
   it('is not sent once the order counts as delivered', () => {
@@ -253,6 +255,20 @@ describe('refund', () => {
     expect(due(ctx([placed, refund('2026-11-23T12:00:00Z', '10.00', 'r1')], '2026-11-23T12:05:00Z', { ledger: [] }))).toEqual([]);
   });
 
+  it('a refund after delivery still goes while the workflow waits to ask for feedback, and while it waits to remind', () => {
+    const told = [receipt, confirmation, line('delivered', 'f-1')];
+    const deliveredThenRefunded = [placed, shipped, events.status('2026-11-26T12:00:00Z', 'delivered'), refund('2026-11-27T10:00:00Z', '10.00', 'r1')];
+    const window = ctx(deliveredThenRefunded, '2026-11-27T10:05:00Z', { ledger: told });
+    expect(decideAwait('feedback_window', window)).toEqual({ action: 'interrupt', error: 'UpdateDue' });
+    expect(decideAwait('feedback_window', { ...window, ledger: [...told, line('refund', 'r1')] })).toEqual({ action: 'wait' });
+
+    const asked = [...told, line('feedback_request', 'order', { claimedAt: '2026-12-03T10:00:00Z', sentAt: '2026-12-03T10:00:01Z' })];
+    const refundedLater = [...deliveredThenRefunded.slice(0, 3), refund('2026-12-04T10:00:00Z', '10.00', 'r1')];
+    const reminderWait = ctx(refundedLater, '2026-12-04T10:05:00Z', { ledger: asked });
+    expect(decideAwait('feedback', reminderWait)).toEqual({ action: 'interrupt', error: 'UpdateDue' });
+    expect(decideAwait('feedback', { ...reminderWait, ledger: [...asked, line('refund', 'r1')] })).toEqual({ action: 'wait' });
+  });
+
   it('a refund of the whole total is a full refund: its email goes first, then the order closes', () => {
     const total = anOrder().total;
     const c = ctx([placed, refund('2026-11-23T12:00:00Z', total, 'r1')], '2026-11-23T12:05:00Z', { ledger: [receipt] });
@@ -326,6 +342,16 @@ describe('local pickup', () => {
     expect(due(ctx([placed, ready('2026-11-23T12:00:00Z')], '2026-11-23T12:05:00Z', { ledger: [receipt] }))).toEqual([]);
     expect(due(ctx([placed, ready('2026-11-23T12:00:00Z', { location: 'Kiosk 3' })], '2026-11-23T12:05:00Z', { ledger: [receipt] }))).toEqual(['pickup_ready/pickup']);
     expect(due(ctx([placed, ready('2026-11-23T22:00:00Z')], '2026-11-23T22:05:00Z', { ledger: [receipt], config }))).toEqual([]);
+  });
+
+  it('ready in quiet hours: the wait for shipment, armed days ago, is re-armed to end with them, and the email goes then', () => {
+    const night = ctx([placed, ready('2026-11-23T22:00:00Z')], '2026-11-23T22:05:00Z', { ledger: [receipt], config });
+    const morning = '2026-11-24T07:00:00.000Z';
+    expect(phaseDeadline('shipment', night)).toBe(morning);
+    expect(decideAwait('shipment', { ...night, waitDeadline: '2026-11-30T10:00:00Z' })).toEqual({ action: 'interrupt', error: 'UpdateDue' });
+    expect(decideAwait('shipment', { ...night, waitDeadline: morning })).toEqual({ action: 'wait' });
+    expect(decideAwait('shipment', night)).toEqual({ action: 'wait' });
+    expect(due({ ...night, now: new Date(morning) })).toEqual(['pickup_ready/pickup']);
   });
 
   it('a ready order is not late: no delay notice once it waits to be collected', () => {
