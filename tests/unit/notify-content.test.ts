@@ -124,3 +124,30 @@ describe('shipping confirmation estimate', () => {
     expect(page).toContain('<dt>Estimated delivery</dt><dd>Monday, 30 November 2026</dd>');
   });
 });
+
+describe('pickup ready', () => {
+  const receipt = { pk: 'ORDER#x', sk: 'MAIL#receipt#order', kind: 'receipt', ref: 'order', status: 'sent', claimId: 'c-r', claimedAt: '2026-11-23T09:00:05Z', sentAt: '2026-11-23T09:00:05Z', messageId: 'm-r' };
+  const ready = (extra: Record<string, unknown> = {}): DomainEvent => ({ eventId: 'ready-1', store: STORE, source: 'generic', occurredAt: '2026-11-23T12:00:00Z', type: 'pickup.ready', data: { orderId: '1001', ...extra } });
+  const store = aStoreConfig({ pickup: { location: 'Acme Store, Marktplatz 5, Berlin', hours: 'Mon–Fri 10–19', holdDays: 7 } });
+
+  async function readyText(event: DomainEvent): Promise<string> {
+    ddb.on(QueryCommand).resolves({ Items: [eventItem(placed), eventItem(event), receipt] });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-p' });
+    const result = await notify({ kind: 'pickup_ready', next: 'shipment', order: { store: STORE, orderId: '1001' } }, { ...deps(new Date('2026-11-23T12:05:00Z')), configFor: () => store });
+    expect(result.sent).toBe(1);
+    return ses.commandCalls(SendEmailCommand).at(-1)!.args[0].input.Content!.Simple!.Body!.Text!.Data!;
+  }
+
+  it("names the store's pickup location, its opening hours and how long the order is kept", async () => {
+    const text = await readyText(ready());
+    expect(text).toContain('Marktplatz 5');
+    expect(text).toContain('Mon–Fri 10–19');
+    expect(text).toContain('7 days');
+  });
+
+  it('names the location the platform gave for the order rather than the store\'s', async () => {
+    const text = await readyText(ready({ location: 'Kiosk 3, Bahnhof' }));
+    expect(text).toContain('Kiosk 3');
+    expect(text).not.toContain('Marktplatz 5');
+  });
+});

@@ -6,6 +6,10 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { OrderStore } from '../../functions/adapters/order-store.js';
 import { Mailer, parseLedgerTag } from '../../functions/adapters/mailer.js';
 import { notify, type NotifyDeps } from '../../functions/services/notify.js';
+import { unpackContent } from '../../functions/adapters/console-store.js';
+import { foldOrder } from '../../functions/domain/order-state.js';
+import { trackingFingerprint } from '../../functions/domain/updates.js';
+import type { DomainEvent } from '../../functions/domain/events.js';
 import { STORE, aStoreConfig, events } from '../support/builders.js';
 import { conditionalFailure, eventItem } from '../support/sdk.js';
 
@@ -169,5 +173,71 @@ describe('notify: one email per order, kind and ref', () => {
 
     const receipt = await notify(input, deps());
     expect(receipt.sent).toBe(1);
+  });
+});
+
+describe('notify: the update kinds, the details a claim records, the copy kept', () => {
+  const mail = (kind: string, ref: string, extra: Record<string, unknown> = {}) => ({
+    pk: 'ORDER#x',
+    sk: `MAIL#${kind}#${ref}`,
+    kind,
+    ref,
+    status: 'sent',
+    claimId: `c-${kind}-${ref}`,
+    claimedAt: '2026-11-24T10:00:05Z',
+    sentAt: '2026-11-24T10:00:05Z',
+    messageId: `m-${kind}-${ref}`,
+    ...extra,
+  });
+  const claims = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!).filter((i) => String(i.pk).startsWith('ORDER#') && String(i.sk).startsWith('MAIL#'));
+  const shipped = events.shipped('2026-11-24T10:00:00Z');
+
+  beforeEach(() => {
+    ddb.reset();
+    ses.reset();
+    ddb.on(BatchGetCommand).resolves({ Responses: { Orders: [] } });
+    ddb.on(GetCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-u' });
+  });
+
+  it('sends every update kind that is due in one call ("updates"), in the order of the update kinds, each once', async () => {
+    const refund: DomainEvent = { eventId: 'refund-r1', store: STORE, source: 'generic', occurredAt: '2026-11-26T07:40:00Z', type: 'order.refunded', data: { orderId: '1001', full: false, refundId: 'r1', amount: '10.00' } };
+    const ofd = events.status('2026-11-26T07:30:00Z', 'out_for_delivery');
+    ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(shipped), eventItem(ofd), eventItem(refund), mail('receipt', 'order'), mail('shipping_confirmation', 'f-1')] });
+
+    const result = await notify({ ...input, kind: 'updates', next: 'delivery' }, { ...deps(), clock: { now: () => new Date('2026-11-26T08:00:00Z') } });
+
+    expect(result.sent).toBe(2);
+    expect(claims().map((i) => i.sk)).toEqual(['MAIL#out_for_delivery#f-1', 'MAIL#refund#r1']);
+    expect(ses.commandCalls(SendEmailCommand).map((c) => Object.fromEntries((c.args[0].input.EmailTags ?? []).map((t) => [t.Name, t.Value])).kind)).toEqual(['out_for_delivery', 'refund']);
+  });
+
+  it('records on a shipping confirmation claim the tracking details it states (a later change is news), and none on a receipt', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(shipped), mail('receipt', 'order')] });
+
+    await notify({ ...input, kind: 'shipping_confirmation', next: 'delivery' }, { ...deps(), clock: { now: () => new Date('2026-11-24T10:00:05Z') } });
+    ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed())] });
+    await notify(input, deps());
+
+    const [confirmation, receipt] = claims();
+    expect(confirmation).toMatchObject({ sk: 'MAIL#shipping_confirmation#f-1', tracking: trackingFingerprint(foldOrder(STORE, '1001', [events.placed(), shipped]).shipments[0]!) });
+    expect(receipt!.sk).toBe('MAIL#receipt#order');
+    expect(receipt).not.toHaveProperty('tracking');
+  });
+
+  it('keeps the copy the merchant console shows and resends: the email exactly as SES got it', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed())] });
+
+    await notify(input, deps());
+
+    const sent = ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Content!.Simple!;
+    const copy = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!).find((i) => String(i.pk).startsWith('COPY#'))!;
+    expect(copy).toMatchObject({ sk: 'MAIL#receipt#order', messageId: 'ses-u' });
+    const content = unpackContent(copy.content)!;
+    expect({ subject: content.subject, html: content.html, text: content.text }).toEqual({ subject: sent.Subject!.Data, html: sent.Body!.Html!.Data, text: sent.Body!.Text!.Data });
+    expect(Object.keys(content.headers ?? {})).toEqual((sent.Headers ?? []).map((h) => h.Name));
   });
 });
