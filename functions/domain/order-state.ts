@@ -325,6 +325,8 @@ export function isDelivered(state: OrderState): boolean {
 
 /** The platform's fulfillment of a pickup order: collected at the store, never a parcel on its way. */
 export function isPickupShipment(state: OrderState, s: Pick<ShipmentState, 'shipmentId'>): boolean {
+  // An order placed for pickup: every fulfillment is collected, even before it is ready.
+  if (state.order?.deliveryMethod === 'pickup') return true;
   return !!state.pickup?.shipmentId && state.pickup.shipmentId === s.shipmentId;
 }
 

@@ -122,6 +122,12 @@ export const orderSchema = z.object({
   paymentStatus: paymentStatusSchema.default('unknown'),
   /** Shipping method code, used to look up transit days in store configuration. */
   shippingMethod: z.string().max(200).optional(),
+  /**
+   * How the shopper gets the order: `pickup` is collected at the store (local pickup), so its
+   * fulfillments are never shipped parcels (no shipping confirmation or carrier updates; the
+   * pickup emails speak for them). @default shipping
+   */
+  deliveryMethod: z.enum(['shipping', 'pickup']).optional(),
   promises: promisesSchema.default({}),
   /** The platform's own order status page, if any. */
   statusUrl: z.url({ protocol: /^https?$/ }).optional(),

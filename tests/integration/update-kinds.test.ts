@@ -211,4 +211,25 @@ describe('local pickup', () => {
     await h.idle();
     expect(await kinds(orderId)).toEqual(['receipt', 'picked_up']);
   });
+
+  it('Shopify: a pickup order\'s fulfillments/create before any pickup status sends no shipping confirmation; collected, it sends picked_up', async () => {
+    await advanceToHour(10);
+    const created = JSON.parse(readFileSync('tests/fixtures/shopify/orders-create-pickup.json', 'utf8')) as { id: number; created_at: string };
+    const orderId = String(created.id + 3);
+    const shift = Date.parse(h.at()) - Date.parse(created.created_at);
+    expect((await shopify('orders/create', fixture('orders-create-pickup', shift).replaceAll(String(created.id), orderId))).status).toBe(202);
+    await h.waitForEmail(orderId, 'receipt');
+    await h.advance(0.1);
+    const made = Date.parse(h.at()) - updatedAt('fulfillments-create-pickup');
+    expect((await shopify('fulfillments/create', fixture('fulfillments-create-pickup', made).replaceAll(String(created.id), orderId))).status).toBe(202);
+    await h.idle();
+    // Days pass without the pickup status: still nothing about a parcel.
+    await h.advance(2);
+    expect(await kinds(orderId)).toEqual(['receipt']);
+    const at = Date.parse(h.at()) - updatedAt('fulfillments-update-picked-up');
+    await shopify('fulfillments/update', fixture('fulfillments-update-picked-up', at).replaceAll(String(created.id), orderId));
+    await h.waitForEmail(orderId, 'picked_up');
+    await h.idle();
+    expect(await kinds(orderId)).toEqual(['receipt', 'picked_up']);
+  });
 });

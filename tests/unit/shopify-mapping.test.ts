@@ -328,6 +328,23 @@ describe('Shopify fulfillments', () => {
     expect(state.status).toBe(type === 'pickup.completed' ? 'delivered' : 'placed');
   });
 
+  it('reads a local pickup order from its shipping line (delivery category pick-up): its fulfillment, created before the pickup status, is no parcel to confirm', async () => {
+    const placed = only(await events('orders/create', raw('orders-create-pickup')), 'order.placed');
+    expect(placed.data.order.deliveryMethod).toBe('pickup');
+    expect(only(await events('orders/create', raw('orders-create')), 'order.placed').data.order.deliveryMethod).toBeUndefined();
+    // An edit that removed the pickup line: shipped after all.
+    const removed = json('orders-create-pickup');
+    removed.shipping_lines[0].is_removed = true;
+    expect(only(await events('orders/create', removed), 'order.placed').data.order.deliveryMethod).toBeUndefined();
+
+    const created = await events('fulfillments/create', raw('fulfillments-create-pickup'));
+    expect(created.map((e) => e.type)).toEqual(['shipment.created']);
+    const state = foldOrder(SHOP, '5781132443843', [placed, ...created]);
+    expect(state.status).toBe('placed');
+    const shipped = foldOrder(SHOP, '5781132443843', [only(await events('orders/create', raw('orders-create')), 'order.placed'), ...created]);
+    expect(shipped.status).toBe('shipped');
+  });
+
   it('maps an update without a shipment status but with a new tracking number to a status-less shipment.updated', async () => {
     const result = await deliver('fulfillments/update', raw('fulfillments-update-tracking'));
     expect(result.ignored).toBeUndefined();

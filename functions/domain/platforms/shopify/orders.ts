@@ -96,9 +96,15 @@ export function toOrder(o: ShopifyOrder, moment: MoneyMoment): OrderMapping {
     total: money.total,
     paymentStatus: toPaymentStatus(o.financial_status),
     shippingMethod: clip(o.shipping_lines?.[0]?.code ?? o.shipping_lines?.[0]?.title, orderSchema.shape.shippingMethod.unwrap().maxLength),
+    deliveryMethod: isPickup(o) ? 'pickup' : undefined,
     statusUrl: fits(orderSchema.shape.statusUrl, statusUrl) ? statusUrl : undefined,
   };
   return { ok: true, order };
+}
+
+/** Local pickup: a shipping line still charged whose delivery category is pick-up ("pick-up", "pickup", "PICK_UP"). */
+function isPickup(o: ShopifyOrder): boolean {
+  return (o.shipping_lines ?? []).some((l) => !l.is_removed && (l.delivery_category ?? '').toLowerCase().replace(/[^a-z]/g, '') === 'pickup');
 }
 
 function toAddress(a: ShopifyOrder['shipping_address']): OrderInput['shippingAddress'] {

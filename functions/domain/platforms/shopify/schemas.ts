@@ -51,6 +51,8 @@ const shippingLinePayloadSchema = z.object({
   discount_allocations: z.array(discountAllocationSchema).nullish(),
   /** An order edit removed this shipping line; it is no longer charged. */
   is_removed: z.boolean().nullish(),
+  /** The delivery method's classification: `pick-up` for local pickup (Shopify's DeliveryMethodType PICK_UP). */
+  delivery_category: z.string().nullish(),
 });
 
 const taxLinePayloadSchema = z.object({
