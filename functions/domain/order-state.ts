@@ -62,6 +62,11 @@ export interface OrderEdit {
   titles: Record<string, string>;
   /** The order's total before the edit. */
   totalBefore?: string;
+  /**
+   * Other ids the same edit is known by: the `order.updated` that showed its changed items (an
+   * edit told under either id is told). See `order.updated` in applyEvent.
+   */
+  aliases?: string[];
 }
 
 export interface TimelineEntry {
@@ -155,8 +160,24 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
         order: state.order ?? event.data.order,
         timeline: [...state.timeline, { at: event.data.order.placedAt, type: 'placed' }],
       };
-    case 'order.updated':
-      return { ...state, order: event.data.order, orderUpdatedAt: at };
+    case 'order.updated': {
+      const updated = { ...state, order: event.data.order, orderUpdatedAt: at };
+      const change = lineItemChange(state, event.data.order, at);
+      if (!change) return updated;
+      // The items changed. Edits reported since the order was last known (Shopify's orders/edited
+      // before its orders/updated) are this change: the update is known as the last of them. With
+      // none, the update is the edit (Shopify signals some edits only by orders/updated).
+      const edits = state.edits ?? [];
+      const since = ms(state.orderUpdatedAt ?? state.order!.placedAt);
+      const pending = edits.findLastIndex((e) => ms(e.at) > since);
+      if (pending >= 0) {
+        const e = edits[pending]!;
+        return { ...updated, edits: edits.map((x, i) => (i === pending ? { ...e, aliases: [...(e.aliases ?? []), event.eventId] } : x)) };
+      }
+      const titles = Object.fromEntries(state.order!.lineItems.map((li) => [li.id, li.title]));
+      const record: OrderEdit = { id: event.eventId, at, ...change, notify: true, titles, totalBefore: state.order!.total };
+      return { ...updated, edits: [...edits, record], timeline: [...state.timeline, { at, type: 'edited' }] };
+    }
     case 'pickup.ready': {
       const d = event.data;
       if (state.pickup?.readyAt) return state;
@@ -286,6 +307,33 @@ function applyEvent(state: OrderState, event: DomainEvent): OrderState {
 }
 
 /** Whether refunds with amounts add up to the order's total (same currency assumed when none is named). */
+const ms = (iso: string) => Date.parse(iso);
+
+/**
+ * How an order's items changed from the order as last known to `next` (line item ids and
+ * quantities); undefined if they did not. Items a refund since took back are not an edit
+ * (Shopify lowers their current quantity too), nor is an order not known before.
+ */
+function lineItemChange(state: OrderState, next: Order, at: string): Pick<OrderEdit, 'added' | 'removed'> | undefined {
+  const before = state.order;
+  if (!before) return undefined;
+  const since = ms(state.orderUpdatedAt ?? before.placedAt);
+  const refunded = new Map<string, number>();
+  for (const r of state.refunds ?? []) if (ms(r.at) > since && ms(r.at) <= ms(at)) for (const li of r.lineItems) refunded.set(li.lineItemId, (refunded.get(li.lineItemId) ?? 0) + li.quantity);
+  const quantities = (o: Order) => {
+    const m = new Map<string, number>();
+    for (const li of o.lineItems) m.set(li.id, (m.get(li.id) ?? 0) + li.quantity);
+    return m;
+  };
+  const was = quantities(before);
+  const now = quantities(next);
+  const added = [...now].filter(([id, q]) => q > (was.get(id) ?? 0)).map(([lineItemId, q]) => ({ lineItemId, quantity: q - (was.get(lineItemId) ?? 0) }));
+  const removed = [...was]
+    .map(([lineItemId, q]) => ({ lineItemId, quantity: q - (now.get(lineItemId) ?? 0) - (refunded.get(lineItemId) ?? 0) }))
+    .filter((c) => c.quantity > 0);
+  return added.length || removed.length ? { added, removed } : undefined;
+}
+
 function refundsCover(total: string | undefined, refunds: readonly RefundRecord[] | undefined): boolean {
   if (!total || !refunds?.length || Number(total) <= 0) return false;
   return refunds.reduce((sum, r) => sum + Number(r.amount ?? 0), 0) >= Number(total) - 1e-9;

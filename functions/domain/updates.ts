@@ -18,7 +18,7 @@
  */
 import { KIND_SPECS, type EmailKind } from './email/context.js';
 import type { DecisionContext, LedgerEntry, PlannedEmail } from './lifecycle.js';
-import { isDelivered, isFullyShipped, isPickupShipment, type ShipmentState } from './order-state.js';
+import { isDelivered, isFullyShipped, isPickupShipment, type OrderEdit, type ShipmentState } from './order-state.js';
 import { deliveredAt, inQuietHours, outOfQuietHours } from './policy.js';
 import { kindEnabled } from './store-config.js';
 
@@ -127,13 +127,16 @@ export function plannedUpdates(kind: EmailKind, ctx: DecisionContext, options: U
       const edits = [...(state.edits ?? [])].sort((a, b) => ms(a.at) - ms(b.at));
       const latest = edits.at(-1);
       const receipt = settledLine(ledger, 'receipt', 'order');
-      if (!latest || !notYet(latest.id) || !latest.notify || isFullyShipped(state)) return [];
+      // An edit is told under any of its ids (orders/edited's, or the orders/updated that showed it).
+      const told = (e: OrderEdit) => [e.id, ...(e.aliases ?? [])].some((id) => ledger.some((l) => l.kind === 'order_edited' && l.ref === id && l.status === 'sent'));
+      const settled = (e: OrderEdit) => [e.id, ...(e.aliases ?? [])].some((id) => !notYet(id));
+      if (!latest || settled(latest) || !latest.notify || isFullyShipped(state)) return [];
       // The receipt went out after the edit: it showed the order as edited already.
       const toldFrom = receipt?.status === 'sent' ? ms(receipt.sentAt ?? receipt.claimedAt) : kindEnabled(ctx.config, 'receipt') ? Infinity : -Infinity;
       // The order as it stands after the edit must be known (Shopify's orders/updated follows its orders/edited).
       if (!state.orderUpdatedAt || ms(state.orderUpdatedAt) < ms(latest.at)) return [];
       // Everything since the last edit the shopper heard of, in one email.
-      const lastTold = edits.filter((e) => ledger.some((l) => l.kind === 'order_edited' && l.ref === e.id && l.status === 'sent')).at(-1);
+      const lastTold = edits.filter(told).at(-1);
       const news = edits.filter((e) => ms(e.at) > Math.max(toldFrom, lastTold ? ms(lastTold.at) : -Infinity) && e.notify);
       return news.length ? [{ kind, ref: latest.id, edits: news }] : [];
     }

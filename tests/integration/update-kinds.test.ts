@@ -159,6 +159,31 @@ describe('order changes', () => {
     expect(await kinds(orderId)).toEqual(['receipt', 'order_edited', 'refund']);
   });
 
+  it('Shopify: an orders/updated whose items changed (no orders/edited) sends one order_edited email; the same update again, or one that changes no item, sends nothing', async () => {
+    await advanceToHour(10);
+    const created = JSON.parse(readFileSync('tests/fixtures/shopify/orders-create.json', 'utf8')) as { id: number; created_at: string };
+    const orderId = String(created.id + 4);
+    const shift = Date.parse(h.at()) - Date.parse(created.created_at);
+    const own = (name: string) => fixture(name, shift).replaceAll(String(created.id), orderId);
+    expect((await shopify('orders/create', own('orders-create'))).status).toBe(202);
+    await h.waitForEmail(orderId, 'receipt');
+    await h.advance(0.1);
+    // The fixture's update: one pair of socks fewer (current_quantity 3 → 2), before anything shipped.
+    const updated = JSON.parse(own('orders-updated')) as Record<string, unknown>;
+    updated.updated_at = h.at();
+    const body = JSON.stringify(updated);
+    expect((await shopify('orders/updated', body)).status).toBe(202);
+    const [edit] = await h.waitForEmail(orderId, 'order_edited');
+    expect(edit!.subject).toContain('has been changed');
+    expect(edit!.text).toContain('Wool Hiking Socks');
+    // Shopify delivers it again, then updates the order for something else (a tag).
+    expect((await shopify('orders/updated', body)).status).toBe(200);
+    await h.advance(0.01);
+    expect((await shopify('orders/updated', JSON.stringify({ ...updated, tags: 'vip', updated_at: h.at() }))).status).toBe(202);
+    await h.idle();
+    expect(await kinds(orderId)).toEqual(['receipt', 'order_edited']);
+  });
+
   it('generic: a partial refund, then the rest: two refund emails, the second closing the order', async () => {
     await advanceToHour(10);
     const id = 'R-13';

@@ -317,6 +317,40 @@ describe('order edited', () => {
     expect(due({ ...c, ledger: [receipt, line('order_edited', 'e2')] })).toEqual([]);
   });
 
+  describe('from order.updated (Shopify signals some edits only by orders/updated)', () => {
+    const oneSock = anOrder({ lineItems: [anOrder().lineItems[0]!, { ...anOrder().lineItems[1]!, quantity: 1, total: '9.50' }], subtotal: '129.50', total: '134.40' });
+    const changed = (at: string, order = oneSock): DomainEvent => ({ eventId: `updated-${at}`, store: STORE, source: 'shopify', occurredAt: at, type: 'order.updated', data: { order } });
+
+    it('an update whose items differ from the order as known is an edit: once, with what changed; the same items again, or an update that changes no item, is none', () => {
+      const c = ctx([placed, changed('2026-11-23T12:00:00Z')], MIDDAY, { ledger: [receipt] });
+      const [planned] = plannedEmails('order_edited', c);
+      expect(planned).toMatchObject({ ref: 'updated-2026-11-23T12:00:00Z' });
+      expect(planned!.edits).toMatchObject([{ added: [], removed: [{ lineItemId: 'li-2', quantity: 1 }], totalBefore: '143.90', titles: { 'li-2': 'Socks' } }]);
+      // Shopify updates the order again (a tag, a note): the items are as they were just told.
+      const again = ctx([placed, changed('2026-11-23T12:00:00Z'), changed('2026-11-23T12:01:00Z')], MIDDAY, { ledger: [receipt, line('order_edited', 'updated-2026-11-23T12:00:00Z')] });
+      expect(again.state.edits).toHaveLength(1);
+      expect(due(again)).toEqual([]);
+      expect(ctx([placed, updated('2026-11-23T12:00:00Z')], MIDDAY, { ledger: [receipt] }).state.edits).toBeUndefined();
+      // An item added shows as added.
+      const more = anOrder({ lineItems: [...anOrder().lineItems, { id: 'li-3', title: 'Laces', quantity: 2, unitPrice: '3.00', total: '6.00' }] });
+      expect(ctx([placed, changed('2026-11-23T12:00:00Z', more)], MIDDAY).state.edits![0]).toMatchObject({ added: [{ lineItemId: 'li-3', quantity: 2 }], removed: [] });
+    });
+
+    it('items a refund took back are no edit', () => {
+      const refund: DomainEvent = { eventId: 'rf', store: STORE, source: 'shopify', occurredAt: '2026-11-23T11:59:00Z', type: 'order.refunded', data: { orderId: '1001', full: false, refundId: 'rf-1', amount: '9.50', lineItems: [{ lineItemId: 'li-2', quantity: 1 }] } };
+      expect(ctx([placed, refund, changed('2026-11-23T12:00:00Z')], MIDDAY, { ledger: [receipt] }).state.edits).toBeUndefined();
+    });
+
+    it('the orders/updated after an orders/edited is that edit, whichever was told first: one email', () => {
+      const both = [placed, edit('2026-11-23T11:59:00Z', 'e1'), changed('2026-11-23T12:00:00Z')];
+      const c = ctx(both, MIDDAY, { ledger: [receipt] });
+      expect(c.state.edits!.map((e) => [e.id, e.aliases])).toEqual([['e1', ['updated-2026-11-23T12:00:00Z']]]);
+      expect(due(c)).toEqual(['order_edited/e1']);
+      // The orders/updated came first and was told; its orders/edited arrives after.
+      expect(due({ ...c, ledger: [receipt, line('order_edited', 'updated-2026-11-23T12:00:00Z')] })).toEqual([]);
+    });
+  });
+
   it('waits out the quiet hours (it is not urgent)', () => {
     const c = ctx([placed, edit('2026-11-23T22:00:00Z', 'e1', { order: anOrder() })], '2026-11-23T22:05:00Z', { ledger: [receipt] });
     expect(due(c)).toEqual([]);
