@@ -3,7 +3,7 @@
  * holidays, cutoff, policy), an order (placed any time of 2026–2027, DST included; the shopper's
  * zone known, unknown or made up), split shipments with carrier estimates or none, status
  * updates in any order, late and duplicated, delivery reported or never, delays reported with or
- * without dates, cancellations and refunds at any point, unsubscribes, bounces, feedback given
+ * without dates, cancellations, refunds and order edits at any point, unsubscribes, bounces, feedback given
  * or not. `toSim` turns one into the simulator's input; its toString prints it readably (that is
  * what a failing property shows, shrunk).
  */
@@ -39,6 +39,12 @@ export interface GenTimeline {
   delays: Array<{ afterH: number; shipment?: number; newShipByH?: number; newDeliverByH?: number; reason: 'backorder' | 'carrier_exception' | 'weather' | 'other' }>;
   cancelAfterH?: number;
   refund?: { afterH: number; full: boolean };
+  /**
+   * An order edit, hours after the order: one unit fewer (or an item fewer), or one more of the
+   * first item; reported as an order.edited carrying the order, an order.updated alone (Shopify
+   * signals some edits only so), or both (the order.edited first, its order.updated after).
+   */
+  edit?: { afterH: number; via: 'edited' | 'updated' | 'both'; change: 'less' | 'more'; notify: boolean };
   /** A local pickup order (no shipments): ready to collect, and collected (or never). */
   pickup?: { readyH: number; collectedH?: number };
   unsubscribeAfterH?: number;
@@ -102,6 +108,10 @@ export const timelineArb: fc.Arbitrary<GenTimeline> = fc
     ),
     cancelAfterH: maybe(hours(500), 0.15),
     pickup: maybe(fc.record({ readyH: hours(200), collectedH: maybe(hours(300), 0.7) }), 0.12),
+    edit: maybe(
+      fc.record({ afterH: hours(200), via: fc.constantFrom('edited', 'updated', 'both' as const), change: fc.constantFrom('less', 'more' as const), notify: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }) }),
+      0.2,
+    ),
     refund: maybe(fc.record({ afterH: hours(600), full: fc.boolean() }), 0.15),
     unsubscribeAfterH: maybe(hours(900), 0.1),
     bounceAfterH: maybe(hours(900), 0.03),
@@ -136,7 +146,19 @@ export function storeConfigOf(t: GenTimeline): StoreConfig {
   });
 }
 
-export function orderOf(t: GenTimeline, orderId = 'T-1'): Order {
+/** The line items after the timeline's edit (as ordered if there is none, or it cannot apply). */
+export function editedItems(t: GenTimeline): GenTimeline['items'] {
+  const items = t.items.map((li) => ({ ...li }));
+  if (!t.edit) return items;
+  if (t.edit.change === 'less') {
+    const two = items.findIndex((li) => li.quantity > 1);
+    if (two >= 0) return items.map((li, i) => (i === two ? { ...li, quantity: li.quantity - 1 } : li));
+    if (items.length > 1) return items.slice(0, -1);
+  }
+  return items.map((li, i) => (i === 0 ? { ...li, quantity: li.quantity + 1 } : li));
+}
+
+export function orderOf(t: GenTimeline, orderId = 'T-1', items = t.items): Order {
   const iso = (h: number) => new Date(t.placedAt + h * HOUR).toISOString();
   return orderSchema.parse({
     orderId,
@@ -144,9 +166,9 @@ export function orderOf(t: GenTimeline, orderId = 'T-1'): Order {
     placedAt: iso(0),
     currency: 'EUR',
     customer: { email: `shopper-${orderId.toLowerCase()}@example.com`, firstName: 'Zoë', locale: 'en-GB', timeZone: t.customerZone },
-    lineItems: t.items.map((li) => ({ id: li.id, title: `Item ${li.id}`, quantity: li.quantity, unitPrice: '10.00', total: `${10 * li.quantity}.00` })),
-    subtotal: `${t.items.reduce((a, li) => a + 10 * li.quantity, 0)}.00`,
-    total: `${t.items.reduce((a, li) => a + 10 * li.quantity, 0)}.00`,
+    lineItems: items.map((li) => ({ id: li.id, title: `Item ${li.id}`, quantity: li.quantity, unitPrice: '10.00', total: `${10 * li.quantity}.00` })),
+    subtotal: `${items.reduce((a, li) => a + 10 * li.quantity, 0)}.00`,
+    total: `${items.reduce((a, li) => a + 10 * li.quantity, 0)}.00`,
     paymentStatus: 'paid',
     promises: { shipBy: t.promises.shipByH !== undefined ? iso(t.promises.shipByH) : undefined, deliverBy: t.promises.deliverByH !== undefined ? iso(t.promises.deliverByH) : undefined },
   });
@@ -182,6 +204,17 @@ export function eventsOf(t: GenTimeline, orderId = 'T-1', store = STORE_ID): Dom
   if (t.pickup) {
     out.push({ ...env('pickup-ready', t.pickup.readyH), type: 'pickup.ready', data: { orderId, location: 'Timeline Store, 1 Example Street' } });
     if (t.pickup.collectedH !== undefined) out.push({ ...env('pickup-done', t.pickup.readyH + t.pickup.collectedH), type: 'pickup.completed', data: { orderId } });
+  }
+  if (t.edit) {
+    const after = orderOf(t, orderId, editedItems(t));
+    const was = new Map(t.items.map((li) => [li.id, li.quantity]));
+    const now = new Map(after.lineItems.map((li) => [li.id, li.quantity]));
+    const added = after.lineItems.filter((li) => li.quantity > (was.get(li.id) ?? 0)).map((li) => ({ lineItemId: li.id, quantity: li.quantity - (was.get(li.id) ?? 0) }));
+    const removed = t.items.filter((li) => li.quantity > (now.get(li.id) ?? 0)).map((li) => ({ lineItemId: li.id, quantity: li.quantity - (now.get(li.id) ?? 0) }));
+    const { afterH, via, notify } = t.edit;
+    if (via !== 'updated')
+      out.push({ ...env('edit', afterH), type: 'order.edited', data: { orderId, editId: `ed-${orderId}`, added, removed, notifyCustomer: notify, ...(via === 'edited' ? { order: after } : {}) } });
+    if (via !== 'edited') out.push({ ...env('edit-update', via === 'both' ? afterH + 0.25 : afterH), type: 'order.updated', data: { order: after } });
   }
   if (t.cancelAfterH !== undefined) out.push({ ...env('cancel', t.cancelAfterH), type: 'order.cancelled', data: { orderId, reason: 'customer' } });
   if (t.refund) {
@@ -230,6 +263,8 @@ export function describeTimeline(t: GenTimeline): string {
       `  ${h(d.afterH)} delay reported (${d.reason})${d.shipment !== undefined ? ` for ${t.shipments[d.shipment]!.id}` : ''}${d.newShipByH !== undefined ? ` new ship-by ${h(d.afterH + d.newShipByH)}` : ''}${d.newDeliverByH !== undefined ? ` new deliver-by ${h(d.afterH + d.newDeliverByH)}` : ''}`,
     );
   if (t.pickup) lines.push(`  ${h(t.pickup.readyH)} ready for pickup${t.pickup.collectedH !== undefined ? `, collected ${h(t.pickup.readyH + t.pickup.collectedH)}` : ', never collected'}`);
+  if (t.edit)
+    lines.push(`  ${h(t.edit.afterH)} edited (${t.edit.change === 'less' ? 'fewer' : 'more'}: ${editedItems(t).map((i) => `${i.id}×${i.quantity}`).join(' ')}) by ${t.edit.via === 'both' ? 'order.edited then order.updated' : `order.${t.edit.via}`}${t.edit.notify ? '' : ', not to be told'}`);
   if (t.cancelAfterH !== undefined) lines.push(`  ${h(t.cancelAfterH)} cancelled`);
   if (t.refund) lines.push(`  ${h(t.refund.afterH)} refunded${t.refund.full ? ' in full' : ' in part'}`);
   if (t.unsubscribeAfterH !== undefined) lines.push(`  ${h(t.unsubscribeAfterH)} unsubscribes`);

@@ -149,7 +149,24 @@ export function policyViolations(input: SimInput, result: SimResult): string[] {
     if (e.kind === 'pickup_ready' && (!e.state.pickup?.readyAt || e.state.pickup.pickedUpAt)) fail('ready-for-pickup email for an order not waiting to be collected', e);
     if (e.kind === 'picked_up' && !e.state.pickup?.pickedUpAt) fail('picked-up email for an order not collected', e);
     if (e.kind === 'pickup_ready' && quietAt(e.at, zoneOrStore(e.state.order?.customer.timeZone, config), quiet)) fail('ready-for-pickup email in quiet hours', e);
+    if (e.kind === 'order_edited') {
+      // Named by an edit the merchant let us tell, once the order as edited is known, before
+      // everything shipped, after the receipt showed the order as it was; not in quiet hours.
+      const edit = e.state.edits?.find((x) => x.id === e.ref || x.aliases?.includes(e.ref));
+      if (!edit) fail('order-edited email for no edit', e);
+      else {
+        if (!edit.notify) fail('order-edited email for an edit the merchant chose not to tell', e);
+        if (!e.state.orderUpdatedAt || Date.parse(e.state.orderUpdatedAt) < Date.parse(edit.at)) fail('order-edited email before the edited order was known', e);
+        const receipt = before.find((x) => x.kind === 'receipt');
+        if (receipt && receipt.at >= Date.parse(edit.at)) fail('order-edited email for an edit the receipt already showed', e);
+      }
+      if (isFullyShipped(e.state)) fail('order-edited email after everything shipped', e);
+      if (quietAt(e.at, zoneOrStore(e.state.order?.customer.timeZone, config), quiet)) fail('order-edited email in quiet hours', e);
+    }
   }
+  // One email per edit, however it was reported (an order.edited, its order.updated, or both).
+  const editsKnown = Math.max(0, ...result.sent.map((e) => e.state.edits?.length ?? 0));
+  if (of('order_edited').length > editsKnown) fail(`${of('order_edited').length} order-edited emails for ${editsKnown} edits`);
   for (const e of updates.filter((x) => !ORDER_KINDS.has(x.kind))) {
     const id = shipmentOf(e);
     const s = e.state.shipments.find((x) => x.shipmentId === id);
