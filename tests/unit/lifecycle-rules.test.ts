@@ -12,6 +12,7 @@ import {
   decideAwait,
   deliveredAt,
   dueDelayNotices,
+  endsWalk,
   phaseDeadline,
   plannedEmails,
   waitSeconds,
@@ -364,5 +365,27 @@ describe('pending mail stopped from the console', () => {
   it.each(waits)('ends the wait for %s, whatever it was waiting for', (phase, c, stopped) => {
     expect(decideAwait(phase, c)).not.toEqual(stopped);
     expect(decideAwait(phase, { ...c, ...stop })).toEqual(stopped);
+  });
+});
+
+describe('where a walk of the lifecycle ends', () => {
+  // Recorded before the waiting state is settled (signal.ts): a late event for an order whose walk
+  // ended starts a new one (route-event.ts), so an end recorded too early sends twice, one missed never.
+  const ends: [AwaitDecision, boolean][] = [
+    [{ action: 'proceed', next: 'none' }, true],
+    [{ action: 'interrupt', error: 'OrderClosed' }, true],
+    [{ action: 'wait' }, false],
+    [{ action: 'proceed', next: 'delivery' }, false],
+    [{ action: 'proceed', next: 'feedback_window' }, false],
+    [{ action: 'proceed', next: 'feedback' }, false],
+    // The cancellation notice, the delay notice and the update emails each have a state after them.
+    [{ action: 'interrupt', error: 'OrderCancelled' }, false],
+    [{ action: 'interrupt', error: 'OrderDelayed' }, false],
+    [{ action: 'interrupt', error: 'ShipmentCreated' }, false],
+    [{ action: 'interrupt', error: 'UpdateDue' }, false],
+  ];
+
+  it.each(ends)('%o ends the walk: %s', (decision, ended) => {
+    expect(endsWalk(decision)).toBe(ended);
   });
 });

@@ -228,6 +228,18 @@ describe('notify: the update kinds, the details a claim records, the copy kept',
     expect(receipt).not.toHaveProperty('tracking');
   });
 
+  it('records on a delay notice claim that it passed on a platform report, and names no parcel for an order not yet shipped', async () => {
+    const report = events.delayed('2026-11-24T08:00:00Z', { reason: 'backorder', newShipBy: '2026-12-02T16:00:00Z' });
+    ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(report), mail('receipt', 'order', { claimedAt: '2026-11-23T09:00:02Z', sentAt: '2026-11-23T09:00:02Z' })] });
+
+    const result = await notify({ ...input, kind: 'delay_notice', next: 'shipment' }, { ...deps(), clock: { now: () => new Date('2026-11-24T09:00:00Z') } });
+
+    expect(result.sent).toBe(1);
+    const [claim] = claims();
+    expect(claim).toMatchObject({ sk: expect.stringMatching(/^MAIL#delay_notice#/), what: 'shipment', reported: true, newEstimate: '2026-12-02T16:00:00Z' });
+    expect(claim).not.toHaveProperty('shipmentIds');
+  });
+
   it('keeps the copy the merchant console shows and resends: the email exactly as SES got it', async () => {
     ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed())] });
 
