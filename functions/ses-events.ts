@@ -1,9 +1,14 @@
-/** Lambda entry: SES configuration-set events (via SNS) and reputation alarm changes (via EventBridge). */
+/**
+ * Lambda entry: SES configuration-set events (SNS topic → SQS queue, raw messages: each record's
+ * body is one SES event; lib/mailer.ts) and reputation alarm changes (via EventBridge). A record
+ * that fails is reported as a batch item failure, so the queue redelivers it (a Send event must
+ * get through within the settle window) and only it.
+ */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SNSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
 import { OrderStore } from './adapters/order-store.js';
@@ -20,26 +25,40 @@ const env = readEnv(
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 const orders = new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS });
 
-async function sesEventsHandler(event: SNSEvent | unknown): Promise<{ results: string[] }> {
+async function sesEventsHandler(event: SQSEvent | unknown): Promise<SQSBatchResponse & { results: string[] }> {
   const alarm = alarmChangeSchema.safeParse(event);
   if (alarm.success) {
     const result = await handleAlarmChange(alarm.data, orders);
     logger.info('reputation alarm', { alarm: alarm.data.detail.alarmName, result });
-    return { results: [result] };
+    return { results: [result], batchItemFailures: [] };
   }
   const results: string[] = [];
-  for (const record of (event as SNSEvent).Records ?? []) {
-    const parsed = sesEventSchema.safeParse(JSON.parse(record.Sns.Message));
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of (event as SQSEvent).Records ?? []) {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      body = undefined;
+    }
+    const parsed = sesEventSchema.safeParse(body);
     if (!parsed.success) {
+      // Never valid, however often it is delivered: dropped, not retried.
       logger.warn('not an SES event', { issues: parsed.error.issues.length });
       results.push('invalid');
       continue;
     }
-    const result = await handleSesEvent(parsed.data, orders);
-    logger.info('ses event', { type: parsed.data.eventType, messageId: parsed.data.mail.messageId, result });
-    results.push(result);
+    try {
+      const result = await handleSesEvent(parsed.data, orders);
+      logger.info('ses event', { type: parsed.data.eventType, messageId: parsed.data.mail.messageId, result });
+      results.push(result);
+    } catch (e) {
+      logger.error('ses event failed, to be redelivered', { type: parsed.data.eventType, messageId: parsed.data.mail.messageId, error: e instanceof Error ? e.message : String(e) });
+      results.push('failed');
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
   }
-  return { results };
+  return { results, batchItemFailures };
 }
 
 export const handler = middy(sesEventsHandler).use(injectLambdaContext(logger));

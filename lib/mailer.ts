@@ -1,12 +1,15 @@
-import { Stack, ArnFormat } from 'aws-cdk-lib';
+import { Stack, ArnFormat, Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { ENV } from '../functions/adapters/env.js';
+import { DEFAULT_CLAIM_SETTLE_SECONDS } from '../functions/services/notify.js';
 
 /** The SES events the ses-events function settles the email ledger and suppressions from. */
 export const MAIL_EVENT_TYPES: readonly ses.EmailSendingEvent[] = [
@@ -129,8 +132,37 @@ export class Mailer extends Construct {
     });
   }
 
-  /** Delivers every sending event to a function (through the encrypted topic). */
-  addEventHandler(fn: lambda.IFunction): void {
-    this.eventsTopic.addSubscription(new subscriptions.LambdaSubscription(fn));
+  /**
+   * Delivers every sending event to a function, durably: topic → queue → function. A Send event
+   * settles the ledger claim of an email whose SendEmail answer was lost; if it were given up on
+   * before the settle window (CLAIM_SETTLE_SECONDS) has passed, notify's retry would take the
+   * claim over and send the email again. A Lambda subscription allows two retries within about
+   * 3 minutes; the queue redelivers a failed event every visibility timeout (six times the
+   * function's timeout) for at least twice the settle window, then keeps it in the dead-letter
+   * queue (alarmed, lib/monitoring.ts) for 14 days.
+   */
+  addEventHandler(fn: lambda.Function, { settleWindow = Duration.seconds(DEFAULT_CLAIM_SETTLE_SECONDS) }: { settleWindow?: Duration } = {}): void {
+    const visibility = (fn.timeout ?? Duration.seconds(3)).toSeconds() * 6;
+    this.eventsDeadLetterQueue = new sqs.Queue(this, 'EventsDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.eventsQueue = new sqs.Queue(this, 'EventsQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      visibilityTimeout: Duration.seconds(visibility),
+      // Receives 2…n are retries, one visibility timeout apart.
+      deadLetterQueue: { queue: this.eventsDeadLetterQueue, maxReceiveCount: Math.ceil((2 * settleWindow.toSeconds()) / visibility) + 1 },
+    });
+    // The message is the SES event itself, not wrapped in an SNS envelope.
+    this.eventsTopic.addSubscription(new subscriptions.SqsSubscription(this.eventsQueue, { rawMessageDelivery: true }));
+    fn.addEventSource(new SqsEventSource(this.eventsQueue, { batchSize: 10, reportBatchItemFailures: true }));
   }
+
+  /** The queue between the events topic and its handler, once {@link addEventHandler} made it. */
+  eventsQueue?: sqs.Queue;
+  /** Events the handler failed on for the whole retry span. */
+  eventsDeadLetterQueue?: sqs.Queue;
 }

@@ -37,6 +37,12 @@ export interface MonitoringProps {
   readonly stateMachine: sfn.IStateMachine;
   readonly deadLetterQueue: sqs.IQueue;
   readonly eventQueue: sqs.IQueue;
+  /**
+   * SES events ses-events failed on for their whole retry span (lib/mailer.ts): a Send event
+   * among them may mean an email sent twice.
+   * @default - no alarm
+   */
+  readonly sesEventsDeadLetterQueue?: sqs.IQueue;
   /** Every function, by a short name used in alarm names. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
   readonly httpApi: apigw.IHttpApi;
@@ -103,6 +109,13 @@ export class Monitoring extends Construct {
         description: 'Webhook events failed 5 times and wait in the dead-letter queue. See docs/OPERATIONS.md#dead-letters.',
       },
     );
+    if (props.sesEventsDeadLetterQueue) {
+      this.alarm('SesEventDeadLetters', props.sesEventsDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes, statistic: 'Maximum' }), {
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        description: 'SES events failed for longer than twice the claim settle window. See docs/OPERATIONS.md#ses-event-dead-letters.',
+      });
+    }
     for (const [name, fn] of Object.entries(props.functions)) {
       this.alarm(`${name}Errors`, fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), {
         threshold: 1,

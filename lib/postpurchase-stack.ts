@@ -177,6 +177,7 @@ export class PostpurchaseStack extends Stack {
       stateMachine: this.workflow.stateMachine,
       deadLetterQueue: this.events.deadLetterQueue,
       eventQueue: this.events.queue,
+      sesEventsDeadLetterQueue: this.mailer.eventsDeadLetterQueue,
       functions: { Ingest: ingest, Router: router, Notify: notify, Await: awaitFn, SesEvents: sesEvents, Pages: pages, Reviews: reviews, Outbox: outbox, Console: consoleFn },
       httpApi: this.api.httpApi,
       encryptionKey: topicKey,

@@ -18,7 +18,7 @@ export interface HandlerModule {
   handler: Handler;
 }
 
-/** Who invoked: the state machine, the SQS event source, the HTTP API or SNS (SES events). */
+/** Who invoked: the state machine, the SQS event source, the HTTP API, the SES stand-in (`sns`: SES events, as their queue delivers them) or a schedule. */
 export type InvocationSource = 'states' | 'sqs' | 'http' | 'sns' | 'events';
 
 /** A function error as Lambda reports it: `name` is the errorType callers match on. */

@@ -21,7 +21,7 @@ import {
   ResourceNotFoundException,
   type DescribeTableCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import type { SNSEvent, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import dynalite from 'dynalite';
 import { closeServer, listen, readBody } from './aws-json.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
@@ -313,7 +313,11 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     log,
   });
   const sesEvents = app.sesEventsFunction;
+  // The settle window of the handlers (CLAIM_SETTLE_SECONDS below); SES retries its events past it.
+  const templateSettle = Object.values(app.functions).map((f) => f.env.CLAIM_SETTLE_SECONDS).find((v) => v !== undefined);
+  const settleSeconds = Math.max(LOCAL_SETTLE_FLOOR_SECONDS, Number(templateSettle ?? DEFAULT_CLAIM_SETTLE_SECONDS) / timeScale);
   const ses = await LocalSes.start({
+    settleWindowMs: settleSeconds * 1000,
     outbox,
     configurationSetName: app.configurationSetName,
     faults,
@@ -326,7 +330,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     now: () => clock.now(),
     afterAccept: crashes.sesAfterAccept,
     sendEventsFile: file('ses-send-events.txt'),
-    deliverEvent: sesEvents ? (event: SNSEvent) => invoker.invoke(sesEvents.logicalId, event, 'sns') : undefined,
+    deliverEvent: sesEvents ? (event: SQSEvent) => invoker.invoke(sesEvents.logicalId, event, 'sns') : undefined,
   });
   cleanup.push(() => ses.close());
   // Review photos: s3rver, kept in the data directory like the table.
@@ -382,7 +386,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     PUBLIC_BASE_URL: url,
     TIME_SCALE: String(timeScale),
     TIME_ORIGIN: String(Math.round(origin)),
-    CLAIM_SETTLE_SECONDS: String(Math.max(LOCAL_SETTLE_FLOOR_SECONDS, Number(env.CLAIM_SETTLE_SECONDS ?? DEFAULT_CLAIM_SETTLE_SECONDS) / timeScale)),
+    CLAIM_SETTLE_SECONDS: String(settleSeconds),
     LINK_SIGNING_SECRET: secrets.linkSigningSecret,
     OPS_TOKEN: secrets.opsToken,
     LOCAL_WEBHOOK_SECRETS: JSON.stringify(webhookSecretsByStore(env.STORES, secrets)),

@@ -6,13 +6,14 @@
  *   of SES events; the proxy records them with the MessageId of the response (the outbox).
  * - The configuration set's event destination: Send, then Delivery (or Bounce/Complaint for the
  *   SES mailbox simulator addresses) in the SES event publishing format, delivered to the
- *   `ses-events` function as SNS notifications, like the SNS destination on AWS.
+ *   `ses-events` function as the events queue delivers them on AWS (SNS topic → SQS, raw
+ *   messages), redelivered after a failure until well past the claims' settle window.
  * - Fault injection: throttling (429 before anything is accepted) and lost responses (accepted,
  *   events emitted, but the caller gets a 500: the crash-after-accept case).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { SNSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import sesServer from 'aws-ses-v2-local';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { closeServer, readBody, startServer } from './aws-json.js';
@@ -28,12 +29,20 @@ export interface SesFaults {
 
 export interface LocalSesOptions {
   outbox: Outbox;
-  /** Delivers an SES event notification (SNS event) to the function subscribed to it; none = no event destination. */
-  deliverEvent?: (event: SNSEvent) => Promise<unknown>;
+  /** Delivers an SES event (an SQS event of one raw message, as the events queue does) to its function; none = no event destination. */
+  deliverEvent?: (event: SQSEvent) => Promise<unknown>;
   configurationSetName?: string;
   faults?: SesFaults;
-  /** Divides the retry pauses of failed event deliveries (SNS → Lambda retries after 1 and 2 minutes). @default 1 */
+  /** Divides the retry pauses of failed event deliveries (the events queue's visibility timeout). @default 1 */
   timeScale?: number;
+  /**
+   * The settle window of ledger claims, in real ms: a failed event delivery is retried until
+   * twice this has passed (then it counts as dead-lettered), as the events queue's retries
+   * outlast CLAIM_SETTLE_SECONDS on AWS. A Send event given up on sooner would leave a claim
+   * whose email SES accepted unsettled, and the retry's take-over would send it again.
+   * @default 1_800_000 (twice the default 15 minutes)
+   */
+  settleWindowMs?: number;
   /** Pause before each event of an email is published, in ms. @default 5 */
   eventDelayMs?: number;
   region?: string;
@@ -70,6 +79,9 @@ export interface SesStats {
   events: Record<SesEventType, number>;
   eventDeliveryFailures: number;
 }
+
+/** The events queue's visibility timeout (lib/mailer.ts: six times ses-events' 30 s): the first redelivery of a failed event. */
+export const EVENT_RETRY_SECONDS = 180;
 
 const TAG_PATTERN = /^[A-Za-z0-9_.-]{1,256}$/;
 const SIMULATOR = /@simulator\.amazonses\.com$/i;
@@ -388,42 +400,48 @@ export class LocalSes {
     return this.track(async () => {
       await new Promise((r) => realSetTimeout(r, this.options.eventDelayMs ?? 5));
       const region = this.options.region ?? 'us-east-1';
-      const topicArn = `arn:aws:sns:${region}:${this.options.accountId ?? '000000000000'}:ses-events-local`;
+      const queueArn = `arn:aws:sqs:${region}:${this.options.accountId ?? '000000000000'}:ses-events-local`;
+      const sentAt = Date.now();
       const message = JSON.stringify({ eventType, mail: this.mail(email), ...detail });
       this.counters.events[eventType]++;
-      // Lambda retries a failed asynchronous invocation twice, after about 1 and 2 minutes.
-      const pauses = [60_000, 120_000].map((ms) => Math.max(5, ms / (this.options.timeScale ?? 1)));
+      // As the events queue (SNS → SQS → ses-events, lib/mailer.ts) redelivers a failed message:
+      // first after its visibility timeout, then longer, until well past the settle window.
+      const settleMs = this.options.settleWindowMs ?? 1_800_000;
+      const firstPause = Math.max(5, EVENT_RETRY_SECONDS * 1000 / (this.options.timeScale ?? 1));
+      const giveUpAt = Date.now() + 2 * settleMs;
       for (let attempt = 0; ; attempt++) {
-        const event: SNSEvent = {
+        // One SQS message, raw: its body is the SES event (lib/mailer.ts subscribes the queue so).
+        const messageId = randomUUID();
+        const event: SQSEvent = {
           Records: [
             {
-              EventSource: 'aws:sns',
-              EventVersion: '1.0',
-              EventSubscriptionArn: `${topicArn}:${randomUUID()}`,
-              Sns: {
-                Type: 'Notification',
-                MessageId: randomUUID(),
-                TopicArn: topicArn,
-                Subject: '',
-                Message: message,
-                Timestamp: new Date().toISOString(),
-                SignatureVersion: '1',
-                Signature: 'LOCAL',
-                SigningCertUrl: '',
-                UnsubscribeUrl: '',
-                MessageAttributes: {},
+              messageId,
+              receiptHandle: `${messageId}#${attempt}`,
+              body: message,
+              attributes: {
+                ApproximateReceiveCount: String(attempt + 1),
+                SentTimestamp: String(sentAt),
+                SenderId: 'sns.amazonaws.com',
+                ApproximateFirstReceiveTimestamp: String(sentAt),
               },
+              messageAttributes: {},
+              md5OfBody: '',
+              eventSource: 'aws:sqs',
+              eventSourceARN: queueArn,
+              awsRegion: region,
             },
           ],
         };
         try {
-          await deliver(event);
+          const answer = (await deliver(event)) as Partial<SQSBatchResponse> | null | undefined;
+          // A record the handler reports failed stays in the queue: redelivered like a crash.
+          if (answer?.batchItemFailures?.length) throw new Error(`ses-events reported the ${eventType} event failed`);
           if (eventType === 'Send' && this.options.sendEventsFile) appendFileSync(this.options.sendEventsFile, email.messageId + '\n');
           return;
         } catch (e) {
           afterFirstAttempt?.();
-          const pause = pauses[attempt];
-          if (pause === undefined || this.closed) {
+          const pause = Math.min(firstPause * 2 ** attempt, Math.max(firstPause, settleMs / 4));
+          if (Date.now() + pause > giveUpAt || this.closed) {
             this.counters.eventDeliveryFailures++;
             this.options.log?.(`[ses] ${eventType} event for ${email.messageId} not delivered: ${e instanceof Error ? e.message : String(e)}`);
             return;

@@ -662,6 +662,9 @@ export function describeApp(template: CfnTemplate, ctx: Partial<ResolveContext> 
     const sourceArn = resolver.resolveString(props.EventSourceArn, `${id}.EventSourceArn`);
     if (!queues.some((q) => q.arn === sourceArn)) continue; // only SQS sources run locally
     const fn = functionByName(resolver.resolveString(props.FunctionName, `${id}.FunctionName`), `Event source ${id}`);
+    // SES's events queue: the SES stand-in is topic and queue in one, delivering to ses-events
+    // itself with the queue's redeliveries (local/ses.ts); nothing else sends to it.
+    if (fn.entry === 'ses-events') continue;
     const scaling = props.ScalingConfig as { MaximumConcurrency?: number } | undefined;
     eventSources.push({
       queueArn: sourceArn,

@@ -20,6 +20,8 @@ export const STEP_BOUNDARIES = [
   'notify.beforeRecord',
   /** notify: the message id is recorded; the invocation has not returned. */
   'notify.afterRecord',
+  /** ses-events: SES's Send event is about to settle its ledger claim (its delivery is retried until it succeeds). */
+  'sesEvents.beforeSettle',
   /** a participation email (review reward, reply, alerts; functions/services/participation.ts): claimed, SES not called. */
   'participation.afterClaim',
 ] as const;

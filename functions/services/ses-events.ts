@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import type { OrderStore } from '../adapters/order-store.js';
 import { parseLedgerTag } from '../adapters/mailer.js';
+import { checkpoint } from '../adapters/host-hooks.js';
 import { emailKindSchema, type EmailKind } from '../domain/lifecycle.js';
 import { participationKindSchema } from '../domain/email/participation/kinds.js';
 
@@ -33,6 +34,9 @@ export async function handleSesEvent(event: SesEvent, orders: OrderStore): Promi
       // The workflow's kinds and the participation emails (reviews, referrals, alerts) share the ledger.
       const kind = emailKindSchema.or(participationKindSchema).safeParse(ledger?.kind);
       if (!ledger || !kind.success) return 'untagged';
+      // Dying here leaves the claim unsettled: only a redelivery of this event settles it before
+      // the settle window lets a retry take the claim over and send again.
+      await checkpoint('sesEvents.beforeSettle', { kind: ledger.kind, ref: ledger.ref, store: ledger.store, orderId: ledger.orderId });
       const settled = await orders.markSent(ledger.store, ledger.orderId, kind.data as EmailKind, ledger.ref, event.mail.messageId, event.mail.timestamp);
       return settled ? 'settled' : 'already-settled';
     }

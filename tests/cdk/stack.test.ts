@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../functions/adapters/env.js';
+import { DEFAULT_CLAIM_SETTLE_SECONDS } from '../../functions/services/notify.js';
 import { ENTRY_METADATA_KEY, ENTRY_NAMES, LAMBDA_ENV_LIMIT_BYTES } from '../../lib/handler-function.js';
 import { PAGE_ROUTES, REVIEW_ROUTES, WEBHOOK_ROUTES } from '../../lib/webhook-api.js';
 import { CONSOLE_API_ROUTES, CONSOLE_PAGE_ROUTES } from '../../lib/console-api.js';
@@ -215,15 +216,17 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only ingest, the outbox sweeper and the console (replaying dead letters) send to the queue; only router receives from it, the console from the dead-letter queue', () => {
-    const [dlqId] = resourcesOfType(s.json, 'AWS::SQS::Queue').find(([id]) => id.includes('DeadLetter'))!;
+  it('lets only ingest, the outbox sweeper and the console (replaying dead letters) send to the queue; only router receives from it, the console from the dead-letter queue, ses-events from the SES events queue', () => {
+    const [dlqId] = resourcesOfType(s.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith('EventsDeadLetter'))!;
+    const [sesQueueId] = resourcesOfType(s.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith('MailerEventsQueue'))!;
     for (const entry of ENTRY_NAMES) {
       const actions = statementsOf(s.json, entry).flatMap(actionsOf);
       expect(actions.includes('sqs:SendMessage'), entry).toBe(entry === 'ingest' || entry === 'outbox' || entry === 'console');
-      expect(actions.includes('sqs:ReceiveMessage'), entry).toBe(entry === 'router' || entry === 'console');
+      expect(actions.includes('sqs:ReceiveMessage'), entry).toBe(entry === 'router' || entry === 'console' || entry === 'ses-events');
     }
     const receive = grantsOf(statementsOf(s.json, 'console'), 'sqs:ReceiveMessage').flatMap(resourcesOf);
     expect(receive).toEqual([{ 'Fn::GetAtt': [dlqId, 'Arn'] }]);
+    expect(grantsOf(statementsOf(s.json, 'ses-events'), 'sqs:ReceiveMessage').flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [sesQueueId, 'Arn'] }]);
   });
 
   it('lets only ingest read the webhook secrets, and only notify, pages, reviews and await (referral codes) the link-signing secret', () => {
@@ -280,7 +283,7 @@ describe('event queue', () => {
     s.template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
   });
 
-  it('refuses requests without TLS on both queues', () => {
+  it('refuses requests without TLS on every queue (the events and SES events queues and their dead-letter queues)', () => {
     s.template.resourcePropertiesCountIs(
       'AWS::SQS::QueuePolicy',
       {
@@ -290,7 +293,7 @@ describe('event queue', () => {
           ]),
         },
       },
-      2,
+      resourcesOfType(s.json, 'AWS::SQS::Queue').length,
     );
   });
 
@@ -372,7 +375,7 @@ describe('mail', () => {
     });
   });
 
-  it('publishes the sending events to an encrypted topic that feeds the ses-events function', () => {
+  it('publishes the sending events to an encrypted topic that feeds the ses-events function through a queue', () => {
     s.template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({
         Enabled: true,
@@ -380,10 +383,18 @@ describe('mail', () => {
         SnsDestination: Match.anyValue(),
       }),
     });
-    s.template.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'lambda',
-      Endpoint: { 'Fn::GetAtt': [functionFor(s.json, 'ses-events')[0], 'Arn'] },
-    });
+    // Through a queue whose redeliveries outlast the claims' settle window: a Send event given
+    // up on sooner leaves an accepted email's claim to be taken over and sent again.
+    const queueOf = (arn: unknown) => resourcesOfType(s.json, 'AWS::SQS::Queue').find(([id]) => JSON.stringify(arn).includes(`"${id}"`));
+    const [subscription] = resourcesOfType(s.json, 'AWS::SNS::Subscription').filter(([, r]) => r.Properties!.Protocol === 'sqs');
+    expect(subscription?.[1].Properties).toMatchObject({ RawMessageDelivery: true });
+    const queue = queueOf(subscription![1].Properties!.Endpoint)!;
+    const [mapping] = resourcesOfType(s.json, 'AWS::Lambda::EventSourceMapping').filter(([, r]) => JSON.stringify(r.Properties!.FunctionName).includes(functionFor(s.json, 'ses-events')[0]));
+    expect(JSON.stringify(mapping?.[1].Properties!.EventSourceArn)).toContain(`"${queue[0]}"`);
+    expect(mapping![1].Properties!.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    const { VisibilityTimeout, RedrivePolicy } = queue[1].Properties as { VisibilityTimeout: number; RedrivePolicy: { maxReceiveCount: number } };
+    expect((RedrivePolicy.maxReceiveCount - 1) * VisibilityTimeout).toBeGreaterThanOrEqual(2 * DEFAULT_CLAIM_SETTLE_SECONDS);
+    expect(resourcesOfType(s.json, 'AWS::SNS::Subscription').filter(([, r]) => r.Properties!.Protocol === 'lambda')).toEqual([]);
     for (const [, topic] of resourcesOfType(s.json, 'AWS::SNS::Topic')) expect(topic.Properties!.KmsMasterKeyId).toBeDefined();
     // SES may publish to it only on behalf of this account, and may use its key.
     s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateEmailTemplateCommand, GetEmailTemplateCommand, SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
-import type { SNSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../local/outbox.js';
 import { LocalSes, type SesFaults } from '../../local/ses.js';
@@ -25,8 +25,8 @@ async function harness(faults: SesFaults = {}, outboxFile?: string) {
     outbox,
     configurationSetName: 'Mail',
     faults,
-    deliverEvent: async (event: SNSEvent) => {
-      events.push(JSON.parse(event.Records[0]!.Sns.Message) as SesEvent);
+    deliverEvent: async (event: SQSEvent) => {
+      events.push(JSON.parse(event.Records[0]!.body) as SesEvent);
     },
   });
   // No SDK retries: each test sees exactly what one request got.

@@ -1,11 +1,11 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { SNSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { ddb, table } from './clients.js';
 
 /** Test ses-events: appends each SES event type to the message's item. */
-export const handler = async (event: SNSEvent): Promise<void> => {
+export const handler = async (event: SQSEvent): Promise<void> => {
   for (const r of event.Records) {
-    const e = JSON.parse(r.Sns.Message) as { eventType: string; mail: { messageId: string } };
+    const e = JSON.parse(r.body) as { eventType: string; mail: { messageId: string } };
     await ddb.send(
       new UpdateCommand({
         TableName: table,
