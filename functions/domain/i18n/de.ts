@@ -1,21 +1,23 @@
-import type { Messages } from './messages.js';
+import type { CommonMessages, Messages } from './messages.js';
 
 // Formal "Sie": the safe default for a shop we know nothing about.
+export const deCommon: CommonMessages = {
+  colon: ': ',
+  greeting: (firstName) => (firstName ? `Hallo ${firstName},` : 'Guten Tag,'),
+  orderLabel: (orderName) => `Bestellung ${orderName}`,
+  trackOrder: 'Bestellung verfolgen',
+  viewOrder: 'Bestellung ansehen',
+  quantity: (n) => `Menge: ${n}`,
+  each: (price) => `je ${price}`,
+  itemFallback: (id) => `Artikel ${id}`,
+  questions: (email) => `Fragen? Schreiben Sie uns an ${email}.`,
+  footerWhy: (store) => `Sie erhalten diese E-Mail, weil Sie bei ${store} bestellt haben.`,
+  unsubscribe: 'Von Feedback-E-Mails abmelden',
+  unsubscribeByMail: (email) => `Um keine Feedback-E-Mails mehr zu erhalten, schreiben Sie an ${email} mit dem Betreff „unsubscribe“.`,
+};
+
 export const de: Messages = {
-  common: {
-    colon: ': ',
-    greeting: (firstName) => (firstName ? `Hallo ${firstName},` : 'Guten Tag,'),
-    orderLabel: (orderName) => `Bestellung ${orderName}`,
-    trackOrder: 'Bestellung verfolgen',
-    viewOrder: 'Bestellung ansehen',
-    quantity: (n) => `Menge: ${n}`,
-    each: (price) => `je ${price}`,
-    itemFallback: (id) => `Artikel ${id}`,
-    questions: (email) => `Fragen? Schreiben Sie uns an ${email}.`,
-    footerWhy: (store) => `Sie erhalten diese E-Mail, weil Sie bei ${store} bestellt haben.`,
-    unsubscribe: 'Von Feedback-E-Mails abmelden',
-    unsubscribeByMail: (email) => `Um keine Feedback-E-Mails mehr zu erhalten, schreiben Sie an ${email} mit dem Betreff „unsubscribe“.`,
-  },
+  common: deCommon,
   receipt: {
     subject: (order) => `Ihre Bestellung ${order} ist bestätigt`,
     preheader: (total) => `Vielen Dank für Ihre Bestellung. Gesamtsumme: ${total}.`,

@@ -1,20 +1,22 @@
-import type { Messages } from './messages.js';
+import type { CommonMessages, Messages } from './messages.js';
+
+export const enCommon: CommonMessages = {
+  colon: ': ',
+  greeting: (firstName) => (firstName ? `Hi ${firstName},` : 'Hello,'),
+  orderLabel: (orderName) => `Order ${orderName}`,
+  trackOrder: 'Track your order',
+  viewOrder: 'View your order',
+  quantity: (n) => `Qty ${n}`,
+  each: (price) => `${price} each`,
+  itemFallback: (id) => `Item ${id}`,
+  questions: (email) => `Questions? Write to us at ${email}.`,
+  footerWhy: (store) => `You are receiving this email because you placed an order with ${store}.`,
+  unsubscribe: 'Unsubscribe from feedback emails',
+  unsubscribeByMail: (email) => `To stop feedback emails, write to ${email} with the subject "unsubscribe".`,
+};
 
 export const en: Messages = {
-  common: {
-    colon: ': ',
-    greeting: (firstName) => (firstName ? `Hi ${firstName},` : 'Hello,'),
-    orderLabel: (orderName) => `Order ${orderName}`,
-    trackOrder: 'Track your order',
-    viewOrder: 'View your order',
-    quantity: (n) => `Qty ${n}`,
-    each: (price) => `${price} each`,
-    itemFallback: (id) => `Item ${id}`,
-    questions: (email) => `Questions? Write to us at ${email}.`,
-    footerWhy: (store) => `You are receiving this email because you placed an order with ${store}.`,
-    unsubscribe: 'Unsubscribe from feedback emails',
-    unsubscribeByMail: (email) => `To stop feedback emails, write to ${email} with the subject "unsubscribe".`,
-  },
+  common: enCommon,
   receipt: {
     subject: (order) => `Your order ${order} is confirmed`,
     preheader: (total) => `Thank you for your order. Total: ${total}.`,

@@ -1,23 +1,25 @@
-import type { Messages } from './messages.js';
+import type { CommonMessages, Messages } from './messages.js';
 
 // French typography puts a no-break space before ":", "?" and "!" so they never start a line.
 const NB = '\u00a0';
 
+export const frCommon: CommonMessages = {
+  colon: `${NB}: `,
+  greeting: (firstName) => (firstName ? `Bonjour ${firstName},` : 'Bonjour,'),
+  orderLabel: (orderName) => `Commande ${orderName}`,
+  trackOrder: 'Suivre ma commande',
+  viewOrder: 'Voir ma commande',
+  quantity: (n) => `Qté${NB}: ${n}`,
+  each: (price) => `${price} l’unité`,
+  itemFallback: (id) => `Article ${id}`,
+  questions: (email) => `Une question${NB}? Écrivez-nous à ${email}.`,
+  footerWhy: (store) => `Vous recevez cet e-mail parce que vous avez passé commande chez ${store}.`,
+  unsubscribe: 'Se désabonner des demandes d’avis',
+  unsubscribeByMail: (email) => `Pour ne plus recevoir de demandes d’avis, écrivez à ${email} avec l’objet «${NB}unsubscribe${NB}».`,
+};
+
 export const fr: Messages = {
-  common: {
-    colon: `${NB}: `,
-    greeting: (firstName) => (firstName ? `Bonjour ${firstName},` : 'Bonjour,'),
-    orderLabel: (orderName) => `Commande ${orderName}`,
-    trackOrder: 'Suivre ma commande',
-    viewOrder: 'Voir ma commande',
-    quantity: (n) => `Qté${NB}: ${n}`,
-    each: (price) => `${price} l’unité`,
-    itemFallback: (id) => `Article ${id}`,
-    questions: (email) => `Une question${NB}? Écrivez-nous à ${email}.`,
-    footerWhy: (store) => `Vous recevez cet e-mail parce que vous avez passé commande chez ${store}.`,
-    unsubscribe: 'Se désabonner des demandes d’avis',
-    unsubscribeByMail: (email) => `Pour ne plus recevoir de demandes d’avis, écrivez à ${email} avec l’objet «${NB}unsubscribe${NB}».`,
-  },
+  common: frCommon,
   receipt: {
     subject: (order) => `Votre commande ${order} est confirmée`,
     preheader: (total) => `Merci pour votre commande. Total${NB}: ${total}.`,

@@ -1,9 +1,9 @@
 /** Shopper-facing language: catalogues, locale resolution and Intl formatting. */
-import { de } from './de.js';
-import { en } from './en.js';
-import { fr } from './fr.js';
+import { de, deCommon } from './de.js';
+import { en, enCommon } from './en.js';
+import { fr, frCommon } from './fr.js';
 import type { Language } from './locale.js';
-import type { Messages } from './messages.js';
+import type { CommonMessages, Messages } from './messages.js';
 
 export const catalogues: Readonly<Record<Language, Messages>> = { en, de, fr };
 
@@ -11,6 +11,13 @@ export function messagesFor(language: Language): Messages {
   return catalogues[language];
 }
 
-export type { Messages, PaymentStatus, DelayReason, KnownCancelReason } from './messages.js';
+/** Only the shared lines: what uses nothing else (the page shell, participation emails) bundles no order email's sentences. */
+const commonCatalogues: Readonly<Record<Language, CommonMessages>> = { en: enCommon, de: deCommon, fr: frCommon };
+
+export function commonMessagesFor(language: Language): CommonMessages {
+  return commonCatalogues[language];
+}
+
+export type { Messages, CommonMessages, PaymentStatus, DelayReason, KnownCancelReason } from './messages.js';
 export { resolveLocale, pickLocale, formattingLocale, canonicalLocale, LANGUAGES, type Language } from './locale.js';
 export { formatMoney, formatDate, formatPercent, negated, isZero } from './format.js';

@@ -14,22 +14,29 @@ export type DelayReason = ReportedDelay['reason'];
 /** Cancellation reason codes platforms send (Shopify's `cancel_reason`) that we can say nicely. */
 export type KnownCancelReason = 'customer' | 'inventory' | 'declined';
 
+/**
+ * The lines every shopper-facing text shares: greeting, order label, footer, questions. Its own
+ * constant per catalogue (enCommon, deCommon, frCommon) so that what needs only these (the page
+ * shell, the participation emails) does not bundle the order emails' sentences.
+ */
+export interface CommonMessages {
+  /** Between a label and its value in running text: ": " in en/de, " : " (no-break) in fr. */
+  colon: string;
+  greeting: (firstName?: string) => string;
+  orderLabel: (orderName: string) => string;
+  trackOrder: string;
+  viewOrder: string;
+  quantity: (n: number) => string;
+  each: (price: string) => string;
+  itemFallback: (lineItemId: string) => string;
+  questions: (supportEmail: string) => string;
+  footerWhy: (store: string) => string;
+  unsubscribe: string;
+  unsubscribeByMail: (supportEmail: string) => string;
+}
+
 export interface Messages {
-  common: {
-    /** Between a label and its value in running text: ": " in en/de, " : " (no-break) in fr. */
-    colon: string;
-    greeting: (firstName?: string) => string;
-    orderLabel: (orderName: string) => string;
-    trackOrder: string;
-    viewOrder: string;
-    quantity: (n: number) => string;
-    each: (price: string) => string;
-    itemFallback: (lineItemId: string) => string;
-    questions: (supportEmail: string) => string;
-    footerWhy: (store: string) => string;
-    unsubscribe: string;
-    unsubscribeByMail: (supportEmail: string) => string;
-  };
+  common: CommonMessages;
   receipt: {
     subject: (orderName: string) => string;
     preheader: (total: string) => string;

@@ -4,7 +4,7 @@
  * origin can run even if something unescaped ever slipped into a page.
  */
 import { createHash } from 'node:crypto';
-import { messagesFor, type Language } from '../i18n/index.js';
+import { commonMessagesFor, type Language } from '../i18n/index.js';
 import { readableOn, textOn } from './color.js';
 import { html, SafeHtml } from './html.js';
 import { pageMessages, type PageMessages } from './i18n/index.js';
@@ -95,7 +95,7 @@ table.dist td,table.dist th{padding:2px 10px 2px 0;text-align:left;font-weight:4
 }
 
 export function renderLayout(ctx: PageContext, page: { status: number; title: string; body: SafeHtml; frameAncestors?: string }): RenderedPage {
-  const m = messagesFor(ctx.language);
+  const common = commonMessagesFor(ctx.language);
   const { brand } = ctx;
   const css = styles(brand.accentColor);
   const hash = createHash('sha256').update(css).digest('base64');
@@ -114,7 +114,7 @@ ${brand.name || brand.logoUrl ? html`<header><p class="brand">${brand.logoUrl ? 
 <main>
 ${page.body}
 </main>
-${brand.supportEmail ? html`<footer><p>${m.common.questions(brand.supportEmail)}</p></footer>` : ''}
+${brand.supportEmail ? html`<footer><p>${common.questions(brand.supportEmail)}</p></footer>` : ''}
 </body>
 </html>
 `;

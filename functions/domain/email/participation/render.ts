@@ -2,7 +2,7 @@
  * Renders the participation emails with the same document model, HTML and text renderers and
  * frame as the workflow's emails (so escaping, dark mode and the footer are the same code).
  */
-import { formattingLocale, messagesFor, resolveLocale } from '../../i18n/index.js';
+import { commonMessagesFor, formattingLocale, resolveLocale } from '../../i18n/index.js';
 import type { Order } from '../../order.js';
 import type { Branding } from '../../store-config.js';
 import type { RenderedEmail } from '../context.js';
@@ -139,7 +139,7 @@ export function renderParticipationEmail(e: ParticipationEmail, ctx: Participati
   const language = resolveLocale(ctx.locale);
   const locale = formattingLocale(ctx.locale, language);
   const m = catalogues[language];
-  const common = messagesFor(language).common;
+  const common = commonMessagesFor(language);
   const b = ctx.branding;
   const accent = safeColor(b.accentColor);
   const merchant = MERCHANT_KINDS.has(e.kind as ParticipationKind);
