@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { commonMessagesFor, type Language } from '../i18n/index.js';
 import { readableOn, textOn } from './color.js';
 import { html, SafeHtml } from './html.js';
-import { pageMessages, type PageMessages } from './i18n/index.js';
+import { pageMessages, trackPageMessages, type PageMessages, type TrackPageMessages } from './i18n/index.js';
 
 /** What a page shows of a store; everything optional but the colour, for pages with no store yet. */
 export interface PageBrand {
@@ -38,6 +38,11 @@ export interface RenderedPage {
 /** The pages' own sentences in the page's language. */
 export function pageText(ctx: PageContext): PageMessages {
   return pageMessages[ctx.language];
+}
+
+/** The tracking and lookup pages' sentences in the page's language. */
+export function trackPageText(ctx: PageContext): TrackPageMessages {
+  return trackPageMessages[ctx.language];
 }
 
 const HEX = /^#[0-9a-fA-F]{6}$/;

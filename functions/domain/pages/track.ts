@@ -11,7 +11,7 @@ import { isDelivered, isFullyShipped, type OrderState, type ReportedDelay, type 
 import { later } from '../promises.js';
 import type { StoreConfig } from '../store-config.js';
 import { html, safeHttpUrl, type SafeHtml } from './html.js';
-import { pageText, renderLayout, type PageContext, type RenderedPage } from './layout.js';
+import { renderLayout, trackPageText, type PageContext, type RenderedPage } from './layout.js';
 
 /** What the tracking page needs to know about an order. */
 export interface TrackView {
@@ -129,7 +129,7 @@ export interface TrackExtras {
 export function renderTrackPage(ctx: PageContext, view: TrackView, config: StoreConfig, now: Date, extras: TrackExtras = {}): RenderedPage {
   const { state } = view;
   const order = state.order;
-  const p = pageText(ctx);
+  const p = trackPageText(ctx);
   const m = messagesFor(ctx.language);
   if (!order) throw new Error(`renderTrackPage: order ${state.orderId} has no order data`);
   const date = (iso: string) => formatDate(iso, ctx.locale, ctx.timeZone);
@@ -244,7 +244,7 @@ export interface LookupFormOptions {
 
 /** The order lookup form; the same page, with a generic message, answers a failed lookup. */
 export function renderLookupPage(ctx: PageContext, options: LookupFormOptions): RenderedPage {
-  const p = pageText(ctx);
+  const p = trackPageText(ctx);
   const error = options.error === 'not_found' ? p.lookup.notFound : options.error === 'incomplete' ? p.lookup.incomplete : undefined;
   const storeField =
     options.store !== undefined

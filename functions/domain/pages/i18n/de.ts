@@ -1,7 +1,7 @@
-import type { PageMessages } from './messages.js';
+import type { PageMessages, TrackPageMessages } from './messages.js';
 
 // Formal "Sie", as in the emails.
-export const de: PageMessages = {
+export const deTrack: TrackPageMessages = {
   track: {
     placedOn: (date) => `Bestellt am ${date}`,
     status: 'Status',
@@ -55,6 +55,9 @@ export const de: PageMessages = {
       'Wir konnten keine Bestellung mit dieser Nummer und E-Mail-Adresse finden. Bitte prüfen Sie beide Angaben und versuchen Sie es erneut.',
     incomplete: 'Bitte geben Sie Ihre Bestellnummer und Ihre E-Mail-Adresse ein.',
   },
+};
+
+export const de: PageMessages = {
   feedback: {
     title: 'Vielen Dank für Ihre Bewertung',
     ratingLabel: (n) => `${n} von 5 Sternen`,

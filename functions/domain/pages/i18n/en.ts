@@ -1,6 +1,6 @@
-import type { PageMessages } from './messages.js';
+import type { PageMessages, TrackPageMessages } from './messages.js';
 
-export const en: PageMessages = {
+export const enTrack: TrackPageMessages = {
   track: {
     placedOn: (date) => `Placed on ${date}`,
     status: 'Status',
@@ -53,6 +53,9 @@ export const en: PageMessages = {
     notFound: 'We could not find an order with that number and email address. Please check both and try again.',
     incomplete: 'Please enter both your order number and your email address.',
   },
+};
+
+export const en: PageMessages = {
   feedback: {
     title: 'Thank you for your feedback',
     ratingLabel: (n) => `${n} out of 5 stars`,

@@ -1,9 +1,9 @@
-import type { PageMessages } from './messages.js';
+import type { PageMessages, TrackPageMessages } from './messages.js';
 
 // French puts a no-break space before ":", "?" and "!"; U+00A0 keeps it from wrapping alone.
 const nb = '\u00a0';
 
-export const fr: PageMessages = {
+export const frTrack: TrackPageMessages = {
   track: {
     placedOn: (date) => `Passée le ${date}`,
     status: 'Statut',
@@ -57,6 +57,9 @@ export const fr: PageMessages = {
       'Nous n’avons trouvé aucune commande correspondant à ce numéro et à cette adresse e-mail. Vérifiez-les et réessayez.',
     incomplete: 'Veuillez saisir votre numéro de commande et votre adresse e-mail.',
   },
+};
+
+export const fr: PageMessages = {
   feedback: {
     title: 'Merci pour votre avis',
     ratingLabel: (n) => `${n} étoile${n > 1 ? 's' : ''} sur 5`,

@@ -7,7 +7,11 @@
  */
 import type { OrderStatus, TimelineEntry } from '../../order-state.js';
 
-export interface PageMessages {
+/**
+ * The tracking and order lookup pages' sentences, apart from the rest so that a function serving
+ * none of them (reviews) does not bundle them: each catalogue's own constant (enTrack, …).
+ */
+export interface TrackPageMessages {
   track: {
     placedOn: (date: string) => string;
     status: string;
@@ -38,6 +42,9 @@ export interface PageMessages {
     notFound: string;
     incomplete: string;
   };
+}
+
+export interface PageMessages {
   feedback: {
     title: string;
     ratingLabel: (rating: number) => string;
