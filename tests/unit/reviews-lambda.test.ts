@@ -3,54 +3,14 @@
  * http-router to the feedback and review routes. Only answers given before any storage call
  * are used, so nothing here touches the network.
  */
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aStoreConfig } from '../support/builders.js';
+import { httpEvent as event, lambdaContext as context, loadHttpEntry, type HttpEntryHandler } from '../support/http-entry.js';
 
-const OPS = 'ops-token-0123456789abcdef';
-let handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+let handler: HttpEntryHandler;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    TABLE_NAME: 'unit-test-table',
-    STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:123456789012:stateMachine:unit',
-    STORES: JSON.stringify([aStoreConfig()]),
-    LINK_SIGNING_SECRET: 'lambda-test-secret-0123456789abcdef',
-    OPS_TOKEN: OPS,
-    PHOTO_BUCKET: 'unit-test-photos',
-    SENDER_ADDRESS: 'orders@example.com',
-    PUBLIC_BASE_URL: 'https://pages.example.com',
-    AWS_REGION: 'us-east-1',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  ({ handler } = (await import('../../functions/reviews.js')) as unknown as { handler: typeof handler });
+  handler = await loadHttpEntry(() => import('../../functions/reviews.js'), { PHOTO_BUCKET: 'unit-test-photos' });
 });
-
-function event(method: string, path: string, init: { query?: string; headers?: Record<string, string>; body?: string; base64?: boolean } = {}): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: init.query ?? '',
-    headers: init.headers ?? {},
-    body: init.body === undefined ? undefined : init.base64 ? Buffer.from(init.body).toString('base64') : init.body,
-    isBase64Encoded: !!init.base64,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api',
-      domainName: 'pages.example.com',
-      domainPrefix: 'pages',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '192.0.2.1', userAgent: 'vitest' },
-      requestId: 'req',
-      routeKey: '$default',
-      stage: '$default',
-      time: '25/Nov/2026:12:00:00 +0000',
-      timeEpoch: 0,
-    },
-  };
-}
-
-const context = { functionName: 'pages', awsRequestId: 'req', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
 describe('reviews Lambda entry', () => {
   it('serves the star click and refuses a forged link with 403', async () => {
