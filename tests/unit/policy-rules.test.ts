@@ -9,11 +9,11 @@
  * deliver-by Monday 30 November 17:00 Berlin.
  */
 import { describe, expect, it } from 'vitest';
-import { currentShipBy, dueDelayNotice, shipmentEstimate } from '../../functions/domain/policy.js';
+import { assumedDeliveryAt, currentDeliverBy, currentShipBy, deliveredAt, dueDelayNotice, earliestAssumedDeliveryAt, nextDelayNoticeAt, promiseInForce, shipmentEstimate } from '../../functions/domain/policy.js';
 import type { DecisionContext, EmailKind, LedgerEntry } from '../../functions/domain/lifecycle.js';
 import { foldOrder } from '../../functions/domain/order-state.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
-import { STORE, aStoreConfig, events } from '../support/builders.js';
+import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
 
 const SHIP_BY = '2026-11-25T16:00:00.000Z';
 
@@ -126,5 +126,257 @@ describe('when a delay is news to the shopper', () => {
     // Both new estimates have passed by 2 December; the second notice went out two days before.
     expect(dueDelayNotice(ctx([placed], '2026-12-02T10:00:00Z', [receipt, first, second], config))).toBeUndefined();
     expect(dueDelayNotice(ctx([placed], '2026-12-03T10:00:01Z', [receipt, first, second], config))).toMatchObject({ ref: 'late:3' });
+  });
+});
+
+/*
+ * The calendar below: business days Monday to Friday, cutoff 17:00 Berlin (16:00 UTC in
+ * November and December). Friday 27 November, Monday 30 November, Tuesday 1, Wednesday 2,
+ * Thursday 3 and Friday 4 December are business days; 28–29 November and 5–6 December are not.
+ * Default policy: 2 business days of grace for an undated delay, delivery assumed 3 days after
+ * the latest estimate, notices at least 3 days apart and at most 2 per order.
+ */
+const at16 = (day: string) => `2026-${day}T16:00:00.000Z`;
+const estimateOf = (c: DecisionContext, id: string) => shipmentEstimate(c, c.state.shipments.find((s) => s.shipmentId === id)!);
+
+/** Two parcels: f-1 with the shoes (carrier's estimate Friday 27 November), f-2 with the socks (Wednesday 2 December). */
+const twoParcelsShipped = [
+  placed,
+  events.shipped('2026-11-24T10:00:00Z', 'f-1', [{ lineItemId: 'li-1', quantity: 1 }], { estimatedDelivery: at16('11-27') }),
+  events.shipped('2026-11-24T11:00:00Z', 'f-2', [{ lineItemId: 'li-2', quantity: 2 }], { estimatedDelivery: at16('12-02') }),
+];
+
+describe('what a platform report moves', () => {
+  const now = '2026-11-26T12:00:00Z';
+
+  it("a later date reported for one parcel moves only that parcel's promise, and the order's with it", () => {
+    const c = ctx([...twoParcelsShipped, events.delayed('2026-11-26T09:00:00Z', { shipmentId: 'f-1', newDeliverBy: at16('12-03') })], now, [receipt]);
+
+    expect(estimateOf(c, 'f-1')).toBe(at16('12-03'));
+    expect(estimateOf(c, 'f-2')).toBe(at16('12-02'));
+    expect(promiseInForce(c)).toMatchObject({ deliverBy: at16('12-03'), shipments: { 'f-1': at16('12-03'), 'f-2': at16('12-02') } });
+  });
+
+  it('a report never brings a promise forward: an earlier date leaves the estimate as it was', () => {
+    const c = ctx([...twoParcelsShipped, events.delayed('2026-11-25T09:00:00Z', { shipmentId: 'f-1', newDeliverBy: at16('11-26') })], now, [receipt]);
+
+    expect(estimateOf(c, 'f-1')).toBe(at16('11-27'));
+  });
+
+  it('an undated report about one parcel moves it the grace days past its estimate, or past the report if the estimate had already passed', () => {
+    // Reported Thursday before the Friday estimate: two business days after Friday is Tuesday.
+    const before = ctx([...twoParcelsShipped, events.delayed('2026-11-26T09:00:00Z', { shipmentId: 'f-1' })], now, [receipt]);
+    expect(estimateOf(before, 'f-1')).toBe(at16('12-01'));
+    expect(estimateOf(before, 'f-2')).toBe(at16('12-02'));
+
+    // Reported Monday morning, after the estimate passed: two business days after Monday is Wednesday.
+    const after = ctx([...twoParcelsShipped, events.delayed('2026-11-30T10:00:00Z', { shipmentId: 'f-1' })], '2026-11-30T12:00:00Z', [receipt]);
+    expect(estimateOf(after, 'f-1')).toBe(at16('12-02'));
+  });
+
+  it('an order-level report with a new deliver-by moves every parcel; one with only a new ship-by moves none that has shipped', () => {
+    const dated = ctx([...twoParcelsShipped, events.delayed('2026-11-26T09:00:00Z', { newDeliverBy: at16('12-04') })], now, [receipt]);
+    expect(promiseInForce(dated).shipments).toEqual({ 'f-1': at16('12-04'), 'f-2': at16('12-04') });
+
+    const shipBy = ctx([...twoParcelsShipped, events.delayed('2026-11-26T09:00:00Z', { newShipBy: at16('12-04') })], now, [receipt]);
+    expect(promiseInForce(shipBy).shipments).toEqual({ 'f-1': at16('11-27'), 'f-2': at16('12-02') });
+  });
+
+  it('an undated order-level report moves the parcels already on their way when it was made (one shipped that very instant too), not those shipped after', () => {
+    // Made between the two shipments: f-1 is on its way, f-2 not yet.
+    const between = ctx([...twoParcelsShipped, events.delayed('2026-11-24T10:30:00Z')], now, [receipt]);
+    expect(promiseInForce(between).shipments).toEqual({ 'f-1': at16('12-01'), 'f-2': at16('12-02') });
+
+    const sameInstant = ctx([...twoParcelsShipped, events.delayed('2026-11-24T10:00:00Z')], now, [receipt]);
+    expect(estimateOf(sameInstant, 'f-1')).toBe(at16('12-01'));
+  });
+
+  it('two platform reports apply in the order they happened, not the order they arrived', () => {
+    // A new ship-by of Wednesday 2 December (reported Tuesday), then an undated delay (reported
+    // Friday, arriving first): two business days past the Wednesday, Friday 4 December.
+    const dated = events.delayed('2026-11-24T09:00:00Z', { newShipBy: at16('12-02') });
+    const undated = events.delayed('2026-11-27T10:00:00Z');
+    expect(currentShipBy(ctx([placed, undated, dated], '2026-11-27T12:00:00Z', [receipt]))).toBe(at16('12-04'));
+  });
+
+  it('an undated report after a delay notice moves the promise the grace days past the date the notice gave', () => {
+    // The notice (Thursday, after the ship-by passed) moved it to Wednesday 2 December; the
+    // report on Friday moves it two business days on from there, to Friday 4 December.
+    const shipping = notice(1, '2026-11-26T10:00:00Z', 'shipment', at16('12-02'));
+    const c = ctx([placed, events.delayed('2026-11-27T10:00:00Z')], '2026-11-27T12:00:00Z', [receipt, shipping]);
+
+    expect(currentShipBy(c)).toBe(at16('12-04'));
+  });
+});
+
+describe('the deliver-by of an order not yet shipped', () => {
+  const now = '2026-11-24T12:00:00Z';
+
+  it('the receipt states ship-by plus the transit days of its shipping method', () => {
+    // Ship-by Wednesday 25 November, three business days in transit: Monday 30 November.
+    expect(promiseInForce(ctx([placed], now))).toEqual({ shipBy: SHIP_BY, deliverBy: at16('11-30'), shipments: {} });
+    expect(currentDeliverBy(ctx([placed], now))).toBe(at16('11-30'));
+
+    const express = aStoreConfig({ promises: { timeZone: 'Europe/Berlin', handlingDays: 2, transitDays: { default: 3, byMethod: { express: 1 } } } });
+    expect(currentDeliverBy(ctx([events.placed(anOrder({ shippingMethod: 'express' }))], now, [], express))).toBe(at16('11-26'));
+  });
+
+  it("the platform's own deliver-by holds while the ship-by does; a later ship-by pushes it to ship-by plus transit", () => {
+    // The platform promises Friday 27 November, sooner than the store's own transit would.
+    const own = events.placed(anOrder({ promises: { deliverBy: at16('11-27') } }));
+    expect(currentDeliverBy(ctx([own], now))).toBe(at16('11-27'));
+
+    // Ship-by moved to Wednesday 2 December: three business days on, Monday 7 December.
+    const moved = ctx([own, events.delayed('2026-11-24T09:00:00Z', { newShipBy: at16('12-02') })], now, [receipt]);
+    expect(currentDeliverBy(moved)).toBe(at16('12-07'));
+    // A ship-by moved by less than the platform's own margin leaves its deliver-by standing.
+    const farOwn = events.placed(anOrder({ promises: { deliverBy: at16('12-10') } }));
+    expect(currentDeliverBy(ctx([farOwn, events.delayed('2026-11-24T09:00:00Z', { newShipBy: at16('12-02') })], now, [receipt]))).toBe(at16('12-10'));
+  });
+
+  it('an order-level report of a new deliver-by moves it; a report about a parcel does not', () => {
+    expect(currentDeliverBy(ctx([placed, events.delayed('2026-11-24T09:00:00Z', { newDeliverBy: at16('12-04') })], now, [receipt]))).toBe(at16('12-04'));
+    expect(currentDeliverBy(ctx([placed, events.delayed('2026-11-24T09:00:00Z', { shipmentId: 'f-9', newDeliverBy: at16('12-04') })], now, [receipt]))).toBe(at16('11-30'));
+  });
+
+  it('once everything is delivered, the deliver-by stated is what it was for items still to ship', () => {
+    const delivered = [
+      ...twoParcelsShipped,
+      events.status('2026-11-26T10:00:00Z', 'delivered', 'f-1'),
+      events.status('2026-11-27T10:00:00Z', 'delivered', 'f-2'),
+    ];
+    const c = ctx(delivered, '2026-11-28T10:00:00Z', [receipt]);
+    expect(promiseInForce(c).deliverBy).toBeUndefined();
+    expect(currentDeliverBy(c)).toBe(at16('11-30'));
+  });
+});
+
+describe('when delivery is assumed', () => {
+  /** One parcel with everything, carrier's estimate Friday 27 November: assumed Monday 30 November 16:00 UTC. */
+  const oneParcel = [placed, events.shipped('2026-11-24T10:00:00Z', 'f-1', undefined, { estimatedDelivery: at16('11-27') })];
+
+  it('delivery is assumed exactly N days after the latest estimate of every parcel, not before', () => {
+    expect(assumedDeliveryAt(ctx(oneParcel, '2026-11-25T10:00:00Z', [receipt]))).toBe(at16('11-30'));
+    expect(deliveredAt(ctx(oneParcel, '2026-11-30T15:59:59.999Z', [receipt]))).toBeUndefined();
+    expect(deliveredAt(ctx(oneParcel, at16('11-30'), [receipt]))).toBe(at16('11-30'));
+
+    // The socks' parcel is expected Wednesday 2 December: Saturday 5 December.
+    expect(assumedDeliveryAt(ctx(twoParcelsShipped, '2026-11-25T10:00:00Z', [receipt]))).toBe(at16('12-05'));
+    const fourDays = aStoreConfig({ policy: { assumeDeliveredDaysAfterEstimate: 4 } });
+    expect(assumedDeliveryAt(ctx(oneParcel, '2026-11-25T10:00:00Z', [receipt], fourDays))).toBe(at16('12-01'));
+  });
+
+  it('nothing is assumed while items are still to ship', () => {
+    const partly = twoParcelsShipped.slice(0, 2);
+    expect(assumedDeliveryAt(ctx(partly, '2026-12-20T10:00:00Z', [receipt]))).toBeUndefined();
+    expect(earliestAssumedDeliveryAt(ctx(partly, '2026-12-20T10:00:00Z', [receipt]))).toBeUndefined();
+    expect(deliveredAt(ctx(partly, '2026-12-20T10:00:00Z', [receipt]))).toBeUndefined();
+  });
+
+  it('a parcel already delivered counts by when it arrived, not by its estimate; a parcel known only from a status update does not count', () => {
+    // The shoes arrived Thursday 26 November though expected Thursday 3 December; the socks
+    // are expected Friday 27 November: assumed Monday 30 November.
+    const early = [
+      placed,
+      events.shipped('2026-11-24T10:00:00Z', 'f-1', [{ lineItemId: 'li-1', quantity: 1 }], { estimatedDelivery: at16('12-03') }),
+      events.shipped('2026-11-24T11:00:00Z', 'f-2', [{ lineItemId: 'li-2', quantity: 2 }], { estimatedDelivery: at16('11-27') }),
+      events.status('2026-11-26T10:00:00Z', 'delivered', 'f-1'),
+    ];
+    expect(assumedDeliveryAt(ctx(early, '2026-11-27T10:00:00Z', [receipt]))).toBe(at16('11-30'));
+
+    // A status update for a parcel the platform never created: it is not a parcel of the order
+    // (its computed estimate, weeks away, would otherwise hold the assumption back).
+    const stray = [...oneParcel, events.status('2026-12-20T10:00:00Z', 'in_transit', 'f-9')];
+    expect(assumedDeliveryAt(ctx(stray, '2026-12-20T12:00:00Z', [receipt]))).toBe(at16('11-30'));
+  });
+
+  it('a delay reported up to the assumed moment, that very instant included, moves it; one reported after does not reopen the order', () => {
+    const moving = (at: string) => ctx([...oneParcel, events.delayed(at, { shipmentId: 'f-1', newDeliverBy: at16('12-02') })], '2026-12-20T10:00:00Z', [receipt]);
+
+    // Newly expected Wednesday 2 December: assumed Saturday 5 December.
+    expect(assumedDeliveryAt(moving('2026-11-29T10:00:00Z'))).toBe(at16('12-05'));
+    expect(assumedDeliveryAt(moving(at16('11-30')))).toBe(at16('12-05'));
+    expect(assumedDeliveryAt(moving('2026-11-30T16:00:00.001Z'))).toBe(at16('11-30'));
+  });
+
+  it('each report within the moved assumption counts in turn', () => {
+    // The first moves it to Saturday 5 December; the second, made Thursday 3 December, to Friday
+    // 11 December; the third, Saturday 12 December, comes after it.
+    const chain = [
+      ...oneParcel,
+      events.delayed('2026-11-29T10:00:00Z', { shipmentId: 'f-1', newDeliverBy: at16('12-02') }),
+      events.delayed('2026-12-03T10:00:00Z', { shipmentId: 'f-1', newDeliverBy: at16('12-08') }),
+      events.delayed('2026-12-12T10:00:00Z', { shipmentId: 'f-1', newDeliverBy: at16('12-20') }),
+    ];
+    expect(assumedDeliveryAt(ctx(chain, '2026-12-20T10:00:00Z', [receipt]))).toBe(at16('12-11'));
+  });
+
+  it('the earliest delivery could have been assumed ignores every report and notice, which only move it later', () => {
+    const parcelNotice = notice(1, '2026-11-28T10:00:00Z', 'delivery', at16('12-04'), { shipmentIds: ['f-1'], missedPromise: at16('11-27') });
+    const c = ctx([...oneParcel, events.delayed('2026-11-26T10:00:00Z', { shipmentId: 'f-1', newDeliverBy: at16('12-02') })], '2026-11-29T10:00:00Z', [receipt, parcelNotice]);
+
+    // In force: the notice's Friday 4 December, so assumed Monday 7 December.
+    expect(assumedDeliveryAt(c)).toBe(at16('12-07'));
+    expect(earliestAssumedDeliveryAt(c)).toBe(at16('11-30'));
+  });
+});
+
+describe('a parcel out for delivery', () => {
+  const confirmed = [receipt, sent('shipping_confirmation', 'f-1', '2026-11-24T10:00:05Z')];
+  /** Everything in one parcel expected Friday 27 November 16:00 UTC, out for delivery that morning at 09:00. */
+  const outToday = [
+    placed,
+    events.shipped('2026-11-24T10:00:00Z', 'f-1', undefined, { estimatedDelivery: at16('11-27') }),
+    events.status('2026-11-27T09:00:00Z', 'out_for_delivery', 'f-1'),
+  ];
+
+  it('an out-for-delivery report protects the parcel from a delay notice for one day and no longer', () => {
+    expect(dueDelayNotice(ctx(outToday, '2026-11-27T18:00:00Z', confirmed))).toBeUndefined();
+    expect(dueDelayNotice(ctx(outToday, '2026-11-28T08:59:59.999Z', confirmed))).toBeUndefined();
+    expect(dueDelayNotice(ctx(outToday, '2026-11-28T09:00:00Z', confirmed))).toMatchObject({ what: 'delivery', shipmentId: 'f-1', missedPromise: at16('11-27') });
+    // Without the report, the notice is due as soon as the estimate passed.
+    expect(dueDelayNotice(ctx(outToday.slice(0, 2), '2026-11-27T18:00:00Z', confirmed))).toMatchObject({ shipmentId: 'f-1' });
+  });
+
+  it('the next notice is planned for the end of that day, not for when the estimate passes', () => {
+    expect(nextDelayNoticeAt(ctx(outToday, '2026-11-27T10:00:00Z', confirmed))).toBe('2026-11-28T09:00:00.000Z');
+    expect(nextDelayNoticeAt(ctx(outToday.slice(0, 2), '2026-11-27T10:00:00Z', confirmed))).toBe('2026-11-27T16:00:01.000Z');
+  });
+});
+
+describe('when the next delay notice is planned', () => {
+  it('a second after the first promise in force passes: the ship-by while items are to ship, else the earliest parcel', () => {
+    expect(nextDelayNoticeAt(ctx([placed], '2026-11-24T10:00:00Z', [receipt]))).toBe('2026-11-25T16:00:01.000Z');
+    expect(nextDelayNoticeAt(ctx(twoParcelsShipped, '2026-11-25T10:00:00Z', [receipt]))).toBe('2026-11-27T16:00:01.000Z');
+    // One parcel shipped, the socks still to ship by Wednesday: the ship-by comes first.
+    const partly = [placed, events.shipped('2026-11-24T10:00:00Z', 'f-1', [{ lineItemId: 'li-1', quantity: 1 }], { estimatedDelivery: at16('11-27') })];
+    expect(nextDelayNoticeAt(ctx(partly, '2026-11-24T12:00:00Z', [receipt]))).toBe('2026-11-25T16:00:01.000Z');
+  });
+
+  it('not before the spacing after the last notice ends, and not at all once the maximum was sent', () => {
+    // The notice of Thursday 26 November moved the ship-by to Friday: spacing ends Sunday 29 November.
+    const first = notice(1, '2026-11-26T10:00:00Z', 'shipment', at16('11-27'));
+    expect(nextDelayNoticeAt(ctx([placed], '2026-11-26T11:00:00Z', [receipt, first]))).toBe('2026-11-29T10:00:00.000Z');
+    // Moved to Wednesday 2 December instead: that passes after the spacing.
+    const far = notice(1, '2026-11-26T10:00:00Z', 'shipment', at16('12-02'));
+    expect(nextDelayNoticeAt(ctx([placed], '2026-11-26T11:00:00Z', [receipt, far]))).toBe('2026-12-02T16:00:01.000Z');
+
+    const second = notice(2, '2026-11-30T10:00:00Z', 'shipment', at16('12-04'));
+    expect(nextDelayNoticeAt(ctx([placed], '2026-11-30T11:00:00Z', [receipt, first, second]))).toBeUndefined();
+  });
+
+  it('a report the shopper has not heard of is due at once, or when the spacing ends', () => {
+    const report = events.delayed('2026-11-24T09:00:00Z', { newShipBy: at16('12-02') });
+    expect(nextDelayNoticeAt(ctx([placed, report], '2026-11-24T10:00:00Z', [receipt]))).toBe('2026-11-24T10:00:00.000Z');
+
+    const first = notice(1, '2026-11-26T10:00:00Z', 'shipment', at16('12-02'));
+    const later = events.delayed('2026-11-27T09:00:00Z', { newShipBy: at16('12-09') });
+    expect(nextDelayNoticeAt(ctx([placed, later], '2026-11-27T10:00:00Z', [receipt, first]))).toBe('2026-11-29T10:00:00.000Z');
+  });
+
+  it('none for an order delivered, cancelled or fully refunded', () => {
+    expect(nextDelayNoticeAt(ctx([...twoParcelsShipped, events.status('2026-11-26T10:00:00Z', 'delivered', 'f-1'), events.status('2026-11-26T11:00:00Z', 'delivered', 'f-2')], '2026-11-26T12:00:00Z', [receipt]))).toBeUndefined();
+    expect(nextDelayNoticeAt(ctx([placed, events.cancelled('2026-11-24T09:00:00Z')], '2026-11-24T10:00:00Z', [receipt]))).toBeUndefined();
+    expect(nextDelayNoticeAt(ctx([placed, events.refunded('2026-11-24T09:00:00Z')], '2026-11-24T10:00:00Z', [receipt]))).toBeUndefined();
   });
 });
