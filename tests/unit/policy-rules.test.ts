@@ -1,8 +1,10 @@
 /**
  * The shopper-experience policy (functions/domain/policy.ts), rule by rule, as a shopper would
- * hold us to it: which promise is in force after a delay notice, what a delay notice says, and
- * when one is news. Each rule on its own, so that none can be dropped or inverted unnoticed
- * (docs/MUTATION.md); whole timelines are in timeline-properties.test.ts.
+ * hold us to it: which promise is in force after a platform's report or a delay notice, the
+ * deliver-by of an order not yet shipped, what a delay notice says and when one is news, when
+ * the next one is planned, and when delivery is assumed. Each rule on its own, so that none can
+ * be dropped or inverted unnoticed (docs/MUTATION.md lists the few mutants no test can tell
+ * apart, and why); whole timelines are in timeline-properties.test.ts.
  *
  * The store: Berlin, 2 business days of handling, 3 in transit, cutoff 17:00. The order is placed
  * Monday 23 November 2026 09:00 UTC: ship-by Wednesday 25 November 17:00 Berlin (16:00 UTC),
@@ -378,5 +380,148 @@ describe('when the next delay notice is planned', () => {
     expect(nextDelayNoticeAt(ctx([...twoParcelsShipped, events.status('2026-11-26T10:00:00Z', 'delivered', 'f-1'), events.status('2026-11-26T11:00:00Z', 'delivered', 'f-2')], '2026-11-26T12:00:00Z', [receipt]))).toBeUndefined();
     expect(nextDelayNoticeAt(ctx([placed, events.cancelled('2026-11-24T09:00:00Z')], '2026-11-24T10:00:00Z', [receipt]))).toBeUndefined();
     expect(nextDelayNoticeAt(ctx([placed, events.refunded('2026-11-24T09:00:00Z')], '2026-11-24T10:00:00Z', [receipt]))).toBeUndefined();
+  });
+});
+
+describe('which promises are in force', () => {
+  it("a report about a parcel, or one that only moves the deliver-by, leaves the ship-by of the items still to ship", () => {
+    const partly = [placed, events.shipped('2026-11-24T10:00:00Z', 'f-1', [{ lineItemId: 'li-1', quantity: 1 }], { estimatedDelivery: at16('11-27') })];
+    expect(currentShipBy(ctx([...partly, events.delayed('2026-11-24T12:00:00Z', { shipmentId: 'f-1', newDeliverBy: at16('12-03') })], '2026-11-24T13:00:00Z', [receipt]))).toBe(SHIP_BY);
+    expect(currentShipBy(ctx([...partly, events.delayed('2026-11-24T12:00:00Z', { newDeliverBy: at16('12-03') })], '2026-11-24T13:00:00Z', [receipt]))).toBe(SHIP_BY);
+  });
+
+  it('a notice about one parcel moves that parcel to its new estimate even before its estimate passed', () => {
+    // Sent Thursday about a report for f-1, expected Friday: f-1 now Thursday 3 December; f-2,
+    // expected Wednesday 2 December and not in the notice, stays.
+    const parcel = notice(1, '2026-11-26T10:00:00Z', 'delivery', at16('12-03'), { shipmentIds: ['f-1'], missedPromise: at16('11-27') });
+    const c = ctx(twoParcelsShipped, '2026-11-26T11:00:00Z', [receipt, parcel]);
+    expect(promiseInForce(c).shipments).toEqual({ 'f-1': at16('12-03'), 'f-2': at16('12-02') });
+  });
+
+  it('a promise falling due at the very instant a notice went out had not passed, so a notice about something else leaves it', () => {
+    const partly = [placed, events.shipped('2026-11-24T10:00:00Z', 'f-1', [{ lineItemId: 'li-1', quantity: 1 }], { estimatedDelivery: at16('11-27') })];
+    const shipping = notice(1, at16('11-27'), 'shipment', at16('12-02'));
+    expect(estimateOf(ctx(partly, '2026-11-27T17:00:00Z', [receipt, shipping]), 'f-1')).toBe(at16('11-27'));
+    // A millisecond after it, the parcel's promise had passed and moves with the notice.
+    const after = notice(1, '2026-11-27T16:00:00.001Z', 'shipment', at16('12-02'));
+    expect(estimateOf(ctx(partly, '2026-11-27T17:00:00Z', [receipt, after]), 'f-1')).toBe(at16('12-02'));
+  });
+
+  it('a parcel delivered, or a pickup collected at the store, has no delivery estimate; the order is due when the rest is', () => {
+    const c = ctx([...twoParcelsShipped, events.status('2026-11-26T10:00:00Z', 'delivered', 'f-2')], '2026-11-26T11:00:00Z', [receipt]);
+    expect(promiseInForce(c)).toEqual({ shipBy: undefined, deliverBy: at16('11-27'), shipments: { 'f-1': at16('11-27') } });
+
+    const pickupReady: DomainEvent = { eventId: 'pickup-ready', store: STORE, source: 'generic', occurredAt: '2026-11-24T09:00:00Z', type: 'pickup.ready', data: { orderId: '1001', shipmentId: 'p-1' } };
+    const pickup = ctx([placed, pickupReady, events.shipped('2026-11-24T09:00:01Z', 'p-1')], '2026-11-24T10:00:00Z', [receipt]);
+    expect(promiseInForce(pickup).shipments).toEqual({});
+  });
+});
+
+describe('when an order counts as delivered', () => {
+  it('as reported, at once, even with the platform clock a little ahead of ours; a pickup when collected', () => {
+    const delivered = [...twoParcelsShipped, events.status('2026-11-26T10:00:00Z', 'delivered', 'f-1'), events.status('2026-11-27T10:00:00Z', 'delivered', 'f-2')];
+    expect(deliveredAt(ctx(delivered, '2026-11-27T09:59:58Z', [receipt]))).toBe('2026-11-27T10:00:00Z');
+
+    const collected: DomainEvent = { eventId: 'picked-up', store: STORE, source: 'generic', occurredAt: '2026-11-25T15:00:00Z', type: 'pickup.completed', data: { orderId: '1001' } };
+    expect(deliveredAt(ctx([placed, collected], '2026-11-25T16:00:00Z', [receipt]))).toBe('2026-11-25T15:00:00Z');
+  });
+
+  it('a delay reported at the assumed moment that changes no date leaves the assumption where it was', () => {
+    const oneParcel = [placed, events.shipped('2026-11-24T10:00:00Z', 'f-1', undefined, { estimatedDelivery: at16('11-27') })];
+    const noMove = events.delayed(at16('11-30'), { shipmentId: 'f-1', newDeliverBy: at16('11-26') });
+    expect(assumedDeliveryAt(ctx([...oneParcel, noMove], '2026-12-01T10:00:00Z', [receipt]))).toBe(at16('11-30'));
+  });
+});
+
+describe('what a delay notice says, when both shipping and a parcel are late', () => {
+  // The shoes shipped Monday, expected Tuesday; the socks not shipped by Wednesday's ship-by.
+  const partly = [placed, events.shipped('2026-11-23T10:00:00Z', 'f-1', [{ lineItemId: 'li-1', quantity: 1 }], { estimatedDelivery: at16('11-24') })];
+  const confirmed = [receipt, sent('shipping_confirmation', 'f-1', '2026-11-23T10:00:05Z')];
+
+  it('is about shipping, names the ship-by missed (not the earlier parcel promise), and lists the late parcel without naming it as the subject', () => {
+    const due = dueDelayNotice(ctx(partly, '2026-11-26T10:00:00Z', confirmed))!;
+    expect(due).toMatchObject({ what: 'shipment', missedPromise: SHIP_BY, shipmentIds: ['f-1'] });
+    expect(due.shipmentId).toBeUndefined();
+  });
+
+  it('a notice about shipping alone lists no parcel', () => {
+    const due = dueDelayNotice(ctx([placed], '2026-11-26T10:00:00Z', [receipt]))!;
+    expect(due).toMatchObject({ what: 'shipment', missedPromise: SHIP_BY });
+    expect(due.shipmentIds).toBeUndefined();
+  });
+});
+
+describe('what a delay notice says about several parcels', () => {
+  // f-1 expected Wednesday 2 December, f-2 Tuesday 1 December: the earlier promise is the second parcel's.
+  const reversed = [
+    placed,
+    events.shipped('2026-11-24T10:00:00Z', 'f-1', [{ lineItemId: 'li-1', quantity: 1 }], { estimatedDelivery: at16('12-02') }),
+    events.shipped('2026-11-24T11:00:00Z', 'f-2', [{ lineItemId: 'li-2', quantity: 2 }], { estimatedDelivery: at16('12-01') }),
+  ];
+  const confirmed = [receipt, sent('shipping_confirmation', 'f-1', '2026-11-24T10:00:05Z'), sent('shipping_confirmation', 'f-2', '2026-11-24T11:00:05Z')];
+
+  it('names the earliest promise missed, whichever parcel it is', () => {
+    expect(dueDelayNotice(ctx(reversed, '2026-12-03T10:00:00Z', confirmed))).toMatchObject({ missedPromise: at16('12-01'), shipmentIds: ['f-1', 'f-2'] });
+  });
+
+  it('says a platform reported it when a report moved any late parcel, though another just passed', () => {
+    // f-2's estimate passed on Tuesday; on Wednesday morning a report moves f-1 to Friday.
+    const c = ctx([...reversed, events.delayed('2026-12-02T09:00:00Z', { shipmentId: 'f-1', newDeliverBy: at16('12-04') })], '2026-12-02T10:00:00Z', confirmed);
+    expect(dueDelayNotice(c)).toMatchObject({ shipmentIds: ['f-1', 'f-2'], reported: true });
+  });
+});
+
+describe('news the shipping confirmation already gave', () => {
+  const shipped = [placed, events.shipped('2026-11-24T10:00:00Z', 'f-1', undefined, { estimatedDelivery: at16('11-27') })];
+  const report = events.delayed('2026-11-24T10:00:01Z', { shipmentId: 'f-1', newDeliverBy: at16('12-03'), reason: 'weather' });
+
+  it("a parcel's report made before its shipping confirmation went out is not news; made after it, it is", () => {
+    // The confirmation, sent four seconds after the report, stated Thursday 3 December.
+    const confirmedAfter = [receipt, sent('shipping_confirmation', 'f-1', '2026-11-24T10:00:05Z')];
+    expect(dueDelayNotice(ctx([...shipped, report], '2026-11-24T12:00:00Z', confirmedAfter))).toBeUndefined();
+
+    const confirmedBefore = [receipt, sent('shipping_confirmation', 'f-1', '2026-11-24T10:00:00.500Z')];
+    expect(dueDelayNotice(ctx([...shipped, report], '2026-11-24T12:00:00Z', confirmedBefore))).toMatchObject({ reported: true, reason: 'weather', newEstimate: at16('12-03') });
+    // Another parcel's confirmation, or another kind of email, said nothing about this one.
+    expect(dueDelayNotice(ctx([...shipped, report], '2026-11-24T12:00:00Z', [receipt, sent('shipping_confirmation', 'f-2', '2026-11-24T10:00:05Z')]))).toMatchObject({ reported: true });
+  });
+});
+
+describe('the reason a delay notice gives', () => {
+  it('is the newest report the shopper has not heard of', () => {
+    const older = events.delayed('2026-11-24T08:00:00Z', { reason: 'backorder', newShipBy: at16('11-27') });
+    const newer = events.delayed('2026-11-24T09:00:00Z', { reason: 'weather', message: 'Storm', newShipBy: at16('12-02') });
+    expect(dueDelayNotice(ctx([placed, older, newer], '2026-11-24T10:00:00Z', [receipt]))).toMatchObject({ reason: 'weather', message: 'Storm' });
+  });
+
+  it('is not a report the receipt already explained, made before it or at the very instant it went out', () => {
+    // The receipt stated the ship-by of Friday 27 November; the notice comes when that passes,
+    // with no news of why.
+    for (const at of ['2026-11-23T09:00:01Z', '2026-11-23T09:00:02Z']) {
+      const reflected = events.delayed(at, { reason: 'backorder', newShipBy: at16('11-27') });
+      expect(dueDelayNotice(ctx([placed, reflected], '2026-11-24T10:00:00Z', [receipt]))).toBeUndefined();
+      const due = dueDelayNotice(ctx([placed, reflected], '2026-11-28T10:00:00Z', [receipt]))!;
+      expect(due).toMatchObject({ what: 'shipment', missedPromise: at16('11-27') });
+      expect(due.reason).toBeUndefined();
+      expect(due.reported).toBeUndefined();
+    }
+  });
+});
+
+describe('the new estimate a delay notice gives', () => {
+  it('is in the future: a moved date that is already now gives way to the grace days from now', () => {
+    // The ship-by passed Wednesday; Thursday a report moves it to Friday 10:00 UTC, and at that
+    // very instant the notice cannot promise it: two business days on, Tuesday 1 December.
+    const report = events.delayed('2026-11-26T09:00:00Z', { newShipBy: '2026-11-27T10:00:00.000Z' });
+    expect(dueDelayNotice(ctx([placed, report], '2026-11-27T10:00:00Z', [receipt]))).toMatchObject({ missedPromise: SHIP_BY, newEstimate: at16('12-01') });
+  });
+});
+
+describe('spacing of notices, when planning the next', () => {
+  it('counts from the latest notice sent, not the first', () => {
+    const config = aStoreConfig({ policy: { delayNotices: { maxPerOrder: 3, minSpacingDays: 3 } } });
+    const first = notice(1, '2026-11-26T10:00:00Z', 'shipment', at16('11-27'));
+    const second = notice(2, '2026-11-30T10:00:00Z', 'shipment', at16('12-01'));
+    expect(nextDelayNoticeAt(ctx([placed], '2026-11-30T11:00:00Z', [receipt, first, second], config))).toBe('2026-12-03T10:00:00.000Z');
   });
 });
