@@ -4,7 +4,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { ConsoleUserPool } from './console-auth.js';
-import { acknowledge } from './nag.js';
+import { addRoutes } from './webhook-api.js';
 
 /** The console's JSON API: every route behind the JWT authorizer (bearer access token). */
 export const CONSOLE_API_ROUTES = [
@@ -53,17 +53,10 @@ export class ConsoleRoutes extends Construct {
       identitySource: ['$request.header.Authorization'],
     });
     const integration = new HttpLambdaIntegration('Console', props.consoleFunction);
-    for (const route of CONSOLE_API_ROUTES) {
-      props.httpApi.addRoutes({ path: route.path, methods: [route.method], integration, authorizer: this.authorizer });
-    }
-    for (const route of CONSOLE_PAGE_ROUTES) {
-      for (const r of props.httpApi.addRoutes({ path: route.path, methods: [route.method], integration })) {
-        acknowledge(
-          r,
-          'AwsSolutions-APIG4',
-          'Console pages are opened by a browser whose session is an HttpOnly cookie, which API Gateway authorizers cannot read; the console function verifies the Cognito access token in that cookie with aws-jwt-verify on every request and answers the sign-in page (or 401/403) without a valid one.',
-        );
-      }
-    }
+    addRoutes(props.httpApi, CONSOLE_API_ROUTES, integration, { authorizer: this.authorizer });
+    addRoutes(props.httpApi, CONSOLE_PAGE_ROUTES, integration, {
+      withoutAuthorizer: () =>
+        'Console pages are opened by a browser whose session is an HttpOnly cookie, which API Gateway authorizers cannot read; the console function verifies the Cognito access token in that cookie with aws-jwt-verify on every request and answers the sign-in page (or 401/403) without a valid one.',
+    });
   }
 }

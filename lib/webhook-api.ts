@@ -7,6 +7,29 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag.js';
 
+/** One route of the HTTP API: a method on a path. */
+export interface Route {
+  readonly method: apigw.HttpMethod;
+  readonly path: string;
+}
+
+/**
+ * Adds each route to the API, all to one integration. A route either has an authorizer or says,
+ * in `withoutAuthorizer`, why it needs none: that reason acknowledges cdk-nag's AwsSolutions-APIG4
+ * on the route, so a route can never be public by omission.
+ */
+export function addRoutes(
+  httpApi: apigw.HttpApi,
+  routes: readonly Route[],
+  integration: apigw.HttpRouteIntegration,
+  access: { readonly authorizer: apigw.IHttpRouteAuthorizer } | { readonly withoutAuthorizer: (route: Route) => string },
+): void {
+  for (const route of routes) {
+    const added = httpApi.addRoutes({ path: route.path, methods: [route.method], integration, ...('authorizer' in access ? { authorizer: access.authorizer } : {}) });
+    if ('withoutAuthorizer' in access) for (const r of added) acknowledge(r, 'AwsSolutions-APIG4', access.withoutAuthorizer(route));
+  }
+}
+
 /** Routes served by the ingest function: the platforms' webhooks. */
 export const WEBHOOK_ROUTES = [
   { method: apigw.HttpMethod.POST, path: '/webhooks/shopify' },
@@ -113,32 +136,18 @@ export class WebhookApi extends Construct {
       },
     });
 
-    const ingest = new HttpLambdaIntegration('Ingest', props.ingestFunction);
-    for (const route of WEBHOOK_ROUTES) {
-      for (const r of this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration: ingest })) {
-        acknowledge(
-          r,
-          'AwsSolutions-APIG4',
-          'Webhook senders (Shopify, Standard Webhooks) cannot present IAM or JWT credentials; the ingest function authenticates every request by its HMAC signature against the store secret and rejects it with 401 otherwise.',
-        );
-      }
-    }
-    const pages = new HttpLambdaIntegration('Pages', props.pagesFunction);
-    const reviews = new HttpLambdaIntegration('Reviews', props.reviewsFunction);
-    const pageRoutes = [...PAGE_ROUTES.map((route) => ({ route, integration: pages })), ...REVIEW_ROUTES.map((route) => ({ route, integration: reviews }))];
-    for (const { route, integration } of pageRoutes) {
-      for (const r of this.httpApi.addRoutes({ path: route.path, methods: [route.method], integration })) {
-        acknowledge(
-          r,
-          'AwsSolutions-APIG4',
-          MERCHANT_ROUTE.test(route.path)
-            ? "The store's feedback view and merchant API are for store staff without AWS identities; the pages function requires the ops bearer token (Secrets Manager) and answers 401 without it."
-            : route.path.startsWith('/stores/')
-              ? "Public by design: a product's published reviews, the store's review feed for Google, published review photos and referral pages show nothing that is not already public."
-              : 'Shoppers follow links from emails and have no credentials; each link carries an HMAC-signed, expiring token that the pages function verifies before showing or changing anything.',
-        );
-      }
-    }
+    addRoutes(this.httpApi, WEBHOOK_ROUTES, new HttpLambdaIntegration('Ingest', props.ingestFunction), {
+      withoutAuthorizer: () =>
+        'Webhook senders (Shopify, Standard Webhooks) cannot present IAM or JWT credentials; the ingest function authenticates every request by its HMAC signature against the store secret and rejects it with 401 otherwise.',
+    });
+    const pageRouteWhy = (route: Route) =>
+      MERCHANT_ROUTE.test(route.path)
+        ? "The store's feedback view and merchant API are for store staff without AWS identities; the pages function requires the ops bearer token (Secrets Manager) and answers 401 without it."
+        : route.path.startsWith('/stores/')
+          ? "Public by design: a product's published reviews, the store's review feed for Google, published review photos and referral pages show nothing that is not already public."
+          : 'Shoppers follow links from emails and have no credentials; each link carries an HMAC-signed, expiring token that the pages function verifies before showing or changing anything.';
+    addRoutes(this.httpApi, PAGE_ROUTES, new HttpLambdaIntegration('Pages', props.pagesFunction), { withoutAuthorizer: pageRouteWhy });
+    addRoutes(this.httpApi, REVIEW_ROUTES, new HttpLambdaIntegration('Reviews', props.reviewsFunction), { withoutAuthorizer: pageRouteWhy });
 
     this.baseUrl = props.publicBaseUrl ?? this.httpApi.apiEndpoint;
   }
