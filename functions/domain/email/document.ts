@@ -4,7 +4,8 @@
  * therefore never write markup, escaping lives in one place, and the text part cannot drift
  * from the HTML.
  */
-import type { SafeUrl } from './safe.js';
+import type { Branding } from '../store-config.js';
+import { cleanText, safeColor, safeUrl, textColorOn, type SafeUrl } from './safe.js';
 
 export interface ItemRow {
   title: string;
@@ -69,4 +70,17 @@ export interface Frame {
   questions: string;
   /** Non-essential kinds only: a link when the store has an unsubscribe page, else a sentence. */
   unsubscribe?: { label: string; href: SafeUrl } | { text: string };
+}
+
+/** The store's part of a frame, the same for every email: its name, logo, accent and postal address, made safe. */
+export function brandingFrame(b: Branding, lang: string): Pick<Frame, 'lang' | 'storeName' | 'logoUrl' | 'accent' | 'accentText' | 'postalAddress'> {
+  const accent = safeColor(b.accentColor);
+  return {
+    lang,
+    storeName: b.name,
+    logoUrl: safeUrl(b.logoUrl),
+    accent,
+    accentText: textColorOn(accent),
+    postalAddress: b.postalAddress.split(/\r\n|\r|\n/).map(cleanText).filter(Boolean),
+  };
 }

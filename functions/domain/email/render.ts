@@ -11,7 +11,7 @@ import {
   resolveLocale,
 } from '../i18n/index.js';
 import { NON_ESSENTIAL_KINDS, type EmailContext, type EmailKind, type RenderedEmail } from './context.js';
-import type { EmailDoc, Frame } from './document.js';
+import { brandingFrame, type EmailDoc, type Frame } from './document.js';
 import { renderHtml } from './html-part.js';
 import { cancellation } from './kinds/cancellation.js';
 import { delayNotice } from './kinds/delay-notice.js';
@@ -22,7 +22,7 @@ import { delivered, deliveryAttemptFailed, deliveryException, outForDelivery, sh
 import { receipt } from './kinds/receipt.js';
 import { shippingConfirmation } from './kinds/shipping-confirmation.js';
 import { endSentence, type Env } from './parts.js';
-import { cleanText, headerText, plainEmail, safeColor, safeUrl, textColorOn } from './safe.js';
+import { cleanText, headerText, plainEmail, safeUrl } from './safe.js';
 import { renderText } from './text-part.js';
 
 export { EMAIL_KINDS, KIND_SPECS, NON_ESSENTIAL_KINDS, UPDATE_KINDS } from './context.js';
@@ -49,14 +49,8 @@ const builders: Record<EmailKind, (env: Env) => EmailDoc> = {
 function frameFor(env: Env): Frame {
   const { ctx, m } = env;
   const b = ctx.branding;
-  const accent = safeColor(b.accentColor);
   const frame: Frame = {
-    lang: env.locale,
-    storeName: b.name,
-    logoUrl: safeUrl(b.logoUrl),
-    accent,
-    accentText: textColorOn(accent),
-    postalAddress: b.postalAddress.split(/\r\n|\r|\n/).map(cleanText).filter(Boolean),
+    ...brandingFrame(b, env.locale),
     colon: m.common.colon,
     footerWhy: endSentence(m.common.footerWhy(b.name)),
     questions: m.common.questions(b.supportEmail),

@@ -6,9 +6,9 @@ import { commonMessagesFor, formattingLocale, resolveLocale } from '../../i18n/i
 import type { Order } from '../../order.js';
 import type { Branding } from '../../store-config.js';
 import type { RenderedEmail } from '../context.js';
-import type { Block, EmailDoc, Frame } from '../document.js';
+import { brandingFrame, type Block, type EmailDoc, type Frame } from '../document.js';
 import { renderHtml } from '../html-part.js';
-import { cleanText, headerText, plainEmail, safeColor, safeUrl, textColorOn, type SafeUrl } from '../safe.js';
+import { headerText, plainEmail, safeUrl, type SafeUrl } from '../safe.js';
 import { renderText } from '../text-part.js';
 import { de } from './de.js';
 import { en } from './en.js';
@@ -141,15 +141,9 @@ export function renderParticipationEmail(e: ParticipationEmail, ctx: Participati
   const m = catalogues[language];
   const common = commonMessagesFor(language);
   const b = ctx.branding;
-  const accent = safeColor(b.accentColor);
   const merchant = MERCHANT_KINDS.has(e.kind as ParticipationKind);
   const frame: Frame = {
-    lang: locale,
-    storeName: b.name,
-    logoUrl: safeUrl(b.logoUrl),
-    accent,
-    accentText: textColorOn(accent),
-    postalAddress: b.postalAddress.split(/\r\n|\r|\n/).map(cleanText).filter(Boolean),
+    ...brandingFrame(b, locale),
     colon: common.colon,
     footerWhy: merchant ? m.merchantFooter(b.name) : common.footerWhy(b.name),
     questions: merchant ? '' : common.questions(b.supportEmail),
