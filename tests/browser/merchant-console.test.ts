@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackStore } from '../../functions/adapters/feedback-store.js';
 import { EMAIL_KINDS } from '../../functions/domain/email/context.js';
 import { startLocal, type LocalRuntime } from '../../local/runtime.js';
+import { browserHelpers, launchChromium, requireChromium, SHOTS } from '../support/browser.js';
 
 /**
  * A merchant in the console, in headless Chromium against the whole product on the local
@@ -18,8 +19,6 @@ import { startLocal, type LocalRuntime } from '../../local/runtime.js';
  * serious or critical violation on any page, and the pages work at phone width.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = 'test-results/screenshots';
 const STORE = 'generic-dev';
 const OTHER = 'acme-dev.myshopify.com';
 const ORDER = { orderId: 'CON-1', orderName: '#2001', email: 'Ann.Shopper@Example.com' };
@@ -32,14 +31,7 @@ let context: BrowserContext;
 let dynamo: DynamoDBClient;
 const cspViolations: string[] = [];
 const DAY = 86_400_000;
-const virtualIso = (offsetMs = 0) => new Date(rt.clock.now().getTime() + offsetMs).toISOString();
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
-
-async function sendWebhook(type: string, eventId: string, data: Record<string, unknown>): Promise<void> {
-  const body = JSON.stringify({ type, timestamp: virtualIso(), store: STORE, eventId, data });
-  const res = await fetch(`${rt.url}/_local/webhooks/generic`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  if (res.status !== 202) throw new Error(`webhook ${eventId} answered ${res.status}: ${await res.text()}`);
-}
+const { virtualIso, shot, sendWebhook } = browserHelpers({ runtime: () => rt, store: STORE });
 
 async function signIn(page: Page, login: { username: string; password: string }): Promise<void> {
   await page.goto(`${rt.url}/console`);
@@ -57,12 +49,13 @@ async function axe(page: Page): Promise<string[]> {
 }
 
 beforeAll(async () => {
+  requireChromium();
   mkdirSync(SHOTS, { recursive: true });
   for (const f of readdirSync(SHOTS)) if (f.startsWith('console-')) rmSync(join(SHOTS, f), { force: true });
   process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
   [rt, browser] = await Promise.all([
     startLocal({ port: 0, inMemory: true, manualClock: true, log: () => {} }),
-    chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] }),
+    launchChromium(),
   ]);
   context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 900 } });
   // uPlot and the chart script run under the pages' CSP (scripts and styles from /console/assets only): nothing may be refused.

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { chromium, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Email } from '../../local/outbox.js';
 import { startLocal, type LocalRuntime } from '../../local/runtime.js';
+import { browserHelpers, launchChromium, requireChromium, SHOTS } from '../support/browser.js';
 
 /**
  * Issue 14's journey in headless Chromium against the whole product on the local runtime: from
@@ -17,8 +17,6 @@ import { startLocal, type LocalRuntime } from '../../local/runtime.js';
  * One virtual day per real second: the feedback request comes about 7 s after delivery.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = 'test-results/screenshots';
 const STORE = 'generic-dev';
 const SHOPPER = { orderId: 'BR-REV-1', orderName: '#2001', email: 'rita.reviewer@example.com' };
 const FRIEND = { orderId: 'BR-REF-1', orderName: '#2002', email: 'frank.friend@example.com' };
@@ -31,15 +29,8 @@ let context: BrowserContext;
 const dialogs: string[] = [];
 const savedLogLevel = process.env.POWERTOOLS_LOG_LEVEL;
 
-const virtualIso = (offsetMs = 0) => new Date(rt.clock.now().getTime() + offsetMs).toISOString();
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
+const { virtualIso, shot, sendWebhook, waitForEmail, openInInbox, followEmailLink } = browserHelpers({ runtime: () => rt, context: () => context, store: STORE });
 const merchant = () => ({ authorization: `Bearer ${rt.secrets.opsToken}`, 'content-type': 'application/json' });
-
-async function sendWebhook(type: string, eventId: string, data: Record<string, unknown>): Promise<void> {
-  const body = JSON.stringify({ type, timestamp: virtualIso(), store: STORE, eventId, data });
-  const res = await fetch(`${rt.url}/_local/webhooks/generic`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  if (res.status !== 202) throw new Error(`webhook ${eventId} answered ${res.status}: ${await res.text()}`);
-}
 
 function orderPlaced(o: typeof SHOPPER, discounts: Array<{ code: string; amount: string }> = []) {
   const off = discounts.reduce((s, d) => s + Number(d.amount), 0);
@@ -63,29 +54,6 @@ function orderPlaced(o: typeof SHOPPER, discounts: Array<{ code: string; amount:
   };
 }
 
-async function waitForEmail(kind: string, orderId: string, timeoutMs = 30_000): Promise<Email> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await rt.outbox()).find((e) => e.kind === kind && e.orderId === orderId);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no ${kind} email for ${orderId} within ${timeoutMs} ms (outbox: ${(await rt.outbox()).map((e) => `${e.kind}/${e.orderId}`).join(', ')})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function openInInbox(page: Page, email: Email): Promise<FrameLocator> {
-  await page.goto(`${rt.url}/_local/outbox`);
-  await page.locator(`nav a[href="?id=${encodeURIComponent(email.messageId)}"]`).click();
-  await page.waitForURL(/\?id=/);
-  return page.frameLocator('iframe[title="HTML part"]');
-}
-
-async function followEmailLink(link: Locator): Promise<Page> {
-  const [tab] = await Promise.all([context.waitForEvent('page'), link.click()]);
-  await tab.waitForLoadState();
-  return tab;
-}
-
 /** Ships and delivers an order, each event at the virtual "now" of its sending. */
 async function shipAndDeliver(o: typeof SHOPPER) {
   await waitForEmail('receipt', o.orderId);
@@ -103,13 +71,13 @@ async function phonePhoto(): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install chromium\` (or set CHROMIUM_PATH).`);
+  requireChromium();
   for (const name of SCREENSHOTS) rmSync(join(SHOTS, name), { force: true });
   mkdirSync(SHOTS, { recursive: true });
   process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
   [rt, browser] = await Promise.all([
     startLocal({ port: 0, inMemory: true, timeScale: 86_400, log: () => {} }),
-    chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'] }),
+    launchChromium(),
   ]);
   context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1100, height: 900 } });
   context.on('dialog', (d) => {

@@ -2,12 +2,12 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chromium, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedbackStore } from '../../functions/adapters/feedback-store.js';
 import { feedbackSummarySchema } from '../../functions/domain/feedback.js';
-import type { Email } from '../../local/outbox.js';
 import { startLocal, type LocalRuntime } from '../../local/runtime.js';
+import { browserHelpers, launchChromium, requireChromium, SHOTS } from '../support/browser.js';
 
 /**
  * A shopper's journey through the emails and the pages behind their links, in headless
@@ -19,8 +19,6 @@ import { startLocal, type LocalRuntime } from '../../local/runtime.js';
  * delivery) arrives about 7 s after the delivery webhook; the earlier tests run meanwhile.
  */
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = 'test-results/screenshots';
 const STORE = 'generic-dev';
 const XSS_TITLE = '<img src=x onerror=alert(1)>';
 const EN = { orderId: 'BT-EN-1', orderName: '#1001', email: 'ann.shopper@example.com', carrier: 'DHL', trackingNumber: '00340434161094042557' };
@@ -48,14 +46,7 @@ const savedLogLevel = process.env.POWERTOOLS_LOG_LEVEL;
 // --- helpers -------------------------------------------------------------------------------
 
 const DAY = 86_400_000;
-const virtualIso = (offsetMs = 0) => new Date(rt.clock.now().getTime() + offsetMs).toISOString();
-
-/** Posts a generic webhook through the runtime's signing helper and expects it accepted. */
-async function sendWebhook(type: string, eventId: string, data: Record<string, unknown>): Promise<void> {
-  const body = JSON.stringify({ type, timestamp: virtualIso(), store: STORE, eventId, data });
-  const res = await fetch(`${rt.url}/_local/webhooks/generic`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  if (res.status !== 202) throw new Error(`webhook ${eventId} answered ${res.status}: ${await res.text()}`);
-}
+const { virtualIso, shot, sendWebhook, waitForEmail, openInInbox, followEmailLink } = browserHelpers({ runtime: () => rt, context: () => context, store: STORE });
 
 function orderPlaced(o: typeof EN, locale: string, title: string) {
   return {
@@ -77,44 +68,12 @@ function orderPlaced(o: typeof EN, locale: string, title: string) {
   };
 }
 
-/** Polls the outbox until an email of `kind` for `orderId` is there. */
-async function waitForEmail(kind: string, orderId: string, timeoutMs = 30_000): Promise<Email> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = (await rt.outbox()).find((e) => e.kind === kind && e.orderId === orderId);
-    if (found) return found;
-    if (Date.now() > deadline) {
-      const seen = (await rt.outbox()).map((e) => `${e.kind}/${e.orderId}`).join(', ') || 'nothing';
-      throw new Error(`no ${kind} email for ${orderId} within ${timeoutMs} ms (outbox: ${seen})`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Opens the inbox page with one email selected, as a reader clicking it in the list would. */
-async function openInInbox(page: Page, email: Email): Promise<FrameLocator> {
-  await page.goto(`${rt.url}/_local/outbox`);
-  await page.locator(`nav a[href="?id=${encodeURIComponent(email.messageId)}"]`).click();
-  await page.waitForURL(/\?id=/);
-  return page.frameLocator('iframe[title="HTML part"]');
-}
-
-/** Clicks a link inside the rendered email; the inbox opens email links in a new tab. */
-async function followEmailLink(link: Locator): Promise<Page> {
-  const [tab] = await Promise.all([context.waitForEvent('page'), link.click()]);
-  await tab.waitForLoadState();
-  return tab;
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name), fullPage: true });
 const summary = async (headers: Record<string, string> = { authorization: `Bearer ${rt.secrets.opsToken}` }) => fetch(`${rt.url}/stores/${STORE}/feedback`, { headers });
 
 // --- the journey -----------------------------------------------------------------------------
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: the browser tests need it. Install it with \`apt-get install chromium\` (or set CHROMIUM_PATH).`);
-  }
+  requireChromium();
   for (const name of SCREENSHOTS) rmSync(join(SHOTS, name), { force: true });
   mkdirSync(SHOTS, { recursive: true });
   // The handlers' Powertools loggers would print every step at INFO; keep warnings and errors.
@@ -122,10 +81,7 @@ beforeAll(async () => {
 
   [rt, browser] = await Promise.all([
     startLocal({ port: 0, inMemory: true, timeScale: 86_400, log: () => {} }),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
-    }),
+    launchChromium(),
   ]);
   context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 860 } });
   context.on('dialog', (dialog) => {
