@@ -16,70 +16,95 @@ export const deCommon: CommonMessages = {
   unsubscribeByMail: (email) => `Um keine Feedback-E-Mails mehr zu erhalten, schreiben Sie an ${email} mit dem Betreff „unsubscribe“.`,
 };
 
+export const deReceipt: Messages['receipt'] = {
+  subject: (order) => `Ihre Bestellung ${order} ist bestätigt`,
+  preheader: (total) => `Vielen Dank für Ihre Bestellung. Gesamtsumme: ${total}.`,
+  heading: 'Vielen Dank für Ihre Bestellung!',
+  intro: (order) =>
+    `Wir haben Ihre Bestellung ${order} erhalten und bereiten sie vor. Sobald sie versandt wird, schicken wir Ihnen eine weitere E-Mail.`,
+  itemsTitle: 'Bestellübersicht',
+  subtotal: 'Zwischensumme',
+  discount: 'Rabatt',
+  shipping: 'Versand',
+  free: 'Kostenlos',
+  tax: 'Steuern',
+  taxIncluded: (label) => `inkl. ${label}`,
+  total: 'Gesamtsumme',
+  payment: 'Zahlung',
+  paymentStatus: {
+    paid: 'Bezahlt',
+    pending: 'Ausstehend',
+    authorized: 'Autorisiert',
+    partially_paid: 'Teilweise bezahlt',
+    partially_refunded: 'Teilweise erstattet',
+    refunded: 'Erstattet',
+    voided: 'Storniert',
+  },
+  shipTo: 'Lieferadresse',
+  nextTitle: 'Wie es weitergeht',
+  shipBy: 'Voraussichtlicher Versand',
+  deliverBy: 'Voraussichtliche Zustellung',
+};
+
+export const deShipping: Messages['shipping'] = {
+  subjectFinal: (order) => `Ihre Bestellung ${order} wurde versandt`,
+  subjectPartial: (order) => `Ein Teil Ihrer Bestellung ${order} wurde versandt`,
+  preheader: (delivery) =>
+    delivery ? `Ihr Paket ist unterwegs. Voraussichtliche Zustellung: ${delivery}.` : 'Ihr Paket ist unterwegs.',
+  headingFinal: 'Ihre Bestellung ist unterwegs!',
+  headingPartial: 'Ein Teil Ihrer Bestellung ist unterwegs',
+  intro: (order) => `Gute Nachrichten: Ein Paket aus Ihrer Bestellung ${order} hat unser Lager verlassen.`,
+  complete: 'Mit diesem Paket ist Ihre Bestellung vollständig: Alles, was Sie bestellt haben, ist unterwegs.',
+  moreToFollow: 'Weitere Artikel folgen in einer separaten Sendung. Wir benachrichtigen Sie, sobald sie versandt werden.',
+  inThisShipment: 'In dieser Sendung',
+  carrier: 'Versanddienstleister',
+  trackingNumber: 'Sendungsnummer',
+  trackWithCarrier: (carrier) => (carrier ? `Bei ${carrier} verfolgen` : 'Beim Versanddienstleister verfolgen'),
+  estimatedDelivery: 'Voraussichtliche Zustellung',
+};
+
+export const deDelay: Messages['delay'] = {
+  subjectShipment: (order) => `Ihre Bestellung ${order} wird später versandt als geplant`,
+  subjectDelivery: (order) => `Ihre Bestellung ${order} kommt später an als geplant`,
+  preheader: (date) => `Neue voraussichtliche Zeit: ${date}.`,
+  heading: 'Ihre Bestellung verzögert sich',
+  missedShipment: (date) => `Wir wollten Ihre Bestellung bis ${date} versenden, doch es dauert leider etwas länger.`,
+  missedDelivery: (date) => `Ihre Bestellung sollte bis ${date} bei Ihnen sein, doch es dauert leider etwas länger.`,
+  reasons: {
+    backorder: 'Mindestens ein Artikel ist derzeit nicht vorrätig und wurde nachbestellt.',
+    carrier_exception: 'Der Versanddienstleister hat ein Problem mit der Sendung gemeldet.',
+    weather: 'Schlechtes Wetter verzögert die Zustellung.',
+  },
+  details: 'Details',
+  newShipBy: 'Neuer voraussichtlicher Versand',
+  newDeliverBy: 'Neue voraussichtliche Zustellung',
+  apology: 'Wir entschuldigen uns für die Verzögerung und danken Ihnen für Ihre Geduld.',
+};
+
+export const deCancellation: Messages['cancellation'] = {
+  subject: (order) => `Ihre Bestellung ${order} wurde storniert`,
+  preheader: 'Ihre Bestellung wurde storniert. So geht es mit Ihrer Zahlung weiter.',
+  heading: 'Ihre Bestellung wurde storniert',
+  intro: (order, placedOn) => `Wir haben Ihre Bestellung ${order} vom ${placedOn} storniert.`,
+  reason: 'Grund',
+  knownReasons: {
+    customer: 'Auf Ihren Wunsch storniert',
+    inventory: 'Artikel nicht mehr vorrätig',
+    declined: 'Die Zahlung wurde abgelehnt',
+  },
+  refunded:
+    'Ihre Zahlung wurde auf Ihr ursprüngliches Zahlungsmittel erstattet. Es kann einige Werktage dauern, bis sie auf Ihrem Konto erscheint.',
+  notCharged: 'Diese Bestellung wurde Ihnen nicht berechnet.',
+  willRefund:
+    'Falls Sie bereits bezahlt haben, erstatten wir den Betrag auf Ihr ursprüngliches Zahlungsmittel. Es kann einige Werktage dauern, bis er auf Ihrem Konto erscheint.',
+  support: (email) => `Fragen, oder war das ein Versehen? Schreiben Sie uns an ${email}.`,
+};
+
 export const de: Messages = {
   common: deCommon,
-  receipt: {
-    subject: (order) => `Ihre Bestellung ${order} ist bestätigt`,
-    preheader: (total) => `Vielen Dank für Ihre Bestellung. Gesamtsumme: ${total}.`,
-    heading: 'Vielen Dank für Ihre Bestellung!',
-    intro: (order) =>
-      `Wir haben Ihre Bestellung ${order} erhalten und bereiten sie vor. Sobald sie versandt wird, schicken wir Ihnen eine weitere E-Mail.`,
-    itemsTitle: 'Bestellübersicht',
-    subtotal: 'Zwischensumme',
-    discount: 'Rabatt',
-    shipping: 'Versand',
-    free: 'Kostenlos',
-    tax: 'Steuern',
-    taxIncluded: (label) => `inkl. ${label}`,
-    total: 'Gesamtsumme',
-    payment: 'Zahlung',
-    paymentStatus: {
-      paid: 'Bezahlt',
-      pending: 'Ausstehend',
-      authorized: 'Autorisiert',
-      partially_paid: 'Teilweise bezahlt',
-      partially_refunded: 'Teilweise erstattet',
-      refunded: 'Erstattet',
-      voided: 'Storniert',
-    },
-    shipTo: 'Lieferadresse',
-    nextTitle: 'Wie es weitergeht',
-    shipBy: 'Voraussichtlicher Versand',
-    deliverBy: 'Voraussichtliche Zustellung',
-  },
-  shipping: {
-    subjectFinal: (order) => `Ihre Bestellung ${order} wurde versandt`,
-    subjectPartial: (order) => `Ein Teil Ihrer Bestellung ${order} wurde versandt`,
-    preheader: (delivery) =>
-      delivery ? `Ihr Paket ist unterwegs. Voraussichtliche Zustellung: ${delivery}.` : 'Ihr Paket ist unterwegs.',
-    headingFinal: 'Ihre Bestellung ist unterwegs!',
-    headingPartial: 'Ein Teil Ihrer Bestellung ist unterwegs',
-    intro: (order) => `Gute Nachrichten: Ein Paket aus Ihrer Bestellung ${order} hat unser Lager verlassen.`,
-    complete: 'Mit diesem Paket ist Ihre Bestellung vollständig: Alles, was Sie bestellt haben, ist unterwegs.',
-    moreToFollow: 'Weitere Artikel folgen in einer separaten Sendung. Wir benachrichtigen Sie, sobald sie versandt werden.',
-    inThisShipment: 'In dieser Sendung',
-    carrier: 'Versanddienstleister',
-    trackingNumber: 'Sendungsnummer',
-    trackWithCarrier: (carrier) => (carrier ? `Bei ${carrier} verfolgen` : 'Beim Versanddienstleister verfolgen'),
-    estimatedDelivery: 'Voraussichtliche Zustellung',
-  },
-  delay: {
-    subjectShipment: (order) => `Ihre Bestellung ${order} wird später versandt als geplant`,
-    subjectDelivery: (order) => `Ihre Bestellung ${order} kommt später an als geplant`,
-    preheader: (date) => `Neue voraussichtliche Zeit: ${date}.`,
-    heading: 'Ihre Bestellung verzögert sich',
-    missedShipment: (date) => `Wir wollten Ihre Bestellung bis ${date} versenden, doch es dauert leider etwas länger.`,
-    missedDelivery: (date) => `Ihre Bestellung sollte bis ${date} bei Ihnen sein, doch es dauert leider etwas länger.`,
-    reasons: {
-      backorder: 'Mindestens ein Artikel ist derzeit nicht vorrätig und wurde nachbestellt.',
-      carrier_exception: 'Der Versanddienstleister hat ein Problem mit der Sendung gemeldet.',
-      weather: 'Schlechtes Wetter verzögert die Zustellung.',
-    },
-    details: 'Details',
-    newShipBy: 'Neuer voraussichtlicher Versand',
-    newDeliverBy: 'Neue voraussichtliche Zustellung',
-    apology: 'Wir entschuldigen uns für die Verzögerung und danken Ihnen für Ihre Geduld.',
-  },
+  receipt: deReceipt,
+  shipping: deShipping,
+  delay: deDelay,
   feedback: {
     subject: (order) => `Wie zufrieden sind Sie mit Ihrer Bestellung ${order}?`,
     reminderSubject: (order) => `Kurze Erinnerung: Wie zufrieden sind Sie mit Ihrer Bestellung ${order}?`,
@@ -189,22 +214,5 @@ export const de: Messages = {
     pickedIntro: (order, date) => `Ihre Bestellung ${order} wurde am ${date} abgeholt.`,
     notYou: (email) => `Das waren nicht Sie? Schreiben Sie uns sofort an ${email}.`,
   },
-  cancellation: {
-    subject: (order) => `Ihre Bestellung ${order} wurde storniert`,
-    preheader: 'Ihre Bestellung wurde storniert. So geht es mit Ihrer Zahlung weiter.',
-    heading: 'Ihre Bestellung wurde storniert',
-    intro: (order, placedOn) => `Wir haben Ihre Bestellung ${order} vom ${placedOn} storniert.`,
-    reason: 'Grund',
-    knownReasons: {
-      customer: 'Auf Ihren Wunsch storniert',
-      inventory: 'Artikel nicht mehr vorrätig',
-      declined: 'Die Zahlung wurde abgelehnt',
-    },
-    refunded:
-      'Ihre Zahlung wurde auf Ihr ursprüngliches Zahlungsmittel erstattet. Es kann einige Werktage dauern, bis sie auf Ihrem Konto erscheint.',
-    notCharged: 'Diese Bestellung wurde Ihnen nicht berechnet.',
-    willRefund:
-      'Falls Sie bereits bezahlt haben, erstatten wir den Betrag auf Ihr ursprüngliches Zahlungsmittel. Es kann einige Werktage dauern, bis er auf Ihrem Konto erscheint.',
-    support: (email) => `Fragen, oder war das ein Versehen? Schreiben Sie uns an ${email}.`,
-  },
+  cancellation: deCancellation,
 };

@@ -18,70 +18,95 @@ export const frCommon: CommonMessages = {
   unsubscribeByMail: (email) => `Pour ne plus recevoir de demandes d’avis, écrivez à ${email} avec l’objet «${NB}unsubscribe${NB}».`,
 };
 
+export const frReceipt: Messages['receipt'] = {
+  subject: (order) => `Votre commande ${order} est confirmée`,
+  preheader: (total) => `Merci pour votre commande. Total${NB}: ${total}.`,
+  heading: `Merci pour votre commande${NB}!`,
+  intro: (order) =>
+    `Nous avons bien reçu votre commande ${order} et nous la préparons. Nous vous écrirons dès qu’elle sera expédiée.`,
+  itemsTitle: 'Récapitulatif de commande',
+  subtotal: 'Sous-total',
+  discount: 'Remise',
+  shipping: 'Livraison',
+  free: 'Gratuite',
+  tax: 'Taxes',
+  taxIncluded: (label) => `dont ${label}`,
+  total: 'Total',
+  payment: 'Paiement',
+  paymentStatus: {
+    paid: 'Payé',
+    pending: 'En attente',
+    authorized: 'Autorisé',
+    partially_paid: 'Partiellement payé',
+    partially_refunded: 'Partiellement remboursé',
+    refunded: 'Remboursé',
+    voided: 'Annulé',
+  },
+  shipTo: 'Adresse de livraison',
+  nextTitle: 'Prochaines étapes',
+  shipBy: 'Expédition prévue',
+  deliverBy: 'Livraison prévue',
+};
+
+export const frShipping: Messages['shipping'] = {
+  subjectFinal: (order) => `Votre commande ${order} a été expédiée`,
+  subjectPartial: (order) => `Une partie de votre commande ${order} a été expédiée`,
+  preheader: (delivery) =>
+    delivery ? `Votre colis est en route. Livraison estimée${NB}: ${delivery}.` : 'Votre colis est en route.',
+  headingFinal: `Votre commande est en route${NB}!`,
+  headingPartial: 'Une partie de votre commande est en route',
+  intro: (order) => `Bonne nouvelle${NB}: un colis de votre commande ${order} a quitté notre entrepôt.`,
+  complete: `Avec ce colis, votre commande est complète${NB}: tout ce que vous avez commandé est en route.`,
+  moreToFollow: 'D’autres articles suivront dans un envoi séparé. Nous vous préviendrons dès leur expédition.',
+  inThisShipment: 'Dans ce colis',
+  carrier: 'Transporteur',
+  trackingNumber: 'Numéro de suivi',
+  trackWithCarrier: (carrier) => (carrier ? `Suivre sur le site de ${carrier}` : 'Suivre chez le transporteur'),
+  estimatedDelivery: 'Livraison estimée',
+};
+
+export const frDelay: Messages['delay'] = {
+  subjectShipment: (order) => `Votre commande ${order} sera expédiée plus tard que prévu`,
+  subjectDelivery: (order) => `Votre commande ${order} arrivera plus tard que prévu`,
+  preheader: (date) => `Nouvelle estimation${NB}: ${date}.`,
+  heading: 'Votre commande a du retard',
+  missedShipment: (date) => `Nous pensions expédier votre commande d’ici le ${date}, mais cela va prendre un peu plus de temps.`,
+  missedDelivery: (date) => `Votre commande devait arriver d’ici le ${date}, mais cela va prendre un peu plus de temps.`,
+  reasons: {
+    backorder: 'Un ou plusieurs articles sont en cours de réapprovisionnement.',
+    carrier_exception: 'Le transporteur a signalé un problème avec l’envoi.',
+    weather: 'Les intempéries ralentissent les livraisons.',
+  },
+  details: 'Précisions',
+  newShipBy: 'Nouvelle date d’expédition estimée',
+  newDeliverBy: 'Nouvelle date de livraison estimée',
+  apology: 'Nous vous prions de nous excuser pour ce retard et vous remercions de votre patience.',
+};
+
+export const frCancellation: Messages['cancellation'] = {
+  subject: (order) => `Votre commande ${order} a été annulée`,
+  preheader: 'Votre commande a été annulée. Voici ce qu’il advient de votre paiement.',
+  heading: 'Votre commande a été annulée',
+  intro: (order, placedOn) => `Nous avons annulé votre commande ${order} du ${placedOn}.`,
+  reason: 'Motif',
+  knownReasons: {
+    customer: 'Annulée à votre demande',
+    inventory: 'Articles en rupture de stock',
+    declined: 'Le paiement a été refusé',
+  },
+  refunded:
+    'Votre paiement a été remboursé sur votre moyen de paiement d’origine. Il peut s’écouler quelques jours ouvrés avant qu’il n’apparaisse sur votre relevé.',
+  notCharged: 'Cette commande ne vous a pas été facturée.',
+  willRefund:
+    'Si vous avez déjà payé, vous serez remboursé sur votre moyen de paiement d’origine. Il peut s’écouler quelques jours ouvrés avant que le remboursement n’apparaisse sur votre relevé.',
+  support: (email) => `Une question, ou s’agit-il d’une erreur${NB}? Écrivez-nous à ${email}.`,
+};
+
 export const fr: Messages = {
   common: frCommon,
-  receipt: {
-    subject: (order) => `Votre commande ${order} est confirmée`,
-    preheader: (total) => `Merci pour votre commande. Total${NB}: ${total}.`,
-    heading: `Merci pour votre commande${NB}!`,
-    intro: (order) =>
-      `Nous avons bien reçu votre commande ${order} et nous la préparons. Nous vous écrirons dès qu’elle sera expédiée.`,
-    itemsTitle: 'Récapitulatif de commande',
-    subtotal: 'Sous-total',
-    discount: 'Remise',
-    shipping: 'Livraison',
-    free: 'Gratuite',
-    tax: 'Taxes',
-    taxIncluded: (label) => `dont ${label}`,
-    total: 'Total',
-    payment: 'Paiement',
-    paymentStatus: {
-      paid: 'Payé',
-      pending: 'En attente',
-      authorized: 'Autorisé',
-      partially_paid: 'Partiellement payé',
-      partially_refunded: 'Partiellement remboursé',
-      refunded: 'Remboursé',
-      voided: 'Annulé',
-    },
-    shipTo: 'Adresse de livraison',
-    nextTitle: 'Prochaines étapes',
-    shipBy: 'Expédition prévue',
-    deliverBy: 'Livraison prévue',
-  },
-  shipping: {
-    subjectFinal: (order) => `Votre commande ${order} a été expédiée`,
-    subjectPartial: (order) => `Une partie de votre commande ${order} a été expédiée`,
-    preheader: (delivery) =>
-      delivery ? `Votre colis est en route. Livraison estimée${NB}: ${delivery}.` : 'Votre colis est en route.',
-    headingFinal: `Votre commande est en route${NB}!`,
-    headingPartial: 'Une partie de votre commande est en route',
-    intro: (order) => `Bonne nouvelle${NB}: un colis de votre commande ${order} a quitté notre entrepôt.`,
-    complete: `Avec ce colis, votre commande est complète${NB}: tout ce que vous avez commandé est en route.`,
-    moreToFollow: 'D’autres articles suivront dans un envoi séparé. Nous vous préviendrons dès leur expédition.',
-    inThisShipment: 'Dans ce colis',
-    carrier: 'Transporteur',
-    trackingNumber: 'Numéro de suivi',
-    trackWithCarrier: (carrier) => (carrier ? `Suivre sur le site de ${carrier}` : 'Suivre chez le transporteur'),
-    estimatedDelivery: 'Livraison estimée',
-  },
-  delay: {
-    subjectShipment: (order) => `Votre commande ${order} sera expédiée plus tard que prévu`,
-    subjectDelivery: (order) => `Votre commande ${order} arrivera plus tard que prévu`,
-    preheader: (date) => `Nouvelle estimation${NB}: ${date}.`,
-    heading: 'Votre commande a du retard',
-    missedShipment: (date) => `Nous pensions expédier votre commande d’ici le ${date}, mais cela va prendre un peu plus de temps.`,
-    missedDelivery: (date) => `Votre commande devait arriver d’ici le ${date}, mais cela va prendre un peu plus de temps.`,
-    reasons: {
-      backorder: 'Un ou plusieurs articles sont en cours de réapprovisionnement.',
-      carrier_exception: 'Le transporteur a signalé un problème avec l’envoi.',
-      weather: 'Les intempéries ralentissent les livraisons.',
-    },
-    details: 'Précisions',
-    newShipBy: 'Nouvelle date d’expédition estimée',
-    newDeliverBy: 'Nouvelle date de livraison estimée',
-    apology: 'Nous vous prions de nous excuser pour ce retard et vous remercions de votre patience.',
-  },
+  receipt: frReceipt,
+  shipping: frShipping,
+  delay: frDelay,
   feedback: {
     subject: (order) => `Qu’avez-vous pensé de votre commande ${order}${NB}?`,
     reminderSubject: (order) => `Petit rappel${NB}: qu’avez-vous pensé de votre commande ${order}${NB}?`,
@@ -191,22 +216,5 @@ export const fr: Messages = {
     pickedIntro: (order, date) => `Votre commande ${order} a été retirée le ${date}.`,
     notYou: (email) => `Ce n’était pas vous${NB}? Écrivez-nous sans attendre à ${email}.`,
   },
-  cancellation: {
-    subject: (order) => `Votre commande ${order} a été annulée`,
-    preheader: 'Votre commande a été annulée. Voici ce qu’il advient de votre paiement.',
-    heading: 'Votre commande a été annulée',
-    intro: (order, placedOn) => `Nous avons annulé votre commande ${order} du ${placedOn}.`,
-    reason: 'Motif',
-    knownReasons: {
-      customer: 'Annulée à votre demande',
-      inventory: 'Articles en rupture de stock',
-      declined: 'Le paiement a été refusé',
-    },
-    refunded:
-      'Votre paiement a été remboursé sur votre moyen de paiement d’origine. Il peut s’écouler quelques jours ouvrés avant qu’il n’apparaisse sur votre relevé.',
-    notCharged: 'Cette commande ne vous a pas été facturée.',
-    willRefund:
-      'Si vous avez déjà payé, vous serez remboursé sur votre moyen de paiement d’origine. Il peut s’écouler quelques jours ouvrés avant que le remboursement n’apparaisse sur votre relevé.',
-    support: (email) => `Une question, ou s’agit-il d’une erreur${NB}? Écrivez-nous à ${email}.`,
-  },
+  cancellation: frCancellation,
 };

@@ -17,7 +17,9 @@ export type KnownCancelReason = 'customer' | 'inventory' | 'declined';
 /**
  * The lines every shopper-facing text shares: greeting, order label, footer, questions. Its own
  * constant per catalogue (enCommon, deCommon, frCommon) so that what needs only these (the page
- * shell, the participation emails) does not bundle the order emails' sentences.
+ * shell, the participation emails) does not bundle the order emails' sentences. The sections the
+ * tracking page also shows (receipt, shipping, delay, cancellation) are constants of their own
+ * for the same reason (index.ts, trackingMessagesFor).
  */
 export interface CommonMessages {
   /** Between a label and its value in running text: ": " in en/de, " : " (no-break) in fr. */

@@ -5,7 +5,7 @@
  */
 import type { PointsCredit } from '../reviews/referrals.js';
 import { pointsSection, responseEntry, type FeedbackOutcome } from './points.js';
-import { canonicalLocale, formatDate, formatMoney, messagesFor } from '../i18n/index.js';
+import { canonicalLocale, formatDate, formatMoney, trackingMessagesFor } from '../i18n/index.js';
 import { currentDeliverBy, deliveredAt, shipmentEstimate, type DecisionContext, type LedgerEntry } from '../lifecycle.js';
 import { isDelivered, isFullyShipped, type OrderState, type ReportedDelay, type ShipmentState, type TimelineEntry } from '../order-state.js';
 import { later } from '../promises.js';
@@ -130,7 +130,7 @@ export function renderTrackPage(ctx: PageContext, view: TrackView, config: Store
   const { state } = view;
   const order = state.order;
   const p = trackPageText(ctx);
-  const m = messagesFor(ctx.language);
+  const m = trackingMessagesFor(ctx.language);
   if (!order) throw new Error(`renderTrackPage: order ${state.orderId} has no order data`);
   const date = (iso: string) => formatDate(iso, ctx.locale, ctx.timeZone);
   const dateTime = (iso: string) => formatDateTime(iso, ctx.locale, ctx.timeZone);
