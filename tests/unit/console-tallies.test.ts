@@ -28,6 +28,15 @@ describe("an order's tallies for the console's counters", () => {
     ]);
   });
 
+  it('counts a collected pickup order (no parcel) as delivered on the day it was collected', () => {
+    const t = orderTallies(ctx([
+      ev('order.placed', '2026-11-02T10:00:00Z', { order }),
+      ev('pickup.ready', '2026-11-03T10:00:00Z', { orderId: 'O1' }),
+      ev('pickup.completed', '2026-11-05T12:00:00Z', { orderId: 'O1' }),
+    ]));
+    expect(t).toEqual([{ key: 'delivered', day: '2026-11-05', counters: { 'delivery.onTime': 1, 'days.3': 1 } }]);
+  });
+
   it('counts promises missed against what the receipt promised, and each reported delay by reason', () => {
     const t = orderTallies(ctx([
       ev('order.placed', '2026-11-02T10:00:00Z', { order }),

@@ -58,7 +58,9 @@ export function orderTallies(ctx: DecisionContext): Tally[] {
     out.push({ key: 'shipped', day: dayOf(first), counters: { [onTime ? counter.shipOnTime : counter.shipLate]: 1 } });
   }
   if (isDelivered(state)) {
-    const at = state.shipments.map((s) => s.deliveredAt ?? s.statusAt).sort().at(-1)!;
+    // A collected pickup order is delivered when it was collected, parcel or none (with none, the
+    // router's every pickup.completed failed here and was dead-lettered).
+    const at = state.pickup?.pickedUpAt ?? state.shipments.map((s) => s.deliveredAt ?? s.statusAt).sort().at(-1)!;
     const deliverBy = baseDeliverBy(ctx);
     const onTime = !deliverBy || Date.parse(at) <= Date.parse(deliverBy);
     const days = Math.floor((Date.parse(at) - Date.parse(order.placedAt)) / DAY_MS);
