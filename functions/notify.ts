@@ -4,12 +4,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
 import { OrderStore } from './adapters/order-store.js';
 import { Mailer } from './adapters/mailer.js';
 import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
 import { asTaskError } from './adapters/transient.js';
+import { invocationSignal } from './adapters/invocation-signal.js';
 import { logger } from './adapters/observability.js';
 import { countEmail } from './adapters/metrics.js';
 import { DEFAULT_CLAIM_SETTLE_SECONDS, notify, type NotifyDeps, type NotifyInput, type NotifyResult } from './services/notify.js';
@@ -42,9 +44,11 @@ const deps: NotifyDeps = {
   onMoneyMismatch: (mismatch) => logger.warn('receipt money does not reconcile', { ...mismatch }),
 };
 
-async function notifyHandler(input: NotifyInput, _context: unknown, { signal }: { signal?: AbortSignal } = {}): Promise<NotifyResult> {
+async function notifyHandler(input: NotifyInput, context: Context): Promise<NotifyResult> {
   // SDK and network failures are retried by the state machine as TransientFailure. The signal
-  // is middy's: aborted when the invocation runs out of time (middy answers TimeoutError then).
+  // is this invocation's own, aborted just before middy answers TimeoutError for it; middy's
+  // signal is shared with every invocation in the process (adapters/invocation-signal.ts).
+  const signal = invocationSignal(context);
   const result = await notify(input, deps, { signal }).catch((e: unknown) => {
     throw asTaskError(e);
   });
