@@ -5,6 +5,7 @@ import { DEFAULT_CLAIM_SETTLE_SECONDS } from '../../functions/services/notify.js
 import { ENTRY_METADATA_KEY, ENTRY_NAMES, LAMBDA_ENV_LIMIT_BYTES } from '../../lib/handler-function.js';
 import { PAGE_ROUTES, REVIEW_ROUTES, WEBHOOK_ROUTES } from '../../lib/webhook-api.js';
 import { CONSOLE_API_ROUTES, CONSOLE_PAGE_ROUTES } from '../../lib/console-api.js';
+import { MACHINE, type StateName } from '../../functions/domain/walk.js';
 import {
   actionsOf,
   envOf,
@@ -70,6 +71,13 @@ describe('order table', () => {
 });
 
 describe('order workflow', () => {
+  interface AslState {
+    Type: string;
+    Next?: string;
+    End?: boolean;
+    Parameters?: { Payload?: Record<string, unknown> };
+    Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+  }
   const definition = () => {
     const [, sm] = resourcesOfType(s.json, 'AWS::StepFunctions::StateMachine')[0]!;
     return JSON.parse(joinToText(sm.Properties!.DefinitionString)) as {
@@ -105,6 +113,24 @@ describe('order workflow', () => {
         'SendCancellation',
       ]),
     );
+  });
+
+  it('is the lifecycle the walk walks (functions/domain/walk.ts): each state sends, proceeds and routes as its table says', () => {
+    const { States } = definition() as unknown as { States: Record<string, AslState> };
+    // A Succeed state ends the walk; the machine's own hand-over to a fresh execution is not the walk's.
+    const place = (name: string | undefined, end?: boolean) => (end || States[name!]?.Type === 'Succeed' ? 'END' : name);
+    const tasks = Object.entries(States).filter(([, st]) => st.Type === 'Task');
+    expect(tasks.map(([name]) => name).sort()).toEqual(Object.keys(MACHINE).sort());
+    for (const [name, st] of tasks) {
+      const m = MACHINE[name as StateName];
+      const routes = Object.fromEntries((st.Catch ?? []).flatMap((c) => c.ErrorEquals.filter((e) => e !== 'ContinuedAsNew').map((e) => [e, place(c.Next)])));
+      if ('send' in m) {
+        expect({ name, kind: st.Parameters?.Payload?.kind, next: st.Parameters?.Payload?.next, then: place(st.Next, st.End) }).toEqual({ name, kind: m.send, next: m.next, then: m.then });
+        expect(routes, name).toEqual({});
+      } else {
+        expect({ name, phase: st.Parameters?.Payload?.phase, proceed: place(st.Next, st.End), routes }).toEqual({ name, phase: m.await, proceed: m.proceed, routes: m.catches });
+      }
+    }
   });
 
   it('has an overall timeout, and every waiting state is a callback task with its own deadline', () => {

@@ -1,25 +1,22 @@
 /**
- * A pure simulator of one order's workflow: it plays the state machine of lib/order-workflow.ts
- * (the same states, Catch routes and deadlines) with the lifecycle decisions the functions ask
- * (plannedEmails, decideAwait, waitSeconds), on a simulated clock that jumps to the next event
- * arrival or waiting-state deadline. What it records (every email with the state it was sent
+ * A pure simulator of one order's workflow: it walks the lifecycle as the product does
+ * (functions/domain/walk.ts: the same table of states, routes and deadlines, the same step) with
+ * the lifecycle decisions the functions ask (plannedEmails), on a simulated clock that jumps to
+ * the next event arrival or waiting-state deadline. What it records (every email with the state it was sent
  * in, every promise ever in force) is what the timeline properties are asserted over.
  *
  * Faithful where it matters to the policy: a waiting state's deadline is fixed when it is
- * entered (a Task timeout), every event wakes the waiting state (the router), a waiting state
- * is settled at once on entry if due (the await function), a send plans with the ledger as it
- * grows. Not modelled: SES faults and unsettled claims (the integration and resilience tests
- * cover those), continue-as-new (instead, the number of state entries is reported).
+ * entered, every event wakes the order, a waiting state is settled at once on entry if due, a
+ * send plans with the ledger as it grows. Not modelled: SES faults and unsettled claims (the
+ * integration and resilience tests cover those), how late a deadline's wake comes (the
+ * simulated walk runs at the deadline itself); the number of state entries is reported.
  */
 import { foldOrder, type OrderState } from '../../functions/domain/order-state.js';
 import { orderIdOf, type DomainEvent } from '../../functions/domain/events.js';
 import {
   assumedDeliveryAt,
-  decideAwait,
   plannedEmails,
   promiseInForce,
-  waitSeconds,
-  type AwaitPhase,
   type DecisionContext,
   type EmailKind,
   type LedgerEntry,
@@ -27,6 +24,8 @@ import {
 } from '../../functions/domain/lifecycle.js';
 import { UPDATE_KINDS, type DelayNoticeInfo } from '../../functions/domain/email/context.js';
 import type { StoreConfig } from '../../functions/domain/store-config.js';
+import { afterSend, START, walkStep, type Position } from '../../functions/domain/walk.js';
+
 
 /** Something that reaches the product at `arriveAt` (epoch ms). */
 export type Happening =
@@ -42,7 +41,7 @@ export interface SimInput {
   happenings: Happening[];
   /** The shopper rates this many hours after a feedback request reaches them. */
   feedbackAfterRequestHours?: number;
-  /** Stop here at the latest (the execution's own ceiling is 180 days). */
+  /** Stop here at the latest. */
   horizonMs?: number;
 }
 
@@ -78,59 +77,6 @@ export interface SimResult {
   deliveryDecided?: { at: number; state: OrderState; assumedAt?: string; inForce: PromiseInForce };
 }
 
-type Route = 'OrderCancelled' | 'OrderClosed' | 'OrderDelayed' | 'ShipmentCreated' | 'UpdateDue' | 'States.Timeout';
-/** What a send state sends: one kind, or the batch of update kinds (UPDATE_KINDS). */
-type Sends = EmailKind | 'updates';
-
-/** The states of lib/order-workflow.ts: a send (kind, the phase after it, the next state) or a wait. */
-type MachineState = { send: Sends; next: AwaitPhase | 'none'; then: StateName } | { await: AwaitPhase; proceed: StateName | 'END'; catches: Partial<Record<Route, StateName | 'END'>> };
-type StateName =
-  | 'SendReceipt'
-  | 'AwaitShipment'
-  | 'SendShipmentDelayNotice'
-  | 'SendShippingConfirmation'
-  | 'AwaitDelivery'
-  | 'SendDeliveryDelayNotice'
-  | 'AwaitFeedbackWindow'
-  | 'SendFeedbackRequest'
-  | 'AwaitFeedback'
-  | 'SendFeedbackReminder'
-  | 'SendCancellation'
-  | 'SendShipmentUpdates'
-  | 'SendDeliveryUpdates'
-  | 'SendDeliveredUpdates'
-  | 'SendFeedbackWindowUpdates'
-  | 'SendFeedbackUpdates';
-
-const common = { OrderCancelled: 'SendCancellation', OrderClosed: 'END' } as const;
-export const MACHINE: Record<StateName, MachineState> = {
-  SendReceipt: { send: 'receipt', next: 'shipment', then: 'AwaitShipment' },
-  AwaitShipment: {
-    await: 'shipment',
-    proceed: 'SendShippingConfirmation',
-    catches: { ...common, UpdateDue: 'SendShipmentUpdates', OrderDelayed: 'SendShipmentDelayNotice', 'States.Timeout': 'SendShipmentDelayNotice' },
-  },
-  SendShipmentUpdates: { send: 'updates', next: 'shipment', then: 'AwaitShipment' },
-  SendShipmentDelayNotice: { send: 'delay_notice', next: 'shipment', then: 'AwaitShipment' },
-  SendShippingConfirmation: { send: 'shipping_confirmation', next: 'delivery', then: 'AwaitDelivery' },
-  AwaitDelivery: {
-    await: 'delivery',
-    proceed: 'SendDeliveredUpdates',
-    catches: { ...common, ShipmentCreated: 'SendShippingConfirmation', UpdateDue: 'SendDeliveryUpdates', OrderDelayed: 'SendDeliveryDelayNotice', 'States.Timeout': 'SendDeliveryDelayNotice' },
-  },
-  SendDeliveryUpdates: { send: 'updates', next: 'delivery', then: 'AwaitDelivery' },
-  SendDeliveredUpdates: { send: 'updates', next: 'feedback_window', then: 'AwaitFeedbackWindow' },
-  SendDeliveryDelayNotice: { send: 'delay_notice', next: 'delivery', then: 'AwaitDelivery' },
-  AwaitFeedbackWindow: { await: 'feedback_window', proceed: 'SendFeedbackRequest', catches: { ...common, UpdateDue: 'SendFeedbackWindowUpdates', 'States.Timeout': 'SendFeedbackRequest' } },
-  SendFeedbackWindowUpdates: { send: 'updates', next: 'feedback_window', then: 'AwaitFeedbackWindow' },
-  SendFeedbackRequest: { send: 'feedback_request', next: 'feedback', then: 'AwaitFeedback' },
-  AwaitFeedback: { await: 'feedback', proceed: 'END', catches: { ...common, UpdateDue: 'SendFeedbackUpdates', 'States.Timeout': 'SendFeedbackReminder' } },
-  SendFeedbackUpdates: { send: 'updates', next: 'feedback', then: 'AwaitFeedback' },
-  SendFeedbackReminder: { send: 'feedback_reminder', next: 'none', then: 'END' as StateName },
-  SendCancellation: { send: 'cancellation', next: 'none', then: 'END' as StateName },
-};
-
-const EXECUTION_TIMEOUT_MS = 180 * 86_400_000;
 const MAX_STEPS = 2_000;
 
 export function simulate(input: SimInput): SimResult {
@@ -161,107 +107,83 @@ export function simulate(input: SimInput): SimResult {
     }
   };
 
-  // The execution: where it is, and a waiting state's fixed deadline.
-  let at: StateName | 'END' | undefined;
-  let deadline = Infinity;
+  // The walk: where the order is (a state and, in a wait, its fixed deadline).
+  let pos: Position | undefined;
   let pendingFeedbackAt: number | undefined;
 
   const log = (line: string) => result.trace.push(`${iso(now)} ${line}`);
 
-  /** Runs sends (and settles waits due on entry) until the machine rests in a wait or ends. */
-  const run = (waitSecondsIn: number) => {
-    let wait = waitSecondsIn;
-    while (at && at !== 'END') {
-      if (++result.steps > MAX_STEPS) {
+  /** Walks from the position until it rests in a wait or ends, as the product's wake does. */
+  const walk = () => {
+    while (pos) {
+      if (pos.steps > MAX_STEPS) {
         log(`stopped after ${MAX_STEPS} state entries`);
-        at = 'END';
-        result.ended = { at: now, how: 'too many steps' };
+        result.ended ??= { at: now, how: 'too many steps' };
         return;
       }
-      const state = MACHINE[at];
-      if ('send' in state) {
-        notePromises();
-        // A batch plans each update kind with the ledger as it grows, as notify does.
-        const kinds = state.send === 'updates' ? UPDATE_KINDS : [state.send];
-        for (const planned of kinds.flatMap((kind) => plannedEmails(kind, ctx()))) {
-          const before = ctx();
-          const entry: LedgerEntry = {
-            kind: planned.kind,
-            ref: planned.ref,
-            status: 'sent',
-            claimId: `sim-${result.sent.length}`,
-            claimedAt: iso(now),
-            sentAt: iso(now),
-            messageId: `m-${result.sent.length}`,
-            // As notify records it.
-            ...(planned.tracking ? { tracking: planned.tracking } : {}),
-            ...(planned.delay ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate, what: planned.delay.what, shipmentIds: planned.delay.shipmentIds, reported: planned.delay.reported } : {}),
-          };
-          result.sent.push({
-            kind: planned.kind,
-            ref: planned.ref,
-            at: now,
-            delay: planned.delay,
-            state: before.state,
-            inForce: before.state.order ? promiseInForce(before) : { shipments: {} },
-            unsubscribed,
-            suppressed,
-            feedbackGiven: !!feedback,
-          });
-          ledger.push(entry);
-          log(`sent ${planned.kind}/${planned.ref}${planned.delay ? ` (missed ${planned.delay.missedPromise}, new ${planned.delay.newEstimate})` : ''}`);
-          if (planned.kind === 'feedback_request' && input.feedbackAfterRequestHours !== undefined) pendingFeedbackAt = now + input.feedbackAfterRequestHours * 3_600_000;
+      result.steps = pos.steps;
+      const c = ctx();
+      const step = walkStep(pos, c);
+      if (step.kind === 'end') {
+        result.ended ??= { at: now, how: 'ended' };
+        return;
+      }
+      if (step.kind === 'rest') {
+        if (step.position.deadline !== pos.deadline) log(`${pos.state}: waits until ${step.position.deadline}`);
+        pos = step.position;
+        return;
+      }
+      if (step.kind === 'move') {
+        log(`${step.from}: ${step.cause === 'proceed' ? 'proceeds' : step.cause === 'States.Timeout' ? 'deadline' : step.cause}`);
+        if (step.from === 'AwaitDelivery' && step.cause === 'proceed' && !result.deliveryDecided) {
+          // The moment the product says delivery was assumed, and the promises as reported by then.
+          const d = { ...c, waitDeadline: pos.deadline };
+          const assumedAt = assumedDeliveryAt(d);
+          const knownThen = assumedAt ? { ...d, state: { ...d.state, delays: d.state.delays.filter((x) => Date.parse(x.at) <= Date.parse(assumedAt)) } } : d;
+          result.deliveryDecided = { at: now, state: d.state, assumedAt, inForce: promiseInForce(knownThen) };
         }
-        notePromises();
-        wait = waitSeconds(state.next, ctx());
-        at = state.then;
+        pos = step.to;
         continue;
       }
-      // Entering a waiting state: its Task timeout is fixed now; the await function settles it at once if due.
-      deadline = now + wait * 1000;
-      log(`${at}: waits until ${iso(deadline)}`);
-      // Moving on from here runs the rest of the machine itself.
-      settle();
-      return;
-    }
-    if (at === 'END' && !result.ended) result.ended = { at: now, how: 'ended' };
-  };
-
-  /** A waiting state asks decideAwait (on entry, on an event); true if it moved on. */
-  const settle = (): boolean => {
-    if (!at || at === 'END') return false;
-    const state = MACHINE[at];
-    if (!('await' in state)) return false;
-    const c = { ...ctx(), waitDeadline: iso(deadline) };
-    const decision = decideAwait(state.await, c);
-    if (decision.action === 'wait') return false;
-    if (decision.action === 'proceed') {
-      log(`${at}: proceeds`);
-      if (state.await === 'delivery' && !result.deliveryDecided) {
-        // The moment the product says delivery was assumed, and the promises as reported by then.
-        const assumedAt = assumedDeliveryAt(c);
-        const knownThen = assumedAt ? { ...c, state: { ...c.state, delays: c.state.delays.filter((d) => Date.parse(d.at) <= Date.parse(assumedAt)) } } : c;
-        result.deliveryDecided = { at: now, state: c.state, assumedAt, inForce: promiseInForce(knownThen) };
+      notePromises();
+      // A batch plans each update kind with the ledger as it grows, as notify does.
+      const kinds = step.sends === 'updates' ? UPDATE_KINDS : [step.sends];
+      for (const planned of kinds.flatMap((kind) => plannedEmails(kind, ctx()))) {
+        const before = ctx();
+        const entry: LedgerEntry = {
+          kind: planned.kind,
+          ref: planned.ref,
+          status: 'sent',
+          claimId: `sim-${result.sent.length}`,
+          claimedAt: iso(now),
+          sentAt: iso(now),
+          messageId: `m-${result.sent.length}`,
+          // As notify records it.
+          ...(planned.tracking ? { tracking: planned.tracking } : {}),
+          ...(planned.delay ? { missedPromise: planned.delay.missedPromise, newEstimate: planned.delay.newEstimate, what: planned.delay.what, shipmentIds: planned.delay.shipmentIds, reported: planned.delay.reported } : {}),
+        };
+        result.sent.push({
+          kind: planned.kind,
+          ref: planned.ref,
+          at: now,
+          delay: planned.delay,
+          state: before.state,
+          inForce: before.state.order ? promiseInForce(before) : { shipments: {} },
+          unsubscribed,
+          suppressed,
+          feedbackGiven: !!feedback,
+        });
+        ledger.push(entry);
+        log(`sent ${planned.kind}/${planned.ref}${planned.delay ? ` (missed ${planned.delay.missedPromise}, new ${planned.delay.newEstimate})` : ''}`);
+        if (planned.kind === 'feedback_request' && input.feedbackAfterRequestHours !== undefined) pendingFeedbackAt = now + input.feedbackAfterRequestHours * 3_600_000;
       }
-      at = state.proceed;
-      const w = decision.next === 'none' ? 0 : waitSeconds(decision.next, c);
-      run(w);
-      return true;
+      notePromises();
+      pos = afterSend(pos, ctx());
+      if (pos.state !== 'END') log(`${pos.state}: ${pos.deadline ? `waits until ${pos.deadline}` : 'waits, nothing scheduled'}`);
     }
-    log(`${at}: ${decision.error}`);
-    at = state.catches[decision.error] ?? 'END';
-    run(0);
-    return true;
   };
 
-  const timeout = () => {
-    if (!at || at === 'END') return;
-    const state = MACHINE[at];
-    if (!('await' in state)) return;
-    log(`${at}: deadline`);
-    at = state.catches['States.Timeout'] ?? 'END';
-    run(0);
-  };
+  const deadline = () => (pos?.state !== 'END' && pos?.deadline ? Date.parse(pos.deadline) : Infinity);
 
   const arrive = (h: Happening) => {
     switch (h.kind) {
@@ -276,13 +198,13 @@ export function simulate(input: SimInput): SimResult {
         const about = 'shipment' in e.data ? e.data.shipment.shipmentId : 'shipmentId' in e.data ? e.data.shipmentId : undefined;
         const status = e.type === 'shipment.updated' ? ` ${e.data.status ?? 'tracking'}` : '';
         log(`arrives ${e.type}${about ? ` ${about}` : ''}${status} (happened ${e.occurredAt})`);
-        if (e.type === 'order.placed' && at === undefined) {
+        if (e.type === 'order.placed' && pos === undefined) {
           result.started = now;
           result.cancelledAtStart = !!ctx().state.cancelled;
           result.refundedAtStart = ctx().state.refunded === 'full';
           result.suppressedAtStart = suppressed;
-          at = 'SendReceipt';
-          run(0);
+          pos = START;
+          walk();
           return;
         }
         break;
@@ -301,24 +223,23 @@ export function simulate(input: SimInput): SimResult {
         break;
     }
     notePromises();
-    settle();
+    walk();
   };
 
   let i = 0;
   for (;;) {
     const nextArrival = Math.min(happenings[i]?.arriveAt ?? Infinity, pendingFeedbackAt ?? Infinity);
-    const waiting = at && at !== 'END' ? deadline : Infinity;
-    const ceiling = result.started !== undefined ? Math.min(horizon, result.started + EXECUTION_TIMEOUT_MS) : horizon;
+    const waiting = deadline();
     const next = Math.min(nextArrival, waiting);
-    if (next === Infinity || next > ceiling) break;
+    if (next === Infinity || next > horizon) break;
     now = Math.max(now, next);
     if (nextArrival <= waiting) {
       if (pendingFeedbackAt !== undefined && pendingFeedbackAt <= (happenings[i]?.arriveAt ?? Infinity)) {
         pendingFeedbackAt = undefined;
         arrive({ kind: 'feedback', arriveAt: now, rating: 5 });
       } else arrive(happenings[i++]!);
-    } else timeout();
-    if (result.steps > MAX_STEPS) break;
+    } else walk();
+    if (result.steps > MAX_STEPS || result.ended?.how === 'too many steps') break;
   }
   return result;
 }
