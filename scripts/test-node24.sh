@@ -12,11 +12,12 @@ fi
 echo "Test suite on Node $("$NODE24_BIN/node" --version) (Lambda's runtime)"
 # The fault-injection suite is the longest file by far (minutes per seed): on Node 24 it runs one
 # seed (11, the one the first run's SIGKILL test uses too), so that both runs fit in CI's time:
-# the file takes 4½–6 minutes on seed 11 on a 2-core machine, and each further seed adds its
-# invocation run (1–2 minutes), so 11,29 here too would bring this file's two runs to 11–15
-# minutes of a CI budget well under 20. Seed 29 works for every test now (its SIGKILL run had a
-# kill that could not fire, fixed in the harness: an order planned to die past SES has its phase
-# to itself); FAULTS_SEEDS=11,29 runs both. FAULTS_SEEDS set by the caller wins.
+# with every email kind in the matrix it takes 4½–6 minutes on seed 11 and 1–2 more per further
+# seed (README "The exactly-once guarantee"), so 11,29 here too would bring the two runs of this
+# file alone to 11–15 minutes. Seed 29 works for every test now (its SIGKILL run
+# had a kill that could not fire, fixed in the harness: an order planned to die past SES has its
+# phase to itself); FAULTS_SEEDS=11,29 runs both here too.
+# FAULTS_SEEDS set by the caller wins.
 export FAULTS_SEEDS="${FAULTS_SEEDS:-11}"
 # First on PATH, so the test workers and every child process (tsx, npm start) run on it too.
 PATH="$NODE24_BIN:$PATH" exec "$NODE24_BIN/node" node_modules/vitest/vitest.mjs run "$@"

@@ -7,7 +7,24 @@
  */
 import type { CrashPlan, CrashStep } from '../../local/faults.js';
 
-export const EMAIL_KINDS = ['receipt', 'shipping_confirmation', 'delay_notice', 'feedback_request', 'feedback_reminder', 'cancellation'] as const;
+/** The workflow's own kinds, then issue 13's update kinds (UPDATE_KINDS of functions/domain/email/context.ts, which a test holds this list to). */
+export const EMAIL_KINDS = [
+  'receipt',
+  'shipping_confirmation',
+  'delay_notice',
+  'feedback_request',
+  'feedback_reminder',
+  'cancellation',
+  'shipping_update',
+  'out_for_delivery',
+  'delivery_attempt_failed',
+  'delivery_exception',
+  'delivered',
+  'refund',
+  'order_edited',
+  'pickup_ready',
+  'picked_up',
+] as const;
 export type Kind = (typeof EMAIL_KINDS)[number];
 
 export const NOTIFY_STEPS: CrashStep[] = ['notify.afterClaim', 'ses.afterAccept', 'notify.beforeRecord', 'notify.afterRecord'];
@@ -23,7 +40,29 @@ export const EVENT_OF: Record<Kind, string> = {
   feedback_request: 'shipment.updated',
   feedback_reminder: 'shipment.updated',
   cancellation: 'order.cancelled',
+  shipping_update: 'shipment.updated',
+  out_for_delivery: 'shipment.updated',
+  delivery_attempt_failed: 'shipment.updated',
+  delivery_exception: 'shipment.updated',
+  delivered: 'shipment.updated',
+  refund: 'order.refunded',
+  order_edited: 'order.edited',
+  pickup_ready: 'pickup.ready',
+  picked_up: 'pickup.completed',
 };
+
+/**
+ * One kind per deciding webhook type (the order, the shipment, the delay, the carrier's report,
+ * the cancellation, the refund, the edit, ready for pickup, collected), the seed picking among the
+ * kinds that share one (seven share the carrier's shipment.updated): for a crash whose cost is a
+ * restart each, at a boundary that sees the webhook, not the email (ingest between store and
+ * enqueue).
+ */
+export function onePerDecidingWebhook(random: () => number): Kind[] {
+  const byType = new Map<string, Kind[]>();
+  for (const k of EMAIL_KINDS) byType.set(EVENT_OF[k], [...(byType.get(EVENT_OF[k]) ?? []), k]);
+  return [...byType.values()].map((kinds) => kinds[Math.floor(random() * kinds.length)]!);
+}
 
 /** Virtual days the timeline advances, in two stretches: past the feedback window, then past the reminder. */
 export const TIMELINE_DAYS = [7.2, 4.2];
@@ -96,6 +135,41 @@ export function scenario(orderId: string, kind: Kind, t0: number, seq: { n: numb
       };
     case 'cancellation':
       return { orderId, kind, webhooks: [[placed], [hook('order.cancelled', 'cancelled', { orderId, reason: 'customer' }, 1)]], expected: ['receipt', 'cancellation'] };
+    case 'shipping_update':
+    case 'out_for_delivery':
+    case 'delivery_attempt_failed':
+    case 'delivery_exception': {
+      // The carrier's report after the shipment: new tracking details, or a status of its own.
+      const report =
+        kind === 'shipping_update'
+          ? { carrier: 'UPS', trackingNumber: `1Z${orderId}` }
+          : { status: { out_for_delivery: 'out_for_delivery', delivery_attempt_failed: 'attempted_delivery', delivery_exception: 'failure' }[kind], message: 'Carrier note' };
+      return { orderId, kind, webhooks: [[placed], [shipped()], [hook('shipment.updated', 'report', { orderId, shipmentId: `${orderId}-s1`, ...report }, 2)]], expected: ['receipt', 'shipping_confirmation', kind] };
+    }
+    case 'refund':
+      return {
+        orderId,
+        kind,
+        webhooks: [[placed], [hook('order.refunded', 'refunded', { orderId, full: false, refundId: `${orderId}-rf1`, amount: '20.00', currency: 'EUR', lineItems: [{ lineItemId: 'li-1', quantity: 1, amount: '20.00' }] }, 1)]],
+        expected: ['receipt', 'refund'],
+      };
+    case 'order_edited': {
+      const order = (placed.data as { order: Record<string, unknown> }).order;
+      const socks = { id: 'li-2', title: 'Wool socks', quantity: 1, unitPrice: '15.00', total: '15.00' };
+      const edited = { ...order, lineItems: [...(order.lineItems as object[]), socks], subtotal: '135.00', total: '135.00' };
+      return { orderId, kind, webhooks: [[placed], [hook('order.edited', 'edited', { orderId, editId: `${orderId}-ed1`, order: edited, added: [{ lineItemId: 'li-2', quantity: 1 }], removed: [] }, 1)]], expected: ['receipt', 'order_edited'] };
+    }
+    case 'pickup_ready':
+      return { orderId, kind, webhooks: [[placed], [hook('pickup.ready', 'ready', { orderId, location: 'Outlet, Torstraße 1, Berlin' }, 1)]], expected: ['receipt', 'pickup_ready'] };
+    case 'picked_up':
+      // Collected counts as delivered: the feedback request and its reminder follow.
+      return {
+        orderId,
+        kind,
+        webhooks: [[placed], [hook('pickup.ready', 'ready', { orderId, location: 'Outlet, Torstraße 1, Berlin' }, 1)], [hook('pickup.completed', 'collected', { orderId }, 2)]],
+        expected: ['receipt', 'pickup_ready', 'picked_up', 'feedback_request', 'feedback_reminder'],
+      };
+    case 'delivered':
     case 'feedback_request':
     case 'feedback_reminder':
       return {
@@ -124,8 +198,8 @@ export function shuffle<T>(items: T[], random: () => number): T[] {
 export function tally(orders: FaultOrder[], emails: Array<{ orderId?: string; kind?: string }>): Array<{ orderId: string; crash?: string; got: string[]; expected: string[] }> {
   const byOrder = new Map<string, string[]>();
   for (const e of emails) if (e.orderId) byOrder.set(e.orderId, [...(byOrder.get(e.orderId) ?? []), e.kind ?? '?']);
-  // The lifecycle kinds in their order, then any other kind (the update emails) by name.
-  const order = [...EMAIL_KINDS, 'delivered'];
+  // The kinds in their order, then any other kind by name.
+  const order: string[] = [...EMAIL_KINDS];
   const rank = (k: string) => (order.includes(k) ? order.indexOf(k) : order.length);
   const byRank = (a: string, b: string) => rank(a) - rank(b) || a.localeCompare(b);
   return orders
