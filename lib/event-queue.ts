@@ -13,7 +13,15 @@ export interface EventQueueProps {
    * @default Duration.seconds(30)
    */
   readonly maxConsumerTimeout?: Duration;
-  /** Receives before a message moves to the dead-letter queue. @default 5 */
+  /**
+   * Receives before a message moves to the dead-letter queue. A consumer that crashes (a
+   * timeout, an out-of-memory kill) fails its whole batch of up to 10, so a healthy message
+   * shares the receive count of every crash in the batches it was in: 10 lets it outlive nine
+   * of them, where 5 dead-lettered messages that never failed themselves (fault matrix, dense
+   * router crashes). A poison message still reaches the dead-letter queue and its alarm, after
+   * 10 visibility timeouts (30 minutes at the default consumer timeout).
+   * @default 10
+   */
   readonly maxReceiveCount?: number;
   /** @default Duration.days(4) */
   readonly retentionPeriod?: Duration;
@@ -41,7 +49,7 @@ export class EventQueue extends Construct {
   constructor(scope: Construct, id: string, props: EventQueueProps = {}) {
     super(scope, id);
     this.maxConsumerTimeout = props.maxConsumerTimeout ?? Duration.seconds(30);
-    this.maxReceiveCount = props.maxReceiveCount ?? 5;
+    this.maxReceiveCount = props.maxReceiveCount ?? 10;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

@@ -296,10 +296,10 @@ describe('least privilege', () => {
 });
 
 describe('event queue', () => {
-  it('moves a message to the dead-letter queue after 5 receives, with a visibility timeout of six router timeouts', () => {
+  it('moves a message to the dead-letter queue after 10 receives, with a visibility timeout of six router timeouts', () => {
     const routerTimeout = functionFor(s.json, 'router')[1].Properties!.Timeout as number;
     s.template.hasResourceProperties('AWS::SQS::Queue', {
-      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 10 },
       VisibilityTimeout: routerTimeout * 6,
       SqsManagedSseEnabled: true,
     });
