@@ -69,6 +69,11 @@ export interface LambdaInvokerOptions {
   crashRate?: number;
   random?: () => number;
   log?: (line: string) => void;
+  /**
+   * Invocations from the queue, the state machine or schedules that run at once while the HTTP
+   * API has invocations in progress (see yieldToFrontDoor). @default no limit
+   */
+  backgroundWhileBusy?: number;
 }
 
 export interface DurationStats {
@@ -84,6 +89,8 @@ export interface LambdaStats {
   errors: Record<string, number>;
   injectedCrashes: number;
   durations: Record<string, DurationStats>;
+  /** Background invocations that waited for the HTTP API's (see backgroundWhileBusy), and how long in all. */
+  frontDoor: { deferred: number; deferredMs: number };
 }
 
 const SAMPLE_CAP = 20_000;
@@ -95,6 +102,12 @@ export class LambdaInvoker {
   private readonly samples: Record<string, number[]> = {};
   private injectedCrashes = 0;
   private running = 0;
+  /** Invocations from the HTTP API in progress, and the background invocations waiting for them. */
+  private httpRunning = 0;
+  private readonly behindFrontDoor: Array<() => void> = [];
+  private backgroundRunning = 0;
+  private deferred = 0;
+  private deferredMs = 0;
 
   constructor(private readonly options: LambdaInvokerOptions) {
     this.options = { ...options };
@@ -157,6 +170,11 @@ export class LambdaInvoker {
       throw new LambdaFunctionError('Lambda.Unknown', `Injected crash of ${entry} (lambdaCrashRate ${rate})`);
     }
     this.running++;
+    // SES events are exempt: the SES stand-in answers SendEmail after their first delivery, so
+    // holding them back would hold back the invocation that sends, which holds a slot.
+    const background = source !== 'http' && source !== 'sns';
+    if (source === 'http') this.httpRunning++;
+    else if (background) await this.yieldToFrontDoor();
     const started = performance.now();
     try {
       const mod = await this.load(entry);
@@ -184,10 +202,48 @@ export class LambdaInvoker {
       throw new LambdaFunctionError(err.name || 'Error', err.message);
     } finally {
       this.running--;
+      if (background) this.releaseBackground();
+      else if (source === 'http' && --this.httpRunning === 0) this.admitBackground();
       const ms = performance.now() - started;
       const list = (this.samples[entry] ??= []);
       if (list.length < SAMPLE_CAP) list.push(ms);
       else list[Math.floor(Math.random() * SAMPLE_CAP)] = ms;
+    }
+  }
+
+  /**
+   * Lambda runs each function in sandboxes of its own, so a router busy with a burst's batches
+   * takes nothing from the webhook endpoint's answers. Here every function shares one event loop:
+   * the executions a burst starts compete with its acknowledgements, and the platform's webhooks
+   * wait for the emails of earlier orders. So while the HTTP API has invocations in progress, work
+   * the platform does not wait for (queue batches, state machine tasks, schedules) runs at most
+   * `backgroundWhileBusy` invocations at a time; the others start as those finish or the HTTP API
+   * falls quiet, as if they ran on other machines and started that much later. What they do, and
+   * in which order, is unchanged.
+   */
+  private async yieldToFrontDoor(): Promise<void> {
+    const slots = this.options.backgroundWhileBusy ?? Infinity;
+    if (this.httpRunning === 0 || this.backgroundRunning < slots) {
+      this.backgroundRunning++;
+      return;
+    }
+    const t0 = performance.now();
+    this.deferred++;
+    await new Promise<void>((resolve) => this.behindFrontDoor.push(resolve));
+    this.deferredMs += performance.now() - t0;
+  }
+
+  /** A background invocation ended: the next waiting one may start if the HTTP API is quiet or a slot is free. */
+  private releaseBackground(): void {
+    this.backgroundRunning--;
+    this.admitBackground();
+  }
+
+  private admitBackground(): void {
+    const slots = this.options.backgroundWhileBusy ?? Infinity;
+    while (this.behindFrontDoor.length > 0 && (this.httpRunning === 0 || this.backgroundRunning < slots)) {
+      this.backgroundRunning++;
+      this.behindFrontDoor.shift()!();
     }
   }
 
@@ -205,7 +261,13 @@ export class LambdaInvoker {
         maxMs: round(sorted[sorted.length - 1] ?? 0),
       };
     }
-    return { invocations: { ...this.invocations }, errors: { ...this.errors }, injectedCrashes: this.injectedCrashes, durations };
+    return {
+      invocations: { ...this.invocations },
+      errors: { ...this.errors },
+      injectedCrashes: this.injectedCrashes,
+      durations,
+      frontDoor: { deferred: this.deferred, deferredMs: Math.round(this.deferredMs) },
+    };
   }
 }
 

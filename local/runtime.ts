@@ -59,6 +59,14 @@ import { JwtAuthorizer } from './jwt-authorizer.js';
  */
 export const LOCAL_SETTLE_FLOOR_SECONDS = 2;
 
+/**
+ * Background invocations (queue batches, state machine tasks, schedules; not SES events) that run
+ * at once while the HTTP API is answering, in real-time runs (local/lambda.ts yieldToFrontDoor).
+ * Time-scaled and manual-clock runs (the tests) keep every invocation running at once: there a
+ * real millisecond of waiting is virtual seconds, and latency is not what they measure.
+ */
+export const BACKGROUND_WHILE_ANSWERING = 1;
+
 export interface LocalFaults {
   /** Probability that SES answers SendEmail with 429 before accepting it. */
   sesThrottleRate?: number;
@@ -117,6 +125,8 @@ export interface LocalOptions {
    * 100 ms by default so local runs stay responsive; pass a number to set it exactly.
    */
   sqsBatchingWindowMs?: number;
+  /** Background invocations that run at once while the HTTP API answers. @default BACKGROUND_WHILE_ANSWERING at time scale 1, else no limit */
+  backgroundWhileAnswering?: number;
 }
 
 export interface LocalSecrets {
@@ -140,6 +150,8 @@ export interface LocalStats {
   lambdaErrors: LambdaStats['errors'];
   injectedCrashes: number;
   durations: LambdaStats['durations'];
+  /** Background invocations that waited for the HTTP API's answers (BACKGROUND_WHILE_ANSWERING). */
+  frontDoor: LambdaStats['frontDoor'];
   sqs: SqsStats;
   /** Runs of scheduled rules (the outbox sweeper) and how many failed. */
   schedules: { runs: number; failures: number };
@@ -310,6 +322,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     projectRoot: options.projectRoot,
     crashRate: faults.lambdaCrashRate,
     random: options.random,
+    backgroundWhileBusy: options.backgroundWhileAnswering ?? (timeScale === 1 && !options.manualClock ? BACKGROUND_WHILE_ANSWERING : undefined),
     log,
   });
   const sesEvents = app.sesEventsFunction;
@@ -502,6 +515,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       lambdaErrors: l.errors,
       injectedCrashes: l.injectedCrashes,
       durations: l.durations,
+      frontDoor: l.frontDoor,
       sqs: sqs.stats(),
       schedules: schedules.stats(),
       ses: ses.stats(),
