@@ -13,6 +13,7 @@ import { ENTRY_NAMES } from '../lib/handler-function.js';
 import { describeApp, loadTemplate } from '../local/template.js';
 import { BUNDLE_LIMIT_BYTES, IMPORT_RATIO_LIMIT, measureColdStarts, type ColdStartRow } from './cold-start.js';
 import type { CostResult } from './cost.js';
+import type { BurstResult } from './burst.js';
 import type { E2eResult } from './e2e.js';
 import type { IngestResult } from './ingest.js';
 import type { ResilienceResult } from './resilience.js';
@@ -22,7 +23,7 @@ import { runInChild } from './lib/child.js';
 import { fmt, kb, table, usd } from './lib/stats.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const SECTIONS = ['ingest', 'cold', 'e2e', 'cost', 'resilience', 'kills'] as const;
+const SECTIONS = ['ingest', 'cold', 'e2e', 'burst', 'cost', 'resilience', 'kills'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const MAX_TRANSITIONS = 8;
@@ -30,6 +31,10 @@ const MAX_USD_PER_1000 = 0.6;
 const RESILIENCE_ORDERS = 30;
 const KILL_ORDERS = 150;
 const KILLS = 3;
+const BURST_REQUESTS = 300;
+const BURST_CONCURRENCY = 50;
+/** Issue 15: ack p99 of a burst on the local stack within 5× the parse-and-verify baseline's p99. */
+const MAX_BURST_RATIO = 5;
 
 const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 const print = (s = '') => process.stdout.write(`${s}\n`);
@@ -103,6 +108,39 @@ function printE2e(r: E2eResult): void {
     ),
   );
   print(`throughput ${fmt(r.ordersPerSecond)} orders/s to receipt; first (cold) order ${fmt(r.coldMs, 0)} ms; the SQS batching window alone is ${r.batchingWindowMs} ms locally (1 s on AWS)`);
+}
+
+function printBurst(r: BurstResult, unordered: BurstResult): void {
+  heading(`3b. Bursts on the local stack: ${r.requests} webhooks, ${r.concurrency} in flight`);
+  print('startLocal as `npm start` runs it (data on disk, real time); signed generic order.placed webhooks to POST /webhooks, each sender posting its');
+  print('next as soon as the last is answered (202: stored and queued). Baseline, same process, client and concurrency, before and after the burst:');
+  print('an HTTP server that reads the body, checks the signature, parses the JSON and answers 202. Each burst starts on open connections.');
+  print('"no precedence": the same run with background work (queue batches, tasks, schedules) never held back while webhooks are answered.');
+  print();
+  const ratio = (a: number, b: number) => `${fmt(a / b)}×`;
+  print(
+    table(
+      ['', 'p50 ms', 'p99 ms', 'max ms', 'CPU ms/ack', 'in ingest ms', 'burst s', 'drain s'],
+      [
+        ['ack, HTTP API first (the default)', fmt(r.ack.p50Ms, 0), fmt(r.ack.p99Ms, 0), fmt(r.ack.maxMs, 0), fmt(r.cpuMsPerAck), fmt(r.ingestMeanMs), fmt(r.burstSeconds), fmt(r.drainSeconds)],
+        ['ack, no precedence', fmt(unordered.ack.p50Ms, 0), fmt(unordered.ack.p99Ms, 0), fmt(unordered.ack.maxMs, 0), fmt(unordered.cpuMsPerAck), fmt(unordered.ingestMeanMs), fmt(unordered.burstSeconds), fmt(unordered.drainSeconds)],
+        ['baseline: parse and verify (first run)', fmt(r.baseline.p50Ms, 1), fmt(r.baseline.p99Ms, 1), fmt(r.baseline.maxMs, 0), '', '', '', ''],
+        ['baseline: parse and verify (second run)', fmt(unordered.baseline.p50Ms, 1), fmt(unordered.baseline.p99Ms, 1), fmt(unordered.baseline.maxMs, 0), '', '', '', ''],
+        ['ratio ack / baseline (HTTP API first)', ratio(r.ack.p50Ms, r.baseline.p50Ms), ratio(r.ack.p99Ms, r.baseline.p99Ms), '', '', '', '', ''],
+        ['ratio ack / baseline (no precedence)', ratio(unordered.ack.p50Ms, unordered.baseline.p50Ms), ratio(unordered.ack.p99Ms, unordered.baseline.p99Ms), '', '', '', '', ''],
+      ],
+    ),
+  );
+  const p99Ratio = r.ack.p99Ms / r.baseline.p99Ms;
+  print(
+    `target: ack p99 ≤ ${MAX_BURST_RATIO}× the baseline's p99 at ${r.concurrency} concurrent: ${fmt(p99Ratio)}× ${pass(p99Ratio <= MAX_BURST_RATIO)}; ` +
+      `answered 202: ${r.accepted}/${r.requests} and ${unordered.accepted}/${unordered.requests}; receipts once idle: ${r.receipts} and ${unordered.receipts}; ` +
+      `background invocations held back during the burst: ${r.deferred}`,
+  );
+  print(
+    `With every sender waiting for its answer, ack latency ≈ in-flight requests × CPU per ack (the loop is busy throughout): ` +
+      `${r.concurrency} × ${fmt(r.cpuMsPerAck)} ms ≈ ${fmt(r.concurrency * r.cpuMsPerAck, 0)} ms. See docs/BENCHMARKS.md for where an ack's CPU goes.`,
+  );
 }
 
 function printCost(r: CostResult): void {
@@ -248,6 +286,11 @@ async function main(): Promise<void> {
     printCold(rows);
   }
   if (only.has('e2e')) printE2e(await runInChild<E2eResult>(new URL('./e2e.ts', import.meta.url).href, [ROOT, '50']));
+  if (only.has('burst')) {
+    const burst = (background?: string) => runInChild<BurstResult>(new URL('./burst.ts', import.meta.url).href, [ROOT, String(BURST_REQUESTS), String(BURST_CONCURRENCY), ...(background ? [background] : [])]);
+    const first = await burst();
+    printBurst(first, await burst('Infinity'));
+  }
   if (only.has('cost')) printCost(await runInChild<CostResult>(new URL('./cost.ts', import.meta.url).href, [ROOT, '20']));
   if (only.has('resilience')) printResilience(await runInChild<ResilienceResult>(new URL('./resilience.ts', import.meta.url).href, [ROOT, String(RESILIENCE_ORDERS)]));
   if (only.has('kills')) printKills(await runInChild<KillsResult>(new URL('./kills.ts', import.meta.url).href, [ROOT, String(KILL_ORDERS), String(KILLS)]));
