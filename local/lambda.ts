@@ -74,6 +74,11 @@ export interface LambdaInvokerOptions {
    * API has invocations in progress (see yieldToFrontDoor). @default no limit
    */
   backgroundWhileBusy?: number;
+  /**
+   * Real ms after which a background invocation no longer holds its slot (one waiting out a
+   * settle window must not hold back the rest of the queue for as long). @default 1000
+   */
+  backgroundSlotMs?: number;
 }
 
 export interface DurationStats {
@@ -105,7 +110,8 @@ export class LambdaInvoker {
   /** Invocations from the HTTP API in progress, and the background invocations waiting for them. */
   private httpRunning = 0;
   private readonly behindFrontDoor: Array<() => void> = [];
-  private backgroundRunning = 0;
+  /** Background invocations admitted less than backgroundSlotMs ago and still running: they hold the slots. */
+  private backgroundHolding = 0;
   private deferred = 0;
   private deferredMs = 0;
 
@@ -174,7 +180,7 @@ export class LambdaInvoker {
     // holding them back would hold back the invocation that sends, which holds a slot.
     const background = source !== 'http' && source !== 'sns';
     if (source === 'http') this.httpRunning++;
-    else if (background) await this.yieldToFrontDoor();
+    const release = background ? await this.yieldToFrontDoor() : undefined;
     const started = performance.now();
     try {
       const mod = await this.load(entry);
@@ -202,7 +208,7 @@ export class LambdaInvoker {
       throw new LambdaFunctionError(err.name || 'Error', err.message);
     } finally {
       this.running--;
-      if (background) this.releaseBackground();
+      if (release) release();
       else if (source === 'http' && --this.httpRunning === 0) this.admitBackground();
       const ms = performance.now() - started;
       const list = (this.samples[entry] ??= []);
@@ -217,32 +223,41 @@ export class LambdaInvoker {
    * the executions a burst starts compete with its acknowledgements, and the platform's webhooks
    * wait for the emails of earlier orders. So while the HTTP API has invocations in progress, work
    * the platform does not wait for (queue batches, state machine tasks, schedules) runs at most
-   * `backgroundWhileBusy` invocations at a time; the others start as those finish or the HTTP API
-   * falls quiet, as if they ran on other machines and started that much later. What they do, and
-   * in which order, is unchanged.
+   * `backgroundWhileBusy` invocations at a time; the others start as those finish (or have run
+   * `backgroundSlotMs`, so that one waiting out a settle window holds back nothing) or the HTTP
+   * API falls quiet, as if they ran on other machines and started that much later. What they do,
+   * and in which order, is unchanged. Resolves with what gives the slot back.
    */
-  private async yieldToFrontDoor(): Promise<void> {
+  private async yieldToFrontDoor(): Promise<() => void> {
     const slots = this.options.backgroundWhileBusy ?? Infinity;
-    if (this.httpRunning === 0 || this.backgroundRunning < slots) {
-      this.backgroundRunning++;
-      return;
+    if (slots === Infinity) return () => undefined;
+    if (this.httpRunning > 0 && this.backgroundHolding >= slots) {
+      const t0 = performance.now();
+      this.deferred++;
+      // admitBackground counts the slot for us before it lets us go.
+      await new Promise<void>((resolve) => this.behindFrontDoor.push(resolve));
+      this.deferredMs += performance.now() - t0;
+    } else {
+      this.backgroundHolding++;
     }
-    const t0 = performance.now();
-    this.deferred++;
-    await new Promise<void>((resolve) => this.behindFrontDoor.push(resolve));
-    this.deferredMs += performance.now() - t0;
+    // The slot is given back when the invocation ends or has run backgroundSlotMs, whichever is first.
+    let held = true;
+    const letGo = () => {
+      if (!held) return;
+      held = false;
+      realClearTimeout(timer);
+      this.backgroundHolding--;
+      this.admitBackground();
+    };
+    const timer = realSetTimeout(letGo, this.options.backgroundSlotMs ?? 1000);
+    return letGo;
   }
 
-  /** A background invocation ended: the next waiting one may start if the HTTP API is quiet or a slot is free. */
-  private releaseBackground(): void {
-    this.backgroundRunning--;
-    this.admitBackground();
-  }
-
+  /** Lets waiting background invocations go while the HTTP API is quiet or a slot is free. */
   private admitBackground(): void {
     const slots = this.options.backgroundWhileBusy ?? Infinity;
-    while (this.behindFrontDoor.length > 0 && (this.httpRunning === 0 || this.backgroundRunning < slots)) {
-      this.backgroundRunning++;
+    while (this.behindFrontDoor.length > 0 && (this.httpRunning === 0 || this.backgroundHolding < slots)) {
+      this.backgroundHolding++;
       this.behindFrontDoor.shift()!();
     }
   }

@@ -33,13 +33,14 @@ const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 };
 
-function invokerWith(backgroundWhileBusy: number | undefined, log: string[]) {
+function invokerWith(backgroundWhileBusy: number | undefined, log: string[], backgroundSlotMs = 60_000) {
   const ingest = gatedModule(log);
   const router = gatedModule(log);
   const invoker = new LambdaInvoker({
     functions: { Ingest: fn('ingest'), Router: fn('router') },
     modules: { ingest: ingest.module, router: router.module },
     backgroundWhileBusy,
+    backgroundSlotMs,
   });
   return { invoker, ingest, router };
 }
@@ -100,5 +101,22 @@ describe('the local Lambda invoker while the HTTP API answers', () => {
     await Promise.all([ingest.release('w'), router.release('b1'), router.release('b2')]);
     await Promise.all([webhook, ...batches]);
     expect(invoker.stats().frontDoor.deferred).toBe(0);
+  });
+
+  it('lets the next background invocation start once the one holding the slot has run its time, though it still runs', async () => {
+    const log: string[] = [];
+    // A slot time of 0: the holder gives its slot back on the next turn of the event loop.
+    const { invoker, ingest, router } = invokerWith(1, log, 0);
+
+    const webhook = invoker.invoke('Ingest', { id: 'w' }, 'http');
+    await settle();
+    const first = invoker.invoke('Router', { id: 'b1' }, 'sqs');
+    const second = invoker.invoke('Router', { id: 'b2' }, 'sqs');
+    for (let i = 0; i < 50 && !log.includes('start b2'); i++) await new Promise((r) => setTimeout(r, 0));
+    expect(log).toEqual(['start w', 'start b1', 'start b2']);
+
+    await Promise.all([ingest.release('w'), router.release('b1'), router.release('b2')]);
+    await Promise.all([webhook, first, second]);
+    expect(invoker.stats().frontDoor.deferred).toBe(1);
   });
 });
