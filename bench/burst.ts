@@ -32,8 +32,10 @@ export interface BurstResult {
   baseline: BurstLatency;
   /** Answers 202 (every webhook of the burst must be). */
   accepted: number;
-  /** CPU time of the whole process per acknowledged webhook during the burst (client included). */
+  /** CPU time of the whole process (every thread: the loop, dynalite's) per acknowledged webhook during the burst, client included. */
   cpuMsPerAck: number;
+  /** Time the main event loop was busy per acknowledged webhook during the burst. */
+  loopMsPerAck: number;
   /** Mean time inside the ingest function per webhook of the burst (the rest of an ack waits for the event loop). */
   ingestMeanMs: number;
   /** Background invocations that waited for the HTTP API during the burst. */
@@ -124,10 +126,12 @@ export async function measureBurst(options: { projectRoot: string; requests?: nu
     const statsBefore = rt.stats();
     const burstOrders = orders('BU', requests);
     const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
     const ack = await burst(stackUrl, secret, burstOrders.map((o) => o.placed()), concurrency);
     const burstSeconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    const elu = performance.eventLoopUtilization(elu0);
     const statsAfter = rt.stats();
     await rt.whenIdle({ timeoutMs: 300_000 });
     const drainSeconds = (performance.now() - t0) / 1000 - burstSeconds;
@@ -144,6 +148,7 @@ export async function measureBurst(options: { projectRoot: string; requests?: nu
       baseline: latency([...before.ms, ...after.ms]),
       accepted: ack.statuses.filter((s) => s === 202).length,
       cpuMsPerAck: (cpu.user + cpu.system) / 1000 / requests,
+      loopMsPerAck: elu.active / requests,
       ingestMeanMs: burstMean(statsBefore.durations.ingest, statsAfter.durations.ingest),
       deferred: statsAfter.frontDoor.deferred - statsBefore.frontDoor.deferred,
       receipts,
