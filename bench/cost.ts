@@ -1,21 +1,26 @@
 /**
- * Cost on AWS per 1,000 orders, from what the local stack counted while running two scenarios at
+ * Cost on AWS per 1,000 orders, from what the local stack counted while running three scenarios at
  * a high time scale, one after the other, each measured between two usage snapshots (a warm-up
  * order first, so cold starts are left out):
- * - happy path: receipt, one shipment, delivery, feedback given through the feedback email's
- *   link → receipt, shipping confirmation, delivered (issue 13), feedback request;
+ * - happy path as issue 15 defines it (3 emails), at a store with `notifications.delivered` off
+ *   (a copy of the generic store, added to the template's STORES for the run): receipt, shipping
+ *   confirmation, feedback request;
+ * - happy path with the defaults: receipt, one shipment, delivery, feedback given through the
+ *   feedback email's link → receipt, shipping confirmation, delivered (issue 13), feedback request;
  * - delayed: the ship-by promise passes unshipped → delay notice; then shipped and delivered,
  *   feedback given → receipt, delay notice, shipping confirmation, delivered, feedback request.
  * Run in its own process (see lib/child.ts).
  */
 import type { EmailKind } from '../functions/domain/lifecycle.js';
+import { loadTemplate, type CfnTemplate } from '../local/template.js';
 import { childMain } from './lib/child.js';
 import { costPer1000, loadPrices, type CostLine } from './lib/cost-model.js';
 import { deliver, emailOf, feedbackLink, OrderEvents, shopOf, tallyEmails, waitFor, type EmailTally, type Shop } from './lib/orders.js';
 import { startBenchStack, usageBetween, type BenchStack, type Usage } from './lib/stack.js';
 
 export interface ScenarioCost {
-  scenario: 'happy' | 'delayed';
+  /** happy3: issue 15's happy path (delivered email off); happy: the defaults (4 emails). */
+  scenario: 'happy3' | 'happy' | 'delayed';
   orders: number;
   usage: Usage;
   lines: CostLine[];
@@ -29,12 +34,38 @@ export interface ScenarioCost {
 
 export interface CostResult {
   timeScale: number;
+  /** The store of the 3-email scenario (a copy of the generic store, delivered email off). */
+  threeEmailStore: string;
   scenarios: ScenarioCost[];
   lifecycle: { handlingDays: number; transitDays: number; feedbackDelayDays: number; feedbackReminderDays: number };
 }
 
 const STAGGER_MS = 250;
+const HAPPY3: EmailKind[] = ['receipt', 'shipping_confirmation', 'feedback_request'];
 const HAPPY: EmailKind[] = ['receipt', 'shipping_confirmation', 'delivered', 'feedback_request'];
+const THREE_EMAIL_SUFFIX = '-3-emails';
+
+/**
+ * The template with one more store: a copy of the generic store whose delivered email is off,
+ * in every function's STORES (the stores are configuration, so this is what a merchant who turns
+ * it off runs).
+ */
+export function withThreeEmailStore(template: CfnTemplate): { template: CfnTemplate; store: string } {
+  const copy = structuredClone(template);
+  let store: string | undefined;
+  for (const r of Object.values(copy.Resources)) {
+    const vars = (r.Properties as { Environment?: { Variables?: Record<string, unknown> } } | undefined)?.Environment?.Variables;
+    if (r.Type !== 'AWS::Lambda::Function' || typeof vars?.STORES !== 'string') continue;
+    const stores = JSON.parse(vars.STORES) as Array<{ storeId: string; platform: string; notifications?: Record<string, boolean> }>;
+    const generic = stores.find((s) => s.platform === 'generic');
+    if (!generic) throw new Error('The template configures no generic store to copy');
+    store = `${generic.storeId}${THREE_EMAIL_SUFFIX}`;
+    stores.push({ ...generic, storeId: store, notifications: { ...generic.notifications, delivered: false } });
+    vars.STORES = JSON.stringify(stores);
+  }
+  if (!store) throw new Error('No function in the template has STORES');
+  return { template: copy, store };
+}
 const DELAYED: EmailKind[] = ['receipt', 'delay_notice', 'shipping_confirmation', 'delivered', 'feedback_request'];
 
 async function giveFeedback(stack: BenchStack, orderId: string): Promise<void> {
@@ -70,9 +101,12 @@ export async function measureCost(options: { projectRoot: string; orders?: numbe
   const orders = options.orders ?? 20;
   const timeScale = options.timeScale ?? 43_200;
   const prices = loadPrices(new URL('./prices.json', import.meta.url));
-  const stack = await startBenchStack({ timeScale });
+  const three = withThreeEmailStore(await loadTemplate({ projectRoot: options.projectRoot }));
+  const stack = await startBenchStack({ timeScale, template: three.template });
   try {
-    const shop = shopOf(stack.rt);
+    const generic = shopOf(stack.rt);
+    const shop = { ...generic, store: generic.store.endsWith(THREE_EMAIL_SUFFIX) ? generic.store.slice(0, -THREE_EMAIL_SUFFIX.length) : generic.store };
+    const shop3 = { ...shop, store: three.store };
     const stores = JSON.parse(stack.rt.env.STORES!) as Array<{ storeId: string; promises: { handlingDays: number; transitDays: { default: number } }; lifecycle: { feedbackDelayDays: number; feedbackReminderDays: number } }>;
     const cfg = stores.find((s) => s.storeId === shop.store)!;
 
@@ -83,19 +117,24 @@ export async function measureCost(options: { projectRoot: string; orders?: numbe
     await deliver(shop, w.cancelled());
     await waitFor('warm-up cancellation', () => emailOf(stack.rt, w.orderId, 'cancellation'), 60_000);
     await (await fetch(`${shop.url}/feedback?t=warm-up&rating=5`)).text();
+    // And once through each measured path: the first rendering of each email kind and the first
+    // run of each code path are slow, and at this time scale a slow answer lets a wait time out
+    // and the old machine go round again.
+    await Promise.all([happyOrder(stack, shop3, new OrderEvents(shop3, options.projectRoot, 2, 'W')), happyOrder(stack, shop, new OrderEvents(shop, options.projectRoot, 3, 'W'))]);
     await settle(stack, () => true);
 
     const scenarios: ScenarioCost[] = [];
-    for (const [scenario, prefix, run, kinds] of [
-      ['happy', 'H', happyOrder, HAPPY],
-      ['delayed', 'D', delayedOrder, DELAYED],
+    for (const [scenario, prefix, run, kinds, at] of [
+      ['happy3', 'T', happyOrder, HAPPY3, shop3],
+      ['happy', 'H', happyOrder, HAPPY, shop],
+      ['delayed', 'D', delayedOrder, DELAYED, shop],
     ] as const) {
       const before = stack.usage();
       const started = Date.now();
-      const batch = Array.from({ length: orders }, (_, i) => new OrderEvents(shop, options.projectRoot, i + 1, prefix));
+      const batch = Array.from({ length: orders }, (_, i) => new OrderEvents(at, options.projectRoot, i + 1, prefix));
       // Staggered: all handlers share one process here, so orders moving in lockstep would
       // make each invocation wait for the others' CPU and inflate the measured durations.
-      await Promise.all(batch.map((o, i) => new Promise((r) => setTimeout(r, i * STAGGER_MS)).then(() => run(stack, shop, o))));
+      await Promise.all(batch.map((o, i) => new Promise((r) => setTimeout(r, i * STAGGER_MS)).then(() => run(stack, at, o))));
       const ids = new Set(batch.map((o) => o.orderId));
       const ours = (name: string) => batch.some((o) => name.includes(`-${o.orderId}-`));
       await settle(stack, ours);
@@ -111,6 +150,7 @@ export async function measureCost(options: { projectRoot: string; orders?: numbe
     }
     return {
       timeScale,
+      threeEmailStore: three.store,
       scenarios,
       lifecycle: {
         handlingDays: cfg.promises.handlingDays,

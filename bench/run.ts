@@ -18,16 +18,14 @@ import type { E2eResult } from './e2e.js';
 import type { IngestResult } from './ingest.js';
 import type { ResilienceResult } from './resilience.js';
 import type { KillsResult } from './kills.js';
-import { loadPrices } from './lib/cost-model.js';
+import { printCost } from './lib/cost-report.js';
 import { runInChild } from './lib/child.js';
-import { fmt, kb, table, usd } from './lib/stats.js';
+import { fmt, kb, table } from './lib/stats.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SECTIONS = ['ingest', 'cold', 'e2e', 'burst', 'cost', 'resilience', 'kills'] as const;
 type Section = (typeof SECTIONS)[number];
 
-const MAX_TRANSITIONS = 8;
-const MAX_USD_PER_1000 = 0.6;
 const RESILIENCE_ORDERS = 30;
 const KILL_ORDERS = 150;
 const KILLS = 3;
@@ -143,81 +141,6 @@ function printBurst(r: BurstResult, unordered: BurstResult): void {
   );
 }
 
-function printCost(r: CostResult): void {
-  const prices = loadPrices(join(ROOT, 'bench', 'prices.json'));
-  heading('4. Cost on AWS per 1,000 orders (from what the local run counted)');
-  print(`Prices: bench/prices.json (${prices.region}, checked ${prices.checked}). Local run at time scale ${r.timeScale}; warm functions (a warm-up order first).`);
-  for (const s of r.scenarios) {
-    print();
-    print(`-- ${s.scenario === 'happy' ? 'Happy path: receipt, one shipment, delivery, feedback given (3 emails)' : 'Delayed: ship-by missed → delay notice, then shipped, delivered, feedback given (4 emails)'}; ${s.orders} orders, ${fmt(s.realSeconds, 0)} s`);
-    print(
-      table(
-        ['service', 'per order', 'unit', '$ per 1,000 orders'],
-        [
-          ...s.lines.map((l) => [l.inTarget ? l.service : `(${l.service})`, fmt(l.perOrder, 2), l.unit, usd(l.per1000)]),
-          ['TOTAL (items in parentheses excluded)', '', '', usd(s.total)],
-        ],
-      ),
-    );
-    const d = s.usage.dynamo;
-    print(
-      `DynamoDB calls per order: ${Object.entries(d.requests).map(([k, v]) => `${k} ${fmt(v / s.orders, 1)}`).join(', ')}; ` +
-        `${fmt(d.conditionFailures / s.orders, 1)} failed conditions/order; ${fmt(d.estimatedWru / s.orders, 1)} of the WRU/order estimated (conditions, GSI)`,
-    );
-    print(
-      `emails: expected ${s.emails.expected}, sent ${s.emails.sent}, duplicated ${s.emails.duplicated}, missing ${s.emails.missing}; ` +
-        `executions stayed open ${fmt(s.openDays, 1)} virtual days on average`,
-    );
-    if (s.scenario === 'happy') {
-      const essentials = s.total - (s.usage.emails / s.orders) * 1000 * prices.prices.sesPerEmail!.usd + (s.usage.emails / s.orders) * 1000 * prices.prices.sesEssentialsPerEmail!.usd;
-      print(`targets: billed transitions/order ${fmt(s.billedTransitionsPerOrder, 2)} ≤ ${MAX_TRANSITIONS} ${pass(s.billedTransitionsPerOrder <= MAX_TRANSITIONS)}; all-in ${usd(s.total)} ≤ ${usd(MAX_USD_PER_1000, 2)} per 1,000 orders ${pass(s.total <= MAX_USD_PER_1000)}`);
-      print(`(on the SES Essentials plan, $0.16 per 1,000 emails, the same orders would cost ${usd(essentials)} per 1,000: ${pass(essentials <= MAX_USD_PER_1000)} against the target)`);
-    }
-  }
-
-  // Where the account's default quotas bind.
-  const q = prices.quotas;
-  const l = r.lifecycle;
-  const calendar = (businessDays: number) => (businessDays * 7) / 5;
-  const deliveryDays = calendar(l.handlingDays) + calendar(l.transitDays);
-  const openWorst = deliveryDays + l.feedbackDelayDays + l.feedbackReminderDays;
-  const openFeedbackGiven = deliveryDays + l.feedbackDelayDays;
-  const openUntilDelivery = deliveryDays;
-  const perDay = (days: number) => q.openExecutionsPerAccountRegion / days;
-  const happy = r.scenarios.find((s) => s.scenario === 'happy');
-  const transitionsPerOrder = happy?.billedTransitionsPerOrder ?? 7;
-  print();
-  print(`-- Account quotas (Step Functions Standard, ${q.source}; checked ${q.checked})`);
-  print(
-    table(
-      ['quota (default)', 'binds at', 'why'],
-      [
-        [
-          `open executions: ${q.openExecutionsPerAccountRegion.toLocaleString('en')} per account and region`,
-          `${Math.round(perDay(openWorst)).toLocaleString('en')} orders/day`,
-          `an execution stays open ~${fmt(openWorst, 0)} days: ${l.handlingDays}+${l.transitDays} business days to deliver (${fmt(deliveryDays, 0)} calendar) + ${l.feedbackDelayDays} feedback window + ${l.feedbackReminderDays} to the reminder`,
-        ],
-        ['  … when feedback comes with the request', `${Math.round(perDay(openFeedbackGiven)).toLocaleString('en')} orders/day`, `~${fmt(openFeedbackGiven, 0)} days open`],
-        ['  … executions ending at delivery', `${Math.round(perDay(openUntilDelivery)).toLocaleString('en')} orders/day`, `~${fmt(openUntilDelivery, 0)} days open; feedback request scheduled with EventBridge Scheduler`],
-        [
-          `StartExecution: bucket ${q.startExecution.bucket}, refill ${q.startExecution.refillPerSecond}/s`,
-          `${Math.round(q.startExecution.refillPerSecond * 86_400).toLocaleString('en')} orders/day sustained`,
-          `bursts over ${q.startExecution.bucket} starts are throttled: the SQS queue holds them and the router retries (see tests/integration/burst.test.ts)`,
-        ],
-        [
-          `state transitions: bucket ${q.stateTransition.bucket}, refill ${q.stateTransition.refillPerSecond}/s`,
-          `${Math.round((q.stateTransition.refillPerSecond * 86_400) / transitionsPerOrder).toLocaleString('en')} orders/day`,
-          `${fmt(transitionsPerOrder, 0)} transitions per order, spread over its lifetime`,
-        ],
-      ],
-    ),
-  );
-  print(
-    `Open executions bind first, at about ${Math.round(perDay(openWorst)).toLocaleString('en')} orders/day. Recommendation: past ~${(Math.round(perDay(openWorst) / 2000) * 1000).toLocaleString('en')} orders/day ask for a quota increase ` +
-      '(a soft quota, "millions"); for growth beyond that, end the execution at delivery and schedule the feedback request with EventBridge Scheduler (one schedule per order), which more than doubles the headroom. StartExecution throttling needs no quota change: the queue absorbs it.',
-  );
-}
-
 function printResilience(r: ResilienceResult): void {
   heading('5. Resilience: duplicate and out-of-order webhooks, SES throttling, lost SES answers, Lambda crashes, crashes inside sends');
   print(
@@ -291,7 +214,7 @@ async function main(): Promise<void> {
     const first = await burst();
     printBurst(first, await burst('Infinity'));
   }
-  if (only.has('cost')) printCost(await runInChild<CostResult>(new URL('./cost.ts', import.meta.url).href, [ROOT, '20']));
+  if (only.has('cost')) printCost(await runInChild<CostResult>(new URL('./cost.ts', import.meta.url).href, [ROOT, '20']), ROOT, print);
   if (only.has('resilience')) printResilience(await runInChild<ResilienceResult>(new URL('./resilience.ts', import.meta.url).href, [ROOT, String(RESILIENCE_ORDERS)]));
   if (only.has('kills')) printKills(await runInChild<KillsResult>(new URL('./kills.ts', import.meta.url).href, [ROOT, String(KILL_ORDERS), String(KILLS)]));
   print(`\nDone in ${fmt((Date.now() - started) / 1000, 0)} s.`);

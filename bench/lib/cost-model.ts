@@ -1,7 +1,13 @@
 /**
  * Turns what a local run counted into a bill on AWS, per 1,000 orders, with the prices of
- * bench/prices.json. Everything the run can count is counted; the few things it cannot see are
- * modelled, and each such line says how (see docs/BENCHMARKS.md).
+ * bench/prices.json, and into the scale envelope: for each account quota, what one order consumes
+ * of it and the orders a day at which it binds. Everything the run can count is counted; the few
+ * things it cannot see are modelled, and each such line says how (see docs/BENCHMARKS.md).
+ *
+ * Two designs are told apart by what the run counted: the old one starts one Standard execution
+ * per order and keeps it open through every wait (billed transitions, no Express requests); issue
+ * 15's starts a short Express execution per event or deadline and keeps deadlines in a DynamoDB
+ * timer index (Express requests, and no Standard transitions).
  */
 import { readFileSync } from 'node:fs';
 import type { Usage } from './stack.js';
@@ -12,20 +18,49 @@ export interface Price {
   published: string;
   source: string;
   note?: string;
+  /** false: the figure could not be confirmed at its source (the note says what was found). */
+  confirmed?: boolean;
 }
+
+export interface Quota {
+  /** null: no number (SQS standard: "nearly unlimited"). */
+  value: number | null;
+  bucket?: number;
+  unit: string;
+  adjustable: boolean;
+  /** How far AWS documents it can be raised, in AWS's words. */
+  adjustableTo?: string;
+  /** Where to ask for more. */
+  request?: string;
+  appliesTo: 'old' | 'new' | 'both' | 'comparison';
+  source: string;
+  confirmed: boolean;
+  note?: string;
+}
+
+export type QuotaKey =
+  | 'sfnOpenExecutions'
+  | 'sfnStandardStartExecution'
+  | 'sfnStandardStateTransition'
+  | 'sfnSendTask'
+  | 'sfnExpressStartExecution'
+  | 'lambdaConcurrency'
+  | 'dynamoTableWrite'
+  | 'dynamoTableRead'
+  | 'dynamoPartitionWrite'
+  | 'httpApi'
+  | 'sesSandboxPerDay'
+  | 'sesSandboxPerSecond'
+  | 'sqsStandard'
+  | 'schedulerSchedules'
+  | 'schedulerApiRate'
+  | 'schedulerInvocations';
 
 export interface Prices {
   region: string;
   checked: string;
   prices: Record<string, Price>;
-  quotas: {
-    checked: string;
-    source: string;
-    openExecutionsPerAccountRegion: number;
-    startExecution: { bucket: number; refillPerSecond: number; region: string };
-    stateTransition: { bucket: number; refillPerSecond: number; region: string };
-    sendTaskSuccess: { bucket: number; refillPerSecond: number };
-  };
+  quotas: { checked: string; region: string; items: Record<QuotaKey, Quota> };
 }
 
 export function loadPrices(file: URL | string): Prices {
@@ -45,25 +80,54 @@ export interface CostLine {
 
 /** Lambda bills each invocation's duration rounded up to the next millisecond: +0.5 ms on average. */
 const ROUNDING_MS = 0.5;
+/** Express bills memory in 64-MB chunks; a workflow this small uses one (about 50 MB + definition + data). */
+export const EXPRESS_BILLED_MB = 64;
+/**
+ * The timers poller (issue 15: functions/timers.ts, EventBridge rate(1 minute)) runs by the clock,
+ * not per order: its invocations are left out of the per-order Lambda lines and billed as a fixed
+ * daily cost spread over {@link FIXED_COST_ORDERS_PER_DAY} orders.
+ */
+export const TIMERS_ENTRY = 'timers';
+export const POLLER_RUNS_PER_DAY = 1440;
+export const FIXED_COST_ORDERS_PER_DAY = 1_000_000;
+/** Shards of the timer index's partition key (design: `T#0` … `T#15`). */
+export const TIMER_SHARDS = 16;
+
+export type Design = 'old' | 'new';
+
+/** Which design produced these counts (see the module comment). */
+export function designOf(usage: Pick<Usage, 'expressRequests' | 'billedTransitions'>): Design {
+  return usage.expressRequests > 0 ? 'new' : 'old';
+}
+
+const priceOf = (prices: Prices, k: string): number => {
+  const price = prices.prices[k];
+  if (!price) throw new Error(`bench/prices.json has no price "${k}"`);
+  return price.usd;
+};
 
 export function costPer1000(usage: Usage, orders: number, prices: Prices): { lines: CostLine[]; total: number } {
-  const p = (k: string) => {
-    const price = prices.prices[k];
-    if (!price) throw new Error(`bench/prices.json has no price "${k}"`);
-    return price.usd;
-  };
+  const p = (k: string) => priceOf(prices, k);
   const per = (n: number) => n / orders;
   const k = 1000;
-  const invocations = Object.values(usage.lambda).reduce((n, l) => n + l.invocations, 0);
-  const gbSeconds = Object.values(usage.lambda).reduce((n, l) => n + ((l.totalMs + ROUNDING_MS * l.invocations) / 1000) * (l.memoryMb / 1024), 0);
+  // The local runtime counts states entered for every machine; only Standard bills them. In the
+  // new design every execution is Express (billed per request and duration instead).
+  const old = designOf(usage) === 'old';
+  const standardTransitions = old ? usage.billedTransitions : 0;
+  const perOrderLambda = Object.entries(usage.lambda).filter(([entry]) => entry !== TIMERS_ENTRY).map(([, l]) => l);
+  const invocations = perOrderLambda.reduce((n, l) => n + l.invocations, 0);
+  const gbSeconds = perOrderLambda.reduce((n, l) => n + ((l.totalMs + ROUNDING_MS * l.invocations) / 1000) * (l.memoryMb / 1024), 0);
+  const expressGbSeconds = (usage.expressBilledMs / 1000) * (EXPRESS_BILLED_MB / 1024);
   // Sends counted at the SQS API (the meter); the event source mapping's receives and deletes
   // happen inside Lambda's poller: one ReceiveMessage and one DeleteMessageBatch per batch.
   const sqsRequests = Object.values(usage.sqs.requests).reduce((a, b) => a + b, 0) + 2 * usage.sqs.esmBatches;
   // Traces if every request were sampled: one per webhook or page request, per router batch,
   // per execution and per SES event notification.
-  const traces = usage.httpRequests + usage.sqs.esmBatches + usage.executions + usage.sesEvents;
+  const traces = usage.httpRequests + usage.sqs.esmBatches + (old ? usage.executions : usage.expressRequests) + usage.sesEvents;
   const lines: CostLine[] = [
-    { service: 'Step Functions Standard (billed transitions)', perOrder: per(usage.billedTransitions), unit: 'transitions', per1000: per(usage.billedTransitions) * k * p('stepFunctionsStandardPerTransition'), inTarget: true },
+    { service: 'Step Functions Standard (billed transitions)', perOrder: per(standardTransitions), unit: 'transitions', per1000: per(standardTransitions) * k * p('stepFunctionsStandardPerTransition'), inTarget: true },
+    { service: 'Step Functions Express requests', perOrder: per(usage.expressRequests), unit: 'executions', per1000: per(usage.expressRequests) * k * p('stepFunctionsExpressPerRequest'), inTarget: true },
+    { service: `Step Functions Express duration (${EXPRESS_BILLED_MB} MB, per 100 ms)`, perOrder: per(expressGbSeconds), unit: 'GB-s', per1000: per(expressGbSeconds) * k * p('stepFunctionsExpressPerGbSecond'), inTarget: true },
     { service: 'Lambda requests', perOrder: per(invocations), unit: 'invocations', per1000: per(invocations) * k * p('lambdaPerRequest'), inTarget: true },
     { service: 'Lambda duration (arm64)', perOrder: per(gbSeconds), unit: 'GB-s', per1000: per(gbSeconds) * k * p('lambdaArmPerGbSecond'), inTarget: true },
     { service: 'DynamoDB writes (on-demand)', perOrder: per(usage.dynamo.wru), unit: 'WRU', per1000: per(usage.dynamo.wru) * k * p('dynamoDbOnDemandPerWru'), inTarget: true },
@@ -75,5 +139,199 @@ export function costPer1000(usage: Usage, orders: number, prices: Prices): { lin
     { service: 'CloudWatch Logs ingestion', perOrder: per(usage.logBytes) / 1024, unit: 'KB', per1000: (per(usage.logBytes) / 1024 ** 3) * k * p('cloudWatchLogsPerGbIngested'), inTarget: false },
     { service: 'X-Ray, if every trace were recorded', perOrder: per(traces), unit: 'traces', per1000: per(traces) * k * p('xrayPerTraceRecorded'), inTarget: false },
   ];
+  const poller = usage.lambda[TIMERS_ENTRY];
+  if (poller && poller.invocations > 0) {
+    // One run a minute whatever the orders; each run queries every shard (eventually consistent,
+    // under 4 KB when nothing is due: 0.5 RRU each).
+    const runMs = poller.totalMs / poller.invocations + ROUNDING_MS;
+    const perDay = POLLER_RUNS_PER_DAY * (p('lambdaPerRequest') + (runMs / 1000) * (poller.memoryMb / 1024) * p('lambdaArmPerGbSecond') + TIMER_SHARDS * 0.5 * p('dynamoDbOnDemandPerRru'));
+    lines.push({
+      service: `Timers poller (fixed: ${POLLER_RUNS_PER_DAY} runs a day, at ${FIXED_COST_ORDERS_PER_DAY.toLocaleString('en')} orders/day)`,
+      perOrder: POLLER_RUNS_PER_DAY / FIXED_COST_ORDERS_PER_DAY,
+      unit: 'runs',
+      per1000: (perDay / FIXED_COST_ORDERS_PER_DAY) * k,
+      inTarget: true,
+    });
+  }
   return { lines, total: lines.filter((l) => l.inTarget).reduce((n, l) => n + l.per1000, 0) };
+}
+
+/** What one order consumes of each quota, from one scenario of a local run. */
+export interface OrderProfile {
+  design: Design;
+  /** Standard executions started (old). */
+  standardExecutions: number;
+  /** Days a Standard execution stays open (old; the lifecycle's worst case, see {@link openDaysOf}). */
+  openDays: number;
+  stateTransitions: number;
+  /** SendTaskSuccess/Failure calls (old): one per callback wait, counted as the await λ's invocations. */
+  sendTaskCalls: number;
+  expressExecutions: number;
+  lambdaInvocations: number;
+  /** Handler seconds, all functions but the timers poller. */
+  lambdaSeconds: number;
+  wru: number;
+  rru: number;
+  /** Writes to the event outbox index, whose partition key is one constant (`outboxPk`). */
+  outboxIndexWru: number;
+  /** Writes to the timer index (new), spread over {@link TIMER_SHARDS} partition keys. */
+  timerIndexWru: number;
+  httpRequests: number;
+  emails: number;
+}
+
+export interface Lifecycle {
+  handlingDays: number;
+  transitDays: number;
+  feedbackDelayDays: number;
+  feedbackReminderDays: number;
+}
+
+/**
+ * How long an old-design execution stays open when the shopper never answers the feedback
+ * request: handling and transit (business days, as calendar days) + the feedback window + the
+ * reminder's wait. The bench's happy path gives feedback at once, so its measured open time is
+ * shorter; the envelope uses this one (orders whose shopper never answers are the common case).
+ */
+export function openDaysOf(l: Lifecycle): number {
+  const calendar = (businessDays: number) => (businessDays * 7) / 5;
+  return calendar(l.handlingDays) + calendar(l.transitDays) + l.feedbackDelayDays + l.feedbackReminderDays;
+}
+
+export function profileOf(usage: Usage, orders: number, lifecycle: Lifecycle): OrderProfile {
+  const per = (n: number) => n / orders;
+  const lambda = Object.entries(usage.lambda).filter(([entry]) => entry !== TIMERS_ENTRY);
+  const design = designOf(usage);
+  return {
+    design,
+    standardExecutions: design === 'old' ? per(usage.executions) : 0,
+    openDays: design === 'old' ? openDaysOf(lifecycle) : 0,
+    stateTransitions: design === 'old' ? per(usage.stateTransitions) : 0,
+    sendTaskCalls: design === 'old' ? per(usage.lambda.await?.invocations ?? 0) : 0,
+    expressExecutions: per(usage.expressRequests),
+    lambdaInvocations: per(lambda.reduce((n, [, l]) => n + l.invocations, 0)),
+    lambdaSeconds: per(lambda.reduce((n, [, l]) => n + l.totalMs, 0) / 1000),
+    wru: per(usage.dynamo.wru),
+    rru: per(usage.dynamo.rru),
+    outboxIndexWru: per(usage.dynamo.indexWru?.outboxPk ?? 0),
+    timerIndexWru: per(usage.dynamo.indexWru?.timerPk ?? 0),
+    httpRequests: per(usage.httpRequests),
+    emails: per(usage.emails),
+  };
+}
+
+export interface EnvelopeRow {
+  quota: string;
+  limit: string;
+  /** What one order consumes of it. */
+  perOrder: string;
+  /** Orders a day at which it binds on its default; Infinity: it does not (nothing consumed, or no limit). */
+  bindsAt: number;
+  /** Where the default binds below the goal: what it must be raised to, and how. */
+  raise?: { to: string; documented: boolean; request: string };
+  key: QuotaKey | 'outboxIndexPartition';
+}
+
+export interface Envelope {
+  rows: EnvelopeRow[];
+  /** The row that binds first, on defaults. */
+  first: EnvelopeRow;
+  /** The first that is not the SES sending quota (which every account leaves the sandbox for anyway). */
+  firstBesidesEmail: EnvelopeRow;
+  peakFactor: number;
+  goal: number;
+}
+
+const SECONDS_PER_DAY = 86_400;
+const n0 = (x: number) => Math.round(x).toLocaleString('en');
+const f2 = (x: number) => (Math.round(x * 100) / 100).toLocaleString('en');
+
+/** Whether AWS's "can be increased to" words cover a value. */
+function documentedTo(adjustableTo: string | undefined, value: number): boolean {
+  if (!adjustableTo) return false;
+  const words = adjustableTo.toLowerCase();
+  if (words.startsWith('tens of thousands')) return value < 100_000;
+  if (words.startsWith('hundreds of thousands')) return value < 1_000_000;
+  if (words.startsWith('millions')) return value < 10_000_000;
+  if (words.startsWith('billions')) return value < 1e12;
+  return false;
+}
+
+/**
+ * The scale envelope of one design. Rate quotas (per second) are consumed at `peakFactor` times
+ * the day's average rate; level quotas (open executions) at the average (an open execution lives
+ * for weeks, so a peak hour moves the level little).
+ */
+export function scaleEnvelope(profile: OrderProfile, prices: Prices, options: { peakFactor: number; goal: number; timerShards?: number }): Envelope {
+  const q = prices.quotas.items;
+  const { peakFactor, goal } = options;
+  const shards = options.timerShards ?? TIMER_SHARDS;
+  const rows: EnvelopeRow[] = [];
+  /** Orders a day at which `perSecondLimit` binds when one order consumes `perOrder` of it. */
+  const rate = (perSecondLimit: number, perOrder: number) => (perOrder > 0 ? (perSecondLimit * SECONDS_PER_DAY) / (peakFactor * perOrder) : Infinity);
+  const add = (key: EnvelopeRow['key'], quota: string, limit: string, perOrder: string, bindsAt: number, raise?: (needed: number) => EnvelopeRow['raise']) => {
+    rows.push({ key, quota, limit, perOrder, bindsAt, raise: bindsAt < goal && raise ? raise(goal / bindsAt) : undefined });
+  };
+  const raiseQuota = (k: QuotaKey, value: number, unit: string) => (factor: number) => {
+    const to = Math.ceil(value * factor);
+    return {
+      to: `${n0(to)} ${unit}`,
+      documented: q[k].adjustable && (q[k].adjustableTo ? documentedTo(q[k].adjustableTo, to) : true),
+      request: `${q[k].request ?? 'Service Quotas'}${q[k].adjustableTo ? ` (AWS documents: can be increased to ${q[k].adjustableTo.toLowerCase()})` : ''}`,
+    };
+  };
+  const quotaLimit = (k: QuotaKey) => `${n0(q[k].value ?? 0)}${q[k].bucket ? ` (bucket ${n0(q[k].bucket!)})` : ''}`;
+
+  if (profile.design === 'old') {
+    const open = q.sfnOpenExecutions.value!;
+    add('sfnOpenExecutions', 'Step Functions open executions (Standard)', `${n0(open)}`, `${f2(profile.standardExecutions)} execution open ~${f2(profile.openDays)} days`, open / (profile.standardExecutions * profile.openDays), raiseQuota('sfnOpenExecutions', open, 'open executions'));
+    add('sfnStandardStartExecution', 'StartExecution (Standard), per second', quotaLimit('sfnStandardStartExecution'), `${f2(profile.standardExecutions)} executions started`, rate(q.sfnStandardStartExecution.value!, profile.standardExecutions), raiseQuota('sfnStandardStartExecution', q.sfnStandardStartExecution.value!, 'per second'));
+    add('sfnStandardStateTransition', 'State transitions (Standard), per second', quotaLimit('sfnStandardStateTransition'), `${f2(profile.stateTransitions)} transitions`, rate(q.sfnStandardStateTransition.value!, profile.stateTransitions), raiseQuota('sfnStandardStateTransition', q.sfnStandardStateTransition.value!, 'per second'));
+    add('sfnSendTask', 'SendTaskSuccess/Failure, per second', quotaLimit('sfnSendTask'), `${f2(profile.sendTaskCalls)} calls (one per callback wait)`, rate(q.sfnSendTask.value!, profile.sendTaskCalls), raiseQuota('sfnSendTask', q.sfnSendTask.value!, 'per second'));
+  } else {
+    add('sfnExpressStartExecution', 'StartExecution (Express), per second', quotaLimit('sfnExpressStartExecution'), `${f2(profile.expressExecutions)} executions`, rate(q.sfnExpressStartExecution.value!, profile.expressExecutions), raiseQuota('sfnExpressStartExecution', q.sfnExpressStartExecution.value!, 'per second'));
+    add('sfnOpenExecutions', 'Step Functions open executions', 'does not apply to Express', '0 (each execution ends within seconds)', Infinity);
+    add('sfnStandardStateTransition', 'State transitions, per second', 'Express: unlimited', `${f2(profile.expressExecutions)} short executions`, Infinity);
+    const partition = q.dynamoPartitionWrite.value!;
+    add('dynamoPartitionWrite', `Timer index partitions (${shards} shards × ${n0(partition)} WU/s)`, `${n0(shards * partition)} WU/s (hard per partition)`, `${f2(profile.timerIndexWru)} index WU`, rate(shards * partition, profile.timerIndexWru), (factor) => ({
+      to: `${Math.ceil(shards * factor)} shards`,
+      documented: true,
+      request: 'no quota: more shards of timerPk (a code constant)',
+    }));
+  }
+  add('lambdaConcurrency', 'Lambda concurrent executions', n0(q.lambdaConcurrency.value!), `${f2(profile.lambdaSeconds)} handler-seconds (${f2(profile.lambdaInvocations)} invocations)`, rate(q.lambdaConcurrency.value!, profile.lambdaSeconds), raiseQuota('lambdaConcurrency', q.lambdaConcurrency.value!, 'concurrent executions'));
+  add('dynamoTableWrite', 'DynamoDB table writes (on-demand), per second', `${n0(q.dynamoTableWrite.value!)} WRU/s`, `${f2(profile.wru)} WRU`, rate(q.dynamoTableWrite.value!, profile.wru), raiseQuota('dynamoTableWrite', q.dynamoTableWrite.value!, 'WRU/s'));
+  add('dynamoTableRead', 'DynamoDB table reads (on-demand), per second', `${n0(q.dynamoTableRead.value!)} RRU/s`, `${f2(profile.rru)} RRU`, rate(q.dynamoTableRead.value!, profile.rru), raiseQuota('dynamoTableRead', q.dynamoTableRead.value!, 'RRU/s'));
+  add('outboxIndexPartition', 'Event outbox index: one partition key (outboxPk)', `${n0(q.dynamoPartitionWrite.value!)} WU/s (hard per partition)`, `${f2(profile.outboxIndexWru)} index WU`, rate(q.dynamoPartitionWrite.value!, profile.outboxIndexWru), (factor) => ({
+    to: `${Math.ceil(factor)} outbox partition keys`,
+    documented: true,
+    request: 'no quota: shard outboxPk (the sweeper then queries each shard)',
+  }));
+  add('httpApi', 'API Gateway (HTTP API) requests, per second', quotaLimit('httpApi'), `${f2(profile.httpRequests)} requests`, rate(q.httpApi.value!, profile.httpRequests), raiseQuota('httpApi', q.httpApi.value!, 'requests per second'));
+  const sandbox = q.sesSandboxPerDay.value!;
+  add('sesSandboxPerDay', 'SES sending quota (sandbox: 200 a day, 1 a second)', `${n0(sandbox)} a day`, `${f2(profile.emails)} emails`, Math.min(sandbox / profile.emails, rate(q.sesSandboxPerSecond.value!, profile.emails)), () => ({
+    to: `${n0(goal * profile.emails)} emails a day, ${n0((goal * profile.emails * peakFactor) / SECONDS_PER_DAY)} a second`,
+    documented: true,
+    request: q.sesSandboxPerDay.request!,
+  }));
+  add('sqsStandard', 'SQS standard queue API calls', 'nearly unlimited', 'a few requests', Infinity);
+
+  const byBinding = [...rows].sort((a, b) => a.bindsAt - b.bindsAt);
+  return { rows, first: byBinding[0]!, firstBesidesEmail: byBinding.find((r) => r.key !== 'sesSandboxPerDay')!, peakFactor, goal };
+}
+
+/**
+ * EventBridge Scheduler one-time schedules instead of the timer index (the design's comparison):
+ * an order waiting for a deadline holds one schedule, so the schedules quota is a level that
+ * binds at quota / days-with-a-deadline orders a day; each deadline set or moved is one
+ * Create/UpdateSchedule call and each that fires one invocation.
+ */
+export function schedulerAlternative(profile: { deadlineChanges: number; timerDays: number; firings: number }, prices: Prices, options: { peakFactor: number }): Array<{ quota: string; limit: string; perOrder: string; bindsAt: number }> {
+  const q = prices.quotas.items;
+  const rate = (limit: number, perOrder: number) => (perOrder > 0 ? (limit * SECONDS_PER_DAY) / (options.peakFactor * perOrder) : Infinity);
+  return [
+    { quota: 'Scheduler schedules per Region', limit: n0(q.schedulerSchedules.value!), perOrder: `1 schedule held ~${f2(profile.timerDays)} days`, bindsAt: q.schedulerSchedules.value! / profile.timerDays },
+    { quota: 'Create/UpdateSchedule, per second', limit: n0(q.schedulerApiRate.value!), perOrder: `${f2(profile.deadlineChanges)} calls`, bindsAt: rate(q.schedulerApiRate.value!, profile.deadlineChanges) },
+    { quota: 'Scheduler invocations, per second', limit: n0(q.schedulerInvocations.value!), perOrder: `${f2(profile.firings)} firings`, bindsAt: rate(q.schedulerInvocations.value!, profile.firings) },
+  ];
 }

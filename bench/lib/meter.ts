@@ -25,6 +25,8 @@ export interface DynamoUsage {
   estimatedWru: number;
   requests: Record<string, number>;
   conditionFailures: number;
+  /** Of the estimated, the writes to each index, by the index's partition key attribute. */
+  indexWru: Record<string, number>;
 }
 
 export interface SqsUsage {
@@ -132,7 +134,12 @@ const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetI
 
 /** Starts the DynamoDB meter and points the handlers' DynamoDB endpoint at it. */
 export async function meterDynamoDb(options: { endpoint: string; /** Key attributes of each GSI (dynalite reports no index writes). */ indexKeys: string[][] }): Promise<{ usage: () => DynamoUsage; close: () => Promise<void> }> {
-  const usage: DynamoUsage = { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0 };
+  const usage: DynamoUsage = { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0, indexWru: {} };
+  const indexWrite = (keys: string[], units: number) => {
+    usage.wru += units;
+    usage.estimatedWru += units;
+    usage.indexWru[keys[0]!] = (usage.indexWru[keys[0]!] ?? 0) + units;
+  };
   const { url, server } = await jsonProxy(
     options.endpoint,
     (action, body) => (CAPACITY_ACTIONS.has(action) ? { ...body, ReturnConsumedCapacity: 'INDEXES' } : body),
@@ -154,29 +161,31 @@ export async function meterDynamoDb(options: { endpoint: string; /** Key attribu
       if (action === 'PutItem') {
         const item = req.Item as Json | undefined;
         for (const keys of options.indexKeys) {
-          if (item && keys.every((k) => k in item)) {
-            const units = Math.max(1, Math.ceil(itemSize(item) / 1024));
-            usage.wru += units;
-            usage.estimatedWru += units;
-          }
+          if (item && keys.every((k) => k in item)) indexWrite(keys, Math.max(1, Math.ceil(itemSize(item) / 1024)));
         }
       }
       // Removing an index's key attributes deletes the item from that index: one more write
       // (the outbox index, when an event is queued). Only an update that is nothing but that
       // removal counts: the router's `SET routedAt … REMOVE` normally finds the event already out.
       if (action === 'UpdateItem' && typeof req.UpdateExpression === 'string') {
+        // Setting an index key (issue 15's timer index: the wake's lease, a rest's deadline) moves
+        // the item within that index: a delete and a put there, each the size of the item as the
+        // table write measured it (projection ALL assumed; KEYS_ONLY would cost 1 each).
+        const names = (req.ExpressionAttributeNames ?? {}) as Record<string, string>;
+        const expression = req.UpdateExpression.replace(/#[A-Za-z0-9_]+/g, (n) => names[n] ?? n);
+        const set = /\bSET\b(.*?)(\bREMOVE\b|\bADD\b|\bDELETE\b|$)/s.exec(expression)?.[1] ?? '';
+        for (const keys of options.indexKeys) {
+          if (keys.some((k) => new RegExp(`\\b${k}\\s*=`).test(set))) indexWrite(keys, 2 * Math.max(1, units));
+        }
         const removed = /^\s*REMOVE\b(.*)$/.exec(req.UpdateExpression)?.[1] ?? '';
         for (const keys of options.indexKeys) {
-          if (keys.some((k) => new RegExp(`\\b${k}\\b`).test(removed))) {
-            usage.wru += 1;
-            usage.estimatedWru += 1;
-          }
+          if (keys.some((k) => new RegExp(`\\b${k}\\b`).test(removed))) indexWrite(keys, 1);
         }
       }
     },
   );
   process.env.AWS_ENDPOINT_URL_DYNAMODB = url;
-  return { usage: () => ({ ...usage, requests: { ...usage.requests } }), close: () => new Promise((r) => server.close(() => r())) };
+  return { usage: () => ({ ...usage, requests: { ...usage.requests }, indexWru: { ...usage.indexWru } }), close: () => new Promise((r) => server.close(() => r())) };
 }
 
 /** Starts the SQS meter (API requests by action) and points the handlers' SQS endpoint at it. */

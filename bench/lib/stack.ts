@@ -4,12 +4,17 @@
  * snapshot that two points in a run can be subtracted from (so that warm-up work is left out).
  */
 import type { CrashPlan } from '../../local/faults.js';
-import { startLocal, type LocalFaults, type LocalRuntime } from '../../local/runtime.js';
+import { startLocal, type LocalFaults, type LocalRuntime, type LocalStats } from '../../local/runtime.js';
+import type { CfnTemplate } from '../../local/template.js';
 import { meterDynamoDb, meterSqs, type DynamoUsage, type SqsUsage } from './meter.js';
 
 export interface Usage {
   billedTransitions: number;
   stateTransitions: number;
+  /** Express executions started (issue 15's design; 0 while the code runs Standard executions). */
+  expressRequests: number;
+  /** Their billed duration, summed: each execution rounded up to 100 ms, as Express bills. */
+  expressBilledMs: number;
   retries: number;
   executions: number;
   /** Per entry: invocations and total handler milliseconds. */
@@ -44,13 +49,32 @@ function captureStdout(): () => void {
   };
 }
 
-export async function startBenchStack(options: { timeScale: number; manualClock?: boolean; faults?: LocalFaults; random?: () => number; meter?: boolean; crashPlans?: CrashPlan[] }): Promise<BenchStack> {
-  const rt = await startLocal({ port: 0, inMemory: true, timeScale: options.timeScale, manualClock: options.manualClock, faults: options.faults, random: options.random, crashPlans: options.crashPlans });
+export async function startBenchStack(options: {
+  timeScale: number;
+  manualClock?: boolean;
+  faults?: LocalFaults;
+  random?: () => number;
+  meter?: boolean;
+  crashPlans?: CrashPlan[];
+  template?: CfnTemplate;
+}): Promise<BenchStack> {
+  const rt = await startLocal({
+    port: 0,
+    inMemory: true,
+    timeScale: options.timeScale,
+    manualClock: options.manualClock,
+    faults: options.faults,
+    random: options.random,
+    crashPlans: options.crashPlans,
+    template: options.template,
+  });
   const meter = options.meter ?? true;
   // The order lookup index and the sparse event outbox (functions/adapters/keys.ts).
   const indexKeys = [
     ['gsi1pk', 'gsi1sk'],
     ['outboxPk', 'outboxSk'],
+    // Issue 15's timer index (sparse): present once the walk design is in the code.
+    ['timerPk', 'timerSk'],
   ];
   const dynamo = meter ? await meterDynamoDb({ endpoint: rt.endpoints.dynamodb, indexKeys }) : undefined;
   const sqs = meter ? await meterSqs({ endpoint: rt.endpoints.sqs }) : undefined;
@@ -59,7 +83,8 @@ export async function startBenchStack(options: { timeScale: number; manualClock?
   return {
     rt,
     usage: () => {
-      const s = rt.stats();
+      // Read by name: the Express counters come with issue 15's runtime (0 before it).
+      const s = rt.stats() as LocalStats & { expressRequests?: number; expressBilledMs?: number };
       const lambda: Usage['lambda'] = {};
       for (const [entry, invocations] of Object.entries(s.lambdaInvocations)) {
         const d = s.durations[entry];
@@ -69,10 +94,12 @@ export async function startBenchStack(options: { timeScale: number; manualClock?
       return {
         billedTransitions: s.billedTransitions,
         stateTransitions: s.stateTransitions,
+        expressRequests: s.expressRequests ?? 0,
+        expressBilledMs: s.expressBilledMs ?? 0,
         retries: s.retries,
         executions: Object.values(s.executions).reduce((a, b) => a + b, 0),
         lambda,
-        dynamo: dynamo?.usage() ?? { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0 },
+        dynamo: dynamo?.usage() ?? { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0, indexWru: {} },
         sqs: { ...(sqs?.usage() ?? { requests: {} }), esmBatches: s.sqs.batchesDelivered, messagesDelivered: s.sqs.messagesDelivered },
         emails: s.ses.accepted,
         sesEvents: events,
@@ -102,6 +129,8 @@ export function usageBetween(before: Usage, after: Usage): Usage {
   return {
     billedTransitions: after.billedTransitions - before.billedTransitions,
     stateTransitions: after.stateTransitions - before.stateTransitions,
+    expressRequests: after.expressRequests - before.expressRequests,
+    expressBilledMs: after.expressBilledMs - before.expressBilledMs,
     retries: after.retries - before.retries,
     executions: after.executions - before.executions,
     lambda,
@@ -111,6 +140,7 @@ export function usageBetween(before: Usage, after: Usage): Usage {
       estimatedWru: after.dynamo.estimatedWru - before.dynamo.estimatedWru,
       requests: sub(after.dynamo.requests, before.dynamo.requests),
       conditionFailures: after.dynamo.conditionFailures - before.dynamo.conditionFailures,
+      indexWru: sub(after.dynamo.indexWru ?? {}, before.dynamo.indexWru ?? {}),
     },
     sqs: {
       requests: sub(after.sqs.requests, before.sqs.requests),
