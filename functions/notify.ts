@@ -1,4 +1,4 @@
-/** Lambda entry: sends the due emails of one kind for an order (invoked by the state machine). */
+/** Lambda entry: one step of an order's walk (invoked by the OrderStep state machine, functions/services/step.ts). */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -14,7 +14,8 @@ import { asTaskError } from './adapters/transient.js';
 import { invocationSignal } from './adapters/invocation-signal.js';
 import { logger } from './adapters/observability.js';
 import { countEmail } from './adapters/metrics.js';
-import { DEFAULT_CLAIM_SETTLE_SECONDS, notify, type NotifyDeps, type NotifyInput, type NotifyResult } from './services/notify.js';
+import { DEFAULT_CLAIM_SETTLE_SECONDS } from './services/notify.js';
+import { step, type StepDeps, type StepInput, type StepResult } from './services/step.js';
 
 const env = readEnv(
   z.object({
@@ -29,32 +30,38 @@ const env = readEnv(
 );
 const stores = storesFromEnv();
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-const deps: NotifyDeps = {
-  orders: new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS }),
-  // No SDK retries for SendEmail: see Mailer. Throttles are retried there, the rest by the claim protocol.
-  mailer: new Mailer(new SESv2Client({ maxAttempts: 1 }), env.SES_CONFIGURATION_SET),
+const orders = new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS });
+// No SDK retries for SendEmail: see Mailer. Throttles are retried there, the rest by the claim protocol.
+const mailer = new Mailer(new SESv2Client({ maxAttempts: 1 }), env.SES_CONFIGURATION_SET);
+const configFor = storeLookup(stores);
+const linkSecret = secretValue(ENV.linkSecret, ENV.linkSecretArn);
+const deps: StepDeps = {
+  orders,
+  mailer,
   clock,
-  configFor: storeLookup(stores),
+  configFor,
   sender: env.SENDER_ADDRESS,
   publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/$/, ''),
-  linkSecret: secretValue(ENV.linkSecret, ENV.linkSecretArn),
+  linkSecret,
   settleWindowMs: env.CLAIM_SETTLE_SECONDS * 1000,
   inProcessSettleMs: env.IN_PROCESS_SETTLE_SECONDS * 1000,
   onSent: countEmail,
   onMoneyMismatch: (mismatch) => logger.warn('receipt money does not reconcile', { ...mismatch }),
+  // Ops read an order's walk in the logs too: states and causes, never personal data.
+  onTransition: (order, t) => logger.info('transition', { store: order.store, orderId: order.orderId, ...t }),
 };
 
-async function notifyHandler(input: NotifyInput, context: Context): Promise<NotifyResult> {
+async function stepHandler(input: StepInput, context: Context): Promise<StepResult> {
   // SDK and network failures are retried by the state machine as TransientFailure. The signal
   // is this invocation's own, aborted just before middy answers TimeoutError for it; middy's
   // signal is shared with every invocation in the process (adapters/invocation-signal.ts).
   const signal = invocationSignal(context);
-  const result = await notify(input, deps, { signal }).catch((e: unknown) => {
+  const result = await step(input, deps, { signal }).catch((e: unknown) => {
     throw asTaskError(e);
   });
-  logger.info('notified', { store: result.order.store, orderId: result.order.orderId, kind: input.kind, sent: result.sent });
+  logger.info('stepped', { store: result.order.store, orderId: result.order.orderId, cause: input.cause, at: result.at, sent: result.sent, more: result.more });
   return result;
 }
 
 // EmailsSent is published per email (a single metric with its kind), so no flush middleware.
-export const handler = middy(notifyHandler).use(injectLambdaContext(logger));
+export const handler = middy(stepHandler).use(injectLambdaContext(logger));

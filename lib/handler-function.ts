@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import { acknowledge } from './nag.js';
 
 /** The Lambda entries under functions/, one per file. */
-export const ENTRY_NAMES = ['ingest', 'router', 'notify', 'await', 'ses-events', 'pages', 'reviews', 'outbox', 'console'] as const;
+export const ENTRY_NAMES = ['ingest', 'router', 'notify', 'timers', 'referrals', 'ses-events', 'pages', 'reviews', 'outbox', 'console'] as const;
 export type EntryName = (typeof ENTRY_NAMES)[number];
 
 /** CloudFormation metadata key naming a function's entry; the local runtime maps logical ids to modules by it. */

@@ -5,7 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { acknowledge, wildcardResourceFinding } from './nag.js';
 import { ENV } from '../functions/adapters/env.js';
-import { LOOKUP_INDEX, OUTBOX_INDEX } from '../functions/adapters/keys.js';
+import { LOOKUP_INDEX, OUTBOX_INDEX, TIMERS_INDEX } from '../functions/adapters/keys.js';
 
 /** Attribute every item carries (epoch seconds) so DynamoDB deletes it after the retention period. */
 export const TTL_ATTRIBUTE = 'expiresAt';
@@ -22,7 +22,7 @@ export interface OrderTableProps {
 
 /**
  * The single table (see functions/adapters/keys.ts): pk/sk strings, a GSI for the order
- * lookup and a sparse one for the event outbox, on-demand billing, point-in-time recovery and TTL on `expiresAt`.
+ * lookup, a sparse one for the event outbox and a sparse one for the orders' timers, on-demand billing, point-in-time recovery and TTL on `expiresAt`.
  *
  * Encryption uses the AWS managed key (aws/dynamodb) rather than a customer-managed one: every
  * use of the key is still logged in CloudTrail, nothing outside this account reads the table,
@@ -62,6 +62,15 @@ export class OrderTable extends Construct {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: ['event'],
     });
+    // Sparse: only orders due at some time (functions/adapters/keys.ts, TIMERS_INDEX); the
+    // poller needs which order, nothing else. Sharded so many orders' writes spread out.
+    this.table.addGlobalSecondaryIndex({
+      indexName: TIMERS_INDEX,
+      partitionKey: { name: 'timerPk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'timerSk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: ['store', 'orderId'],
+    });
   }
 
   /** Grants a function read or read/write access to the table and its index, and sets TABLE_NAME. */
@@ -72,7 +81,7 @@ export class OrderTable extends Construct {
       acknowledge(
         fn.role,
         wildcardResourceFinding(this, `${this.table.tableArn}/index/*`),
-        `Grants on the table cover its indexes as "<table arn>/index/*": ${LOOKUP_INDEX} (order lookup by store and order number) and ${OUTBOX_INDEX} (stored events not yet queued).`,
+        `Grants on the table cover its indexes as "<table arn>/index/*": ${LOOKUP_INDEX} (order lookup by store and order number), ${OUTBOX_INDEX} (stored events not yet queued) and ${TIMERS_INDEX} (orders due at a time).`,
       );
     }
     return grant;

@@ -15,7 +15,9 @@ import { Mailer } from './mailer.js';
 import { Monitoring } from './monitoring.js';
 import { acknowledge, wildcardResourceFinding } from './nag.js';
 import { OrderTable } from './order-table.js';
-import { OrderWorkflow } from './order-workflow.js';
+import { OrderStepWorkflow } from './order-workflow.js';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { PhotoBucket } from './photo-bucket.js';
 import { GeneratedSecret, WebhookSecrets } from './secrets.js';
 import { WebhookApi } from './webhook-api.js';
@@ -31,14 +33,16 @@ export class PostpurchaseStack extends Stack {
   readonly events: EventQueue;
   readonly outbox: EventOutbox;
   readonly participationRedrive: ParticipationRedrive;
-  readonly workflow: OrderWorkflow;
+  readonly workflow: OrderStepWorkflow;
+  /** Runs the timers poller every minute (functions/timers.ts). */
+  readonly timersRule: events.Rule;
   readonly mailer: Mailer;
   readonly api: WebhookApi;
   readonly monitoring: Monitoring;
   readonly consoleUsers: ConsoleUserPool;
   readonly consoleRoutes: ConsoleRoutes;
   readonly photos: PhotoBucket;
-  readonly functions: Readonly<Record<'ingest' | 'router' | 'notify' | 'await' | 'sesEvents' | 'pages' | 'reviews' | 'outbox' | 'console', HandlerFunction>>;
+  readonly functions: Readonly<Record<'ingest' | 'router' | 'notify' | 'timers' | 'referrals' | 'sesEvents' | 'pages' | 'reviews' | 'outbox' | 'console', HandlerFunction>>;
   /** The state machine's ARN as the functions receive it (built from its fixed name, see below). */
   readonly stateMachineArn: string;
 
@@ -52,14 +56,15 @@ export class PostpurchaseStack extends Stack {
     const ingest = fn('ingest', 'IngestFunction', Duration.seconds(10));
     const router = fn('router', 'RouterFunction', Duration.seconds(30));
     const notify = fn('notify', 'NotifyFunction', Duration.seconds(30));
-    const awaitFn = fn('await', 'AwaitFunction', Duration.seconds(15));
+    const timers = fn('timers', 'TimersFunction', Duration.seconds(50));
+    const referrals = fn('referrals', 'ReferralsFunction', Duration.seconds(15));
     const sesEvents = fn('ses-events', 'SesEventsFunction', Duration.seconds(30));
     const pages = fn('pages', 'PagesFunction', Duration.seconds(10));
     // Feedback, reviews and the merchant API; sharp decodes and re-encodes review photos (functions/adapters/photos.ts).
     const reviews = fn('reviews', 'ReviewsFunction', Duration.seconds(15), { nodeModules: ['sharp'] });
     const outbox = fn('outbox', 'OutboxFunction', Duration.seconds(60));
     const consoleFn = fn('console', 'ConsoleFunction', Duration.seconds(15), { assetFiles: CONSOLE_ASSET_FILES });
-    this.functions = { ingest, router, notify, await: awaitFn, sesEvents, pages, reviews, outbox, console: consoleFn };
+    this.functions = { ingest, router, notify, timers, referrals, sesEvents, pages, reviews, outbox, console: consoleFn };
     const all = Object.values(this.functions);
 
     this.table = new OrderTable(this, 'OrderTable');
@@ -86,7 +91,7 @@ export class PostpurchaseStack extends Stack {
     linkSecret.bindReader(consoleFn, ENV.linkSecretArn);
     linkSecret.bindReader(reviews, ENV.linkSecretArn);
     // Referral codes are derived with the link key (functions/domain/reviews/referrals.ts).
-    linkSecret.bindReader(awaitFn, ENV.linkSecretArn);
+    linkSecret.bindReader(referrals, ENV.linkSecretArn);
     const opsToken = new GeneratedSecret(this, 'OpsToken', {
       secretName: `${config.stackName}/ops-token`,
       description: "postpurchase: bearer token for a store's feedback view (GET /stores/{store}/feedback)",
@@ -102,37 +107,32 @@ export class PostpurchaseStack extends Stack {
     // Every function writes items, and each item's TTL comes from the retention period.
     for (const f of all) f.addEnvironment(ENV.retentionDays, String(config.retentionDays));
     const storesJson = storesEnvJson(config);
-    for (const f of [ingest, router, notify, awaitFn, pages, reviews, consoleFn]) f.addEnvironment(ENV.stores, storesJson);
+    for (const f of [ingest, router, notify, timers, referrals, pages, reviews, consoleFn]) f.addEnvironment(ENV.stores, storesJson);
     for (const f of [notify, pages, reviews, consoleFn]) f.addEnvironment(ENV.languages, config.languages.join(','));
     this.events.bindDeadLetterOperator(consoleFn);
 
     const stateMachineName = `${config.stackName}-orders`;
-    this.workflow = new OrderWorkflow(this, 'Workflow', {
-      notifyFunction: notify,
-      awaitFunction: awaitFn,
-      logRetention,
-      stateMachineName,
-    });
-    // The await function is invoked by the state machine and also starts and signals it. A
-    // reference to the machine in its environment or default policy would be a dependency
-    // cycle, so the machine gets a fixed name, the ARN is built from it, and the await
-    // function's workflow grants go into a policy of their own (see grantsOutsideDefaultPolicy).
+    this.workflow = new OrderStepWorkflow(this, 'Workflow', { stepFunction: notify, referralFunction: referrals, logRetention, stateMachineName });
+    // Whoever wakes an order starts a step. The machine gets a fixed name and the functions an
+    // ARN built from it, as before: no reference from a function to the machine that invokes one.
     this.stateMachineArn = this.formatArn({
       service: 'states',
       resource: 'stateMachine',
       resourceName: stateMachineName,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    for (const f of [router, awaitFn, pages, reviews, consoleFn]) f.addEnvironment(ENV.stateMachineArn, this.stateMachineArn);
-    this.workflow.grantStart(router);
-    this.workflow.grantTaskResponse(router);
-    this.workflow.grantStart(awaitFn.grantsOutsideDefaultPolicy());
-    this.workflow.grantTaskResponse(awaitFn.grantsOutsideDefaultPolicy());
-    this.workflow.grantTaskResponse(pages);
-    // Stopping an order's pending mail wakes its waiting state, which then ends.
-    this.workflow.grantTaskResponse(consoleFn);
-    // A star click ends the workflow's wait for feedback.
-    this.workflow.grantTaskResponse(reviews);
+    // The router after each event, the poller for each due timer, the pages and reviews after
+    // feedback (the walk ends at once), the console after mail is stopped.
+    for (const f of [router, timers, pages, reviews, consoleFn]) {
+      f.addEnvironment(ENV.stateMachineArn, this.stateMachineArn);
+      this.workflow.grantStart(f);
+    }
+    this.timersRule = new events.Rule(this, 'TimersSchedule', {
+      description: 'postpurchase: wakes the orders whose timers are due (deadlines, claim settle ends, leases)',
+      schedule: events.Schedule.rate(Duration.minutes(1)),
+      // The next run finds what this one missed: no retries or dead letters for a missed run.
+      targets: [new targets.LambdaFunction(timers, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
+    });
 
     const topicKey = new kms.Key(this, 'TopicKey', {
       description: 'postpurchase: encrypts the SES events and alarm topics',
@@ -149,10 +149,10 @@ export class PostpurchaseStack extends Stack {
     this.mailer.bindSender(notify);
     // Explicit resends and replies to shoppers, recorded on the order.
     this.mailer.bindSender(consoleFn);
-    // Review rewards, replies and alerts (reviews); referral rewards when a referred order is delivered (await).
+    // Review rewards, replies and alerts (reviews); referral rewards when a referred order is delivered (notify's step).
     this.mailer.bindSender(reviews);
-    this.mailer.bindSender(awaitFn);
-    // Participation emails a crash left claimed are re-sent by reviews (await's referral rewards too).
+    this.mailer.bindSender(referrals);
+    // Participation emails a crash left claimed are re-sent by reviews (the step's referral rewards too).
     this.participationRedrive = new ParticipationRedrive(this, 'ParticipationRedrive', { sender: reviews });
     this.mailer.addEventHandler(sesEvents);
 
@@ -164,7 +164,7 @@ export class PostpurchaseStack extends Stack {
       accessLogRetention: logRetention,
       publicBaseUrl: config.publicBaseUrl,
     });
-    for (const f of [notify, reviews, awaitFn, consoleFn]) f.addEnvironment(ENV.publicBaseUrl, this.api.baseUrl);
+    for (const f of [notify, reviews, referrals, consoleFn]) f.addEnvironment(ENV.publicBaseUrl, this.api.baseUrl);
 
     this.consoleUsers = new ConsoleUserPool(this, 'ConsoleUsers', { storeIds: config.stores.map((s) => s.storeId) });
     this.consoleUsers.bindTo(consoleFn);
@@ -178,7 +178,7 @@ export class PostpurchaseStack extends Stack {
       deadLetterQueue: this.events.deadLetterQueue,
       eventQueue: this.events.queue,
       sesEventsDeadLetterQueue: this.mailer.eventsDeadLetterQueue,
-      functions: { Ingest: ingest, Router: router, Notify: notify, Await: awaitFn, SesEvents: sesEvents, Pages: pages, Reviews: reviews, Outbox: outbox, Console: consoleFn },
+      functions: { Ingest: ingest, Router: router, Notify: notify, Timers: timers, Referrals: referrals, SesEvents: sesEvents, Pages: pages, Reviews: reviews, Outbox: outbox, Console: consoleFn },
       httpApi: this.api.httpApi,
       encryptionKey: topicKey,
       alarmEmail: config.alarmEmail,
@@ -190,7 +190,7 @@ export class PostpurchaseStack extends Stack {
     out('ShopifyWebhookUrl', this.api.shopifyWebhookUrl, 'Register in Shopify (Settings > Notifications > Webhooks, or the app) for orders and fulfillments');
     out('GenericWebhookUrl', this.api.genericWebhookUrl, 'Register with Standard Webhooks senders (other platforms)');
     out('PagesBaseUrl', this.api.baseUrl, 'Base URL of the tracking, feedback and unsubscribe pages');
-    out('StateMachineArn', this.workflow.stateMachine.stateMachineArn, 'One execution per order');
+    out('StateMachineArn', this.workflow.stateMachine.stateMachineArn, 'One short Express execution per wake of an order (an event, a due timer)');
     out('EventQueueUrl', this.events.queue.queueUrl, 'Accepted webhook events waiting for the router');
     out('EventQueueArn', this.events.queue.queueArn, 'Destination when replaying dead letters');
     out('DeadLetterQueueUrl', this.events.deadLetterQueue.queueUrl, 'Events that failed 5 times (see docs/OPERATIONS.md)');
@@ -223,7 +223,7 @@ export class PostpurchaseStack extends Stack {
       'AwsSolutions-IAM5[Resource::*]',
       'Resource "*" holds only the actions that have no resource-level permissions: X-Ray tracing (xray:Put*, xray:GetSampling*) and the CloudWatch Logs vended-delivery APIs (logs:*LogDelivery*, DescribeLogGroups, DescribeResourcePolicies, PutResourcePolicy) that Step Functions logging requires.',
     );
-    for (const f of [this.functions.notify, this.functions.await]) {
+    for (const f of [this.functions.notify, this.functions.referrals]) {
       acknowledge(
         sm.role,
         wildcardResourceFinding(this, `${f.functionArn}:*`),
@@ -233,7 +233,7 @@ export class PostpurchaseStack extends Stack {
     acknowledge(
       sm,
       'AwsSolutions-SF1',
-      'The workflow logs ERROR events (without execution data, which holds shopper details) and is traced with X-Ray; each execution\'s full history stays in Step Functions for 90 days. Logging ALL events would write every transition of every order for a long-lived, mostly waiting workflow.',
+      'The workflow logs ERROR events (without execution data, which holds shopper details) and is traced with X-Ray; each execution\'s full history stays in Step Functions for 90 days. Logging ALL events would write every step of every order; the step function logs each transition of the walk itself, without personal data.',
     );
   }
 }

@@ -41,7 +41,7 @@ import { CaptureWriter, capturedHeaders } from './captures.js';
 import { DEV_SECRETS } from './dev-secrets.js';
 import { LocalClock, type ClockState } from './clock.js';
 import { installCheckpointHook, installHostClock } from '../functions/adapters/host-hooks.js';
-import { OUTBOX_INDEX, OUTBOX_PENDING, OUTBOX_PENDING_MAIL } from '../functions/adapters/keys.js';
+import { OUTBOX_INDEX, OUTBOX_PENDING, OUTBOX_PENDING_MAIL, TIMERS_INDEX, TIMER_SHARDS } from '../functions/adapters/keys.js';
 import { removeOrphanIndexEntries } from './index-repair.js';
 import { CrashInjector, type CrashPlan, type CrashRecord } from './faults.js';
 import { createServer } from 'node:http';
@@ -146,6 +146,10 @@ export interface LocalStats {
   executions: StepFunctionsStats['executions'];
   /** StartExecution calls answered ThrottlingException by the injected fault. */
   startExecutionThrottled: number;
+  /** Express executions started (billed per request). */
+  expressRequests: number;
+  /** Their billed duration: each execution's real ms rounded up to 100 ms (billed at 64 MB). */
+  expressBilledMs: number;
   lambdaInvocations: LambdaStats['invocations'];
   lambdaErrors: LambdaStats['errors'];
   injectedCrashes: number;
@@ -512,6 +516,8 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       retries: s.retries,
       executions: s.executions,
       startExecutionThrottled: s.startExecutionThrottled,
+      expressRequests: s.expressRequests,
+      expressBilledMs: s.expressBilledMs,
       lambdaInvocations: l.invocations,
       lambdaErrors: l.errors,
       injectedCrashes: l.injectedCrashes,
@@ -680,7 +686,31 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
 
   let stopped = false;
   let eventsClient: DynamoDBClient | undefined;
+  let timersClient: DynamoDBClient | undefined;
+  // The timers poller's rule (functions/timers.ts), which a manual clock's advance runs itself.
+  const timersSchedule = app.schedules.find((sch) => sch.entry === 'timers');
   cleanup.push(() => eventsClient?.destroy());
+  /** The earliest due time in the timers index (epoch ms), if any order is due at all. */
+  const nextTimerDue = async (): Promise<number | undefined> => {
+    if (!app.table || !timersSchedule) return undefined;
+    timersClient ??= new DynamoDBClient({ endpoint: dynamoUrl, region: REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    let earliest: number | undefined;
+    for (let shard = 0; shard < TIMER_SHARDS; shard++) {
+      const res = await timersClient.send(
+        new QueryCommand({ TableName: app.table.TableName, IndexName: TIMERS_INDEX, KeyConditionExpression: 'timerPk = :p', ExpressionAttributeValues: { ':p': { S: `T#${shard}` } }, Limit: 1 }),
+      );
+      const sk = res.Items?.[0]?.timerSk?.S;
+      const at = sk ? Date.parse(sk.slice(0, sk.indexOf('#'))) : NaN;
+      if (Number.isFinite(at) && (earliest === undefined || at < earliest)) earliest = at;
+    }
+    return earliest;
+  };
+  const runTimersPoller = async () => {
+    if (!timersSchedule) return;
+    const event = { version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'), region: REGION, resources: [], detail: {} };
+    await invoker.invoke(timersSchedule.functionLogicalId, event, 'events').catch((e: unknown) => log(`[timers] poller failed: ${e instanceof Error ? e.message : String(e)}`));
+  };
+
   const runtime: LocalRuntime = {
     url,
     endpoints: { dynamodb: dynamoUrl, sfn: sfnUrl, sqs: sqsUrl, sesv2: ses.url, s3: s3.url },
@@ -695,7 +725,22 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     crashes: () => [...crashes.fired],
     addCrashPlans: (plans) => crashes.add(plans),
     advanceTime: async (ms) => {
-      const fired = await clock.advance(ms, () => runtime.whenIdle({ timeoutMs: 60_000 }));
+      // The orders' timers (the timers index) fire in order with the clock's own deadlines, each
+      // at its own instant (on AWS within the poller's minute after it): the poller then finds
+      // the orders due by that instant, so deadlines still fire one instant at a time.
+      const settle = () => runtime.whenIdle({ timeoutMs: 60_000 });
+      const target = clock.nowMs() + Math.max(0, ms);
+      let fired = 0;
+      for (;;) {
+        const due = await nextTimerDue();
+        const poll = due === undefined ? undefined : Math.max(clock.nowMs(), due);
+        if (poll === undefined || poll > target) break;
+        fired += await clock.advance(poll - clock.nowMs(), settle);
+        await runTimersPoller();
+        await settle();
+        fired++;
+      }
+      fired += await clock.advance(target - clock.nowMs(), settle);
       saveClock();
       return fired;
     },

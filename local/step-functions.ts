@@ -116,6 +116,13 @@ export interface StepFunctionsStats {
   tasksWaiting: number;
   /** StartExecution calls answered ThrottlingException by the injected fault. */
   startExecutionThrottled: number;
+  /** Executions started: what Step Functions Express bills per request. */
+  expressRequests: number;
+  /**
+   * Sum over finished executions of their duration (real ms, as the steps' own work takes),
+   * rounded up to 100 ms each: Express bills duration so, at 64 MB of memory.
+   */
+  expressBilledMs: number;
 }
 
 interface TokenEntry {
@@ -432,10 +439,12 @@ export class LocalStepFunctions {
     const executions: Record<ExecutionStatus, number> = { RUNNING: 0, SUCCEEDED: 0, FAILED: 0, TIMED_OUT: 0, ABORTED: 0 };
     let stateTransitions = 0;
     let retries = 0;
+    let expressBilledMs = 0;
     for (const r of this.records.values()) {
       executions[r.status]++;
       stateTransitions += r.stateTransitions;
       retries += r.retries;
+      if (r.stopDate !== undefined) expressBilledMs += Math.max(100, Math.ceil((r.stopDate - r.startDate) / 100) * 100);
     }
     return {
       executions,
@@ -444,6 +453,8 @@ export class LocalStepFunctions {
       billedTransitions: stateTransitions + retries,
       tasksWaiting: this.tokens.size,
       startExecutionThrottled: this.startThrottled,
+      expressRequests: this.records.size,
+      expressBilledMs,
     };
   }
 

@@ -20,6 +20,10 @@ export const STEP_BOUNDARIES = [
   'notify.beforeRecord',
   /** notify: the message id is recorded; the invocation has not returned. */
   'notify.afterRecord',
+  /** step: the walk sent (or rested, or ended) and has not yet recorded its position. */
+  'step.beforePosition',
+  /** wake: the order's lease is written (it is due within the lease); its step execution is not started. */
+  'wake.afterLease',
   /** ses-events: SES's Send event is about to settle its ledger claim (its delivery is retried until it succeeds). */
   'sesEvents.beforeSettle',
   /** a participation email (review reward, reply, alerts; functions/services/participation.ts): claimed, SES not called. */

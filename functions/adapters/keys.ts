@@ -1,6 +1,6 @@
 /**
  * The single-table key design. Everything about one order lives under one partition key, so
- * one Query reads the order's events, email ledger, awaited callback and feedback together.
+ * one Query reads the order's events, email ledger, walk position and feedback together.
  *
  * | item                | pk                          | sk                                   |
  * |---------------------|-----------------------------|--------------------------------------|
@@ -9,7 +9,7 @@
  * | order lookup        | ORDER#<store>#<orderId>     | META  (gsi1: LOOKUP#<store>#<name>)  |
  * | lookup by email     | ORDER#<store>#<orderId>     | META#EMAIL (gsi1: EMAIL#<store>#<email>) |
  * | email ledger        | ORDER#<store>#<orderId>     | MAIL#<kind>#<ref>                    |
- * | awaited callback    | ORDER#<store>#<orderId>     | AWAIT                                |
+ * | walk position       | ORDER#<store>#<orderId>     | POSITION (timers index: timerPk T#<shard>, timerSk <due>#<store>#<orderId>) |
  * | feedback            | ORDER#<store>#<orderId>     | FEEDBACK                             |
  * | webhook dedupe      | WEBHOOK#<store>#<eventId>   | WEBHOOK                              |
  * | suppression         | SUPPRESS#<store>#<email>    | SUPPRESS   (store "*" = every store)  |
@@ -34,9 +34,8 @@ export const keys = {
   /** The order's lookup item by shopper email (gsi1: EMAIL#<store>#<email>, sorted by placedAt). */
   emailLookup: 'META#EMAIL',
   mailSk: (kind: string, ref: string) => `MAIL#${kind}#${ref}`,
-  await: 'AWAIT',
-  /** An execution of the order ended (no waiting state is left to wake): see route-event.ts. */
-  walkEnded: 'WALK#ENDED',
+  /** Where the order's walk rests, and when it is next due (see functions/services/step.ts). */
+  position: 'POSITION',
   feedback: 'FEEDBACK',
   lookup: (store: string, orderName: string) => `LOOKUP#${store}#${orderName.trim().replace(/^#/, '').toLowerCase()}`,
   webhook: (store: string, eventId: string) => `WEBHOOK#${store}#${eventId}`,
@@ -80,3 +79,23 @@ export const OUTBOX_PENDING = 'PENDING';
  * re-drive takes over what stays past the settle window (functions/services/redrive-participation.ts).
  */
 export const OUTBOX_PENDING_MAIL = 'MAIL';
+
+/**
+ * Name of the sparse timers index: an order's POSITION item is in it while the order is due at
+ * some time (a wait's deadline, an unsettled claim's settle end, a wake's lease), keyed by a shard
+ * (`timerPk` = T#0…T#15, from store and order id, spreading the writes of many orders over
+ * partitions) and `timerSk` = <due ISO>#<store>#<orderId>, so a Query for `timerSk <= now` lists
+ * what is due, oldest first. The timers poller wakes each (functions/services/timers.ts).
+ */
+export const TIMERS_INDEX = 'timers';
+export const TIMER_SHARDS = 16;
+
+/** The timers index shard of an order: a stable hash of store and order id. */
+export function timerShard(store: string, orderId: string): string {
+  let h = 2166136261;
+  for (const c of `${store}\n${orderId}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return `T#${h % TIMER_SHARDS}`;
+}
+
+/** The timers index sort key of an order due at `dueIso`. */
+export const timerSk = (dueIso: string, store: string, orderId: string) => `${dueIso}#${store}#${orderId}`;

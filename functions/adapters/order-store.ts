@@ -1,5 +1,5 @@
 /**
- * DynamoDB access for an order's partition: its events, email ledger, awaited callback and
+ * DynamoDB access for an order's partition: its events, email ledger, walk position and
  * feedback. Every write that guards a side effect is conditional, so retries and concurrent
  * invocations cannot send twice or lose an event.
  */
@@ -19,7 +19,9 @@ import type { AwaitPhase, EmailKind, LedgerEntry, OrderView } from '../domain/li
 import { foldOrder } from '../domain/order-state.js';
 import { gzipSync } from 'node:zlib';
 import type { Clock } from './clock.js';
-import { keys, OUTBOX_INDEX, OUTBOX_PENDING } from './keys.js';
+import { keys, OUTBOX_INDEX, OUTBOX_PENDING, TIMERS_INDEX, TIMER_SHARDS, timerShard, timerSk } from './keys.js';
+import { positionSchema, START, transitionSchema, type Position, type Transition } from '../domain/walk.js';
+import * as z from 'zod';
 import { counter, dayOf } from '../domain/console/tallies.js';
 import { StoreStats } from './store-stats.js';
 
@@ -34,22 +36,27 @@ export interface SentContent {
 /** The gzipped JSON of a sent email (a receipt's HTML is 10-20 KB, gzipped 3-4 KB: fewer write units). */
 export const packContent = (content: SentContent): Uint8Array => gzipSync(Buffer.from(JSON.stringify(content), 'utf8'));
 
-export interface AwaitItem {
-  token: string;
-  phase: AwaitPhase;
-  execution?: string;
-  registeredAt: string;
-  /** Loop count of the execution, carried so any signaller can hand it on. */
-  steps?: number;
-  /** When the waiting state's own deadline (its Task timeout) fires. */
-  deadline?: string;
+/** The POSITION item: where the walk rests, its version (every write is conditional on it), its last moves. */
+export const storedPositionSchema = positionSchema.extend({
+  version: z.number().int().nonnegative(),
+  history: z.array(transitionSchema).default([]),
+  updatedAt: z.string().optional(),
+  /** When the order is next due (a deadline, a settle end or a wake's lease), if ever. */
+  timerSk: z.string().optional(),
+});
+export type StoredPosition = z.infer<typeof storedPositionSchema>;
+
+/** An order the timers index lists as due. */
+export interface DueTimer {
+  store: string;
+  orderId: string;
+  timerSk: string;
 }
 
 export interface LoadedOrder extends OrderView {
   events: DomainEvent[];
-  awaiting?: AwaitItem;
-  /** An execution of the order ended: when, and which (the last one to end). */
-  walkEnded?: { at: string; execution?: string };
+  /** Where its walk rests (absent until the order is placed and first woken). */
+  position?: StoredPosition;
   /** Milestones already counted in the store's day counters (see store-stats.ts). */
   tallied: ReadonlySet<string>;
 }
@@ -257,10 +264,9 @@ export class OrderStore {
 
     const events: DomainEvent[] = [];
     const ledger: LedgerEntry[] = [];
-    let awaiting: AwaitItem | undefined;
+    let position: StoredPosition | undefined;
     let feedback: OrderView['feedback'];
     let stopped: OrderView['stopped'];
-    let walkEnded: LoadedOrder['walkEnded'];
     const tallied = new Set<string>();
     for (const item of items) {
       const sk = String(item.sk);
@@ -268,16 +274,18 @@ export class OrderStore {
         const parsed = domainEventSchema.safeParse(item.event);
         if (parsed.success) events.push(parsed.data);
       } else if (sk.startsWith('MAIL#')) ledger.push(item as unknown as LedgerEntry);
-      else if (sk === keys.await) awaiting = item as unknown as AwaitItem;
+      else if (sk === keys.position) {
+        const parsed = storedPositionSchema.safeParse(item);
+        if (parsed.success) position = parsed.data;
+      }
       else if (sk === keys.feedback && typeof item.rating === 'number') feedback = { rating: item.rating, at: String(item.at ?? item.ratedAt ?? '') };
       else if (sk.startsWith('TALLY#')) tallied.add(sk.slice('TALLY#'.length));
       else if (sk === keys.stopped) stopped = { by: String(item.by ?? ''), at: String(item.at ?? '') };
-      else if (sk === keys.walkEnded) walkEnded = { at: String(item.at ?? ''), ...(typeof item.execution === 'string' ? { execution: item.execution } : {}) };
     }
     const state = foldOrder(store, orderId, events);
     const email = state.order?.customer.email;
     const { unsubscribed, suppressed } = email ? await this.suppressionOf(store, email) : { unsubscribed: false, suppressed: false };
-    return { events, state, ledger, awaiting, feedback, unsubscribed, suppressed, tallied, ...(stopped ? { stopped } : {}), ...(walkEnded ? { walkEnded } : {}) };
+    return { events, state, ledger, ...(position ? { position } : {}), feedback, unsubscribed, suppressed, tallied, ...(stopped ? { stopped } : {}) };
   }
 
   /** Store-level unsubscribes and address-level suppressions (bounces, complaints: store "*"). */
@@ -483,41 +491,104 @@ export class OrderStore {
   }
 
 
-  async putAwait(store: string, orderId: string, item: AwaitItem): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: keys.order(store, orderId), sk: keys.await, itemType: 'await', ...item, expiresAt: this.expiresAt() },
-      }),
-    );
+  /**
+   * A wake's lease: makes the order due within `leaseMs` (the timers poller wakes it then if the
+   * walk this wake starts never records its next due time) and bumps the position's version, so
+   * a walk that loaded before this wake fails its write and walks again, seeing what woke it.
+   * `create`: an order just placed gets its position at the start. `ifTimerSk`: the poller's
+   * lease, taken only while the timer it found is still the one set (one poller run wins it).
+   * Returns the position's new version, or undefined when the condition failed (no position and
+   * not `create`, or the timer moved).
+   */
+  async lease(store: string, orderId: string, leaseMs: number, options: { create?: boolean; ifTimerSk?: string } = {}): Promise<number | undefined> {
+    const now = this.options.clock.now();
+    const due = new Date(now.getTime() + leaseMs).toISOString();
+    const condition = options.ifTimerSk !== undefined ? 'timerSk = :old' : options.create ? undefined : 'attribute_exists(pk)';
+    try {
+      const res = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.order(store, orderId), sk: keys.position },
+          ReturnValues: 'UPDATED_NEW',
+          UpdateExpression:
+            'SET version = if_not_exists(version, :zero) + :one, timerPk = :shard, timerSk = :due, updatedAt = :now, #state = if_not_exists(#state, :start), steps = if_not_exists(steps, :steps), history = if_not_exists(history, :empty), itemType = :type, #store = :store, orderId = :orderId, expiresAt = :exp',
+          ...(condition ? { ConditionExpression: condition } : {}),
+          ExpressionAttributeNames: { '#state': 'state', '#store': 'store' },
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':shard': timerShard(store, orderId),
+            ':due': timerSk(due, store, orderId),
+            ':now': now.toISOString(),
+            ':start': START.state,
+            ':steps': START.steps,
+            ':empty': [],
+            ':type': 'position',
+            ':store': store,
+            ':orderId': orderId,
+            ':exp': this.expiresAt(),
+            ...(options.ifTimerSk !== undefined ? { ':old': options.ifTimerSk } : {}),
+          },
+        }),
+      );
+      return Number(res.Attributes?.version);
+    } catch (e) {
+      if (isConditionFailure(e)) return undefined;
+      throw e;
+    }
   }
 
   /**
-   * Records that an execution of the order is ending: its last state is running or has run, so
-   * no waiting state is left for the router to wake (route-event.ts starts a late walk instead).
+   * Records where the walk rests now, only if nobody wrote the position since it was loaded at
+   * `version` (false: reload and walk again). `due`: when it is next due (absent: only an event
+   * moves it, and it leaves the timers index).
    */
-  async markWalkEnded(store: string, orderId: string, execution?: string): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: keys.order(store, orderId), sk: keys.walkEnded, itemType: 'walk', at: this.options.clock.now().toISOString(), ...(execution ? { execution } : {}), expiresAt: this.expiresAt() },
-      }),
-    );
+  async savePosition(store: string, orderId: string, next: Position, options: { version: number; history: readonly Transition[]; due?: string }): Promise<boolean> {
+    const now = this.options.clock.now().toISOString();
+    const set = ['#state = :state', 'steps = :steps', 'history = :history', 'updatedAt = :now', 'version = :next', 'expiresAt = :exp'];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = { ':state': next.state, ':steps': next.steps, ':history': options.history, ':now': now, ':v': options.version, ':next': options.version + 1, ':exp': this.expiresAt() };
+    if (next.deadline) {
+      set.push('deadline = :deadline');
+      values[':deadline'] = next.deadline;
+    } else remove.push('deadline');
+    if (options.due) {
+      set.push('timerPk = :shard', 'timerSk = :due');
+      values[':shard'] = timerShard(store, orderId);
+      values[':due'] = timerSk(options.due, store, orderId);
+    } else remove.push('timerPk', 'timerSk');
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.order(store, orderId), sk: keys.position },
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ConditionExpression: 'version = :v',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   }
 
-  /** Removes the awaited callback if it still holds this token. */
-  async clearAwait(store: string, orderId: string, token: string): Promise<void> {
-    await unlessAlreadyDone(
-      this.doc.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { pk: keys.order(store, orderId), sk: keys.await },
-          ConditionExpression: '#t = :t',
-          ExpressionAttributeNames: { '#t': 'token' },
-          ExpressionAttributeValues: { ':t': token },
-        }),
-      ),
+  /** Orders due by `now` in one shard of the timers index, oldest first, at most `limit`. */
+  async dueTimers(shard: number, now: Date, limit: number): Promise<DueTimer[]> {
+    if (shard < 0 || shard >= TIMER_SHARDS) throw new Error(`timer shard ${shard} is outside 0…${TIMER_SHARDS - 1}`);
+    const res = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TIMERS_INDEX,
+        KeyConditionExpression: 'timerPk = :pk AND timerSk <= :upto',
+        // Every due instant at `now` sorts below the '~' that follows it (ISO has no '~').
+        ExpressionAttributeValues: { ':pk': `T#${shard}`, ':upto': `${now.toISOString()}~` },
+        Limit: limit,
+      }),
     );
+    return (res.Items ?? []).map((i) => ({ store: String(i.store), orderId: String(i.orderId), timerSk: String(i.timerSk) }));
   }
 
   /** Whether non-essential mail is paused (SES reputation near its review thresholds). */

@@ -155,3 +155,28 @@ export function afterSend(pos: Position, ctx: DecisionContext): Position {
   if (!isSendState(state)) throw new Error(`afterSend at ${pos.state}, which is a wait, not a send state`);
   return enter(state.then, pos.steps, state.next === 'none' ? undefined : deadlineOf(state.next, ctx));
 }
+
+/** One move of an order's walk, kept on its position for ops (no personal data). */
+export const transitionSchema = z.object({
+  at: z.string(),
+  from: z.union([stateNameSchema, z.literal('END')]),
+  to: z.union([stateNameSchema, z.literal('END')]),
+  /** What moved it: a wait's decision or route, or the count of emails a send state sent. */
+  cause: z.string().optional(),
+  sent: z.number().int().optional(),
+});
+export type Transition = z.infer<typeof transitionSchema>;
+
+/** How many transitions a position keeps: enough for ops to read the last weeks of an order. */
+export const HISTORY_CAP = 30;
+
+/** The history with `t` added, the oldest dropped past the cap. */
+export const withTransition = (history: readonly Transition[], t: Transition): Transition[] => [...history, t].slice(-HISTORY_CAP);
+
+/** A position in words for ops: where the walk rests and until when (no personal data). */
+export function describePosition(pos: Pick<Position, 'state' | 'deadline'> | undefined): string {
+  if (!pos) return 'not started (no order placed yet)';
+  if (pos.state === 'END') return 'ended: nothing more will be sent';
+  const until = pos.deadline ? `until ${pos.deadline}` : 'with nothing scheduled (an event moves it)';
+  return MACHINE[pos.state] && isSendState(MACHINE[pos.state]) ? `at ${pos.state}, back ${until} (an earlier attempt's outcome is being settled)` : `waiting in ${pos.state} ${until}`;
+}

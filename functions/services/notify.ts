@@ -84,6 +84,13 @@ export const DEFAULT_CLAIM_SETTLE_SECONDS = 900;
 /** Error names the state machine retries on (see lib/order-workflow.ts). */
 export class ClaimPending extends Error {
   override name = 'ClaimPending';
+  /** Real epoch ms from which the claim may be taken over (its settle window's end). */
+  constructor(
+    message: string,
+    readonly takeOverFromMs: number,
+  ) {
+    super(message);
+  }
 }
 export class TransientFailure extends Error {
   override name = 'TransientFailure';
@@ -108,20 +115,26 @@ export async function notify(rawInput: NotifyInput, deps: NotifyDeps, options: N
   const ledger: LedgerEntry[] = [...loaded.ledger];
   const ctx = (): DecisionContext => ({ ...loaded, ledger, config, now: deps.clock.now() });
 
+  const sent = await sendDue(input.kind, ctx, ledger, deps, options);
+  return { order: input.order, steps: input.steps + 1, wait: { seconds: waitSeconds(input.next, ctx()) }, sent };
+}
+
+/**
+ * Sends what a send state sends (one kind, or every update kind in order) that is due, each
+ * through the claim-settle protocol; `ledger` grows with every line settled, so each kind plans
+ * with the ledger as the ones before it left it. Returns how many emails went out now.
+ */
+export async function sendDue(sends: NotifyInput['kind'], ctx: () => DecisionContext, ledger: LedgerEntry[], deps: NotifyDeps, options: NotifyOptions = {}): Promise<number> {
   let sent = 0;
-  const kinds = input.kind === 'updates' ? UPDATE_KINDS : [input.kind];
-  for (const kind of kinds) {
+  for (const kind of sends === 'updates' ? UPDATE_KINDS : [sends]) {
     const paused = NON_ESSENTIAL.has(kind) && (await deps.orders.nonEssentialPaused());
-    // Each kind plans with the ledger as the ones before it left it.
     for (const planned of plannedEmails(kind, ctx())) {
       const { entry, sentNow } = await sendOnce(planned, ctx(), deps, paused, options.signal);
       ledger.push(entry);
       if (sentNow) sent++;
     }
   }
-  // A send with no waiting state after it (the reminder, the cancellation) is the execution's last state.
-  if (input.next === 'none' && input.kind !== 'updates') await deps.orders.markWalkEnded(store, orderId, input.execution);
-  return { order: input.order, steps: input.steps + 1, wait: { seconds: waitSeconds(input.next, ctx()) }, sent };
+  return sent;
 }
 
 async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: NotifyDeps, paused: boolean, signal?: AbortSignal): Promise<{ entry: LedgerEntry; sentNow: boolean }> {
@@ -151,7 +164,7 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     // here, then hand the wait to the state machine's ClaimPending retry.
     let waited = 0;
     for (let pause = 50; existing.status === 'claimed' && Date.now() - (existing.claimedAtMs ?? 0) < deps.settleWindowMs; pause = Math.min(pause * 2, 2000)) {
-      if (waited >= deps.inProcessSettleMs) throw new ClaimPending(`${planned.kind}/${planned.ref}: waiting for SES to settle an earlier attempt`);
+      if (waited >= deps.inProcessSettleMs) throw new ClaimPending(`${planned.kind}/${planned.ref}: waiting for SES to settle an earlier attempt`, (existing.claimedAtMs ?? 0) + deps.settleWindowMs);
       await new Promise((r) => setTimeout(r, pause));
       waited += pause;
       existing = (await deps.orders.getLedger(store, orderId, planned.kind, planned.ref)) ?? existing;
@@ -159,7 +172,7 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
     if (existing.status !== 'claimed') return { entry: existing, sentNow: false };
     // SES published no Send event for the earlier attempt within the window: it was never accepted.
     if (!(await deps.orders.takeOver(store, orderId, planned.kind, planned.ref, existing.claimId, claimId))) {
-      throw new ClaimPending(`${planned.kind}/${planned.ref}: claim moved by another attempt`);
+      throw new ClaimPending(`${planned.kind}/${planned.ref}: claim moved by another attempt`, Date.now() + deps.settleWindowMs);
     }
   }
 

@@ -12,7 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { OrderWorkflow } from '../../lib/order-workflow.js';
+import { OrderWorkflow } from './fixture-workflow.js';
 import { ENTRY_METADATA_KEY, type CfnTemplate } from '../template.js';
 
 export interface FixtureOptions {

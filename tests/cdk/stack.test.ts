@@ -5,7 +5,6 @@ import { DEFAULT_CLAIM_SETTLE_SECONDS } from '../../functions/services/notify.js
 import { ENTRY_METADATA_KEY, ENTRY_NAMES, LAMBDA_ENV_LIMIT_BYTES } from '../../lib/handler-function.js';
 import { PAGE_ROUTES, REVIEW_ROUTES, WEBHOOK_ROUTES } from '../../lib/webhook-api.js';
 import { CONSOLE_API_ROUTES, CONSOLE_PAGE_ROUTES } from '../../lib/console-api.js';
-import { MACHINE, type StateName } from '../../functions/domain/walk.js';
 import {
   actionsOf,
   envOf,
@@ -27,7 +26,7 @@ beforeAll(() => {
 });
 
 describe('order table', () => {
-  it('keys items by pk/sk with the gsi1 lookup index, billed on demand', () => {
+  it('keys items by pk/sk with the gsi1 lookup index, the outbox and the timers indexes, billed on demand', () => {
     s.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -52,6 +51,7 @@ describe('order table', () => {
           // The sweeper queues the event itself from the index: it must be projected.
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['event'] },
         }),
+        Match.objectLike({ IndexName: 'timers' }),
       ],
     });
   });
@@ -71,77 +71,37 @@ describe('order table', () => {
 });
 
 describe('order workflow', () => {
-  interface AslState {
-    Type: string;
-    Next?: string;
-    End?: boolean;
-    Parameters?: { Payload?: Record<string, unknown> };
-    Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
-  }
   const definition = () => {
     const [, sm] = resourcesOfType(s.json, 'AWS::StepFunctions::StateMachine')[0]!;
     return JSON.parse(joinToText(sm.Properties!.DefinitionString)) as {
       StartAt: string;
       TimeoutSeconds?: number;
-      States: Record<string, { Type: string; Resource?: string; TimeoutSecondsPath?: string; TimeoutSeconds?: number }>;
+      States: Record<string, { Type: string; Resource?: string }>;
     };
   };
 
-  it('is a Standard state machine with a fixed name the functions can address', () => {
+  it('is one Express state machine with a fixed name the functions can address, that steps an order with notify', () => {
     s.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineType: 'STANDARD',
+      StateMachineType: 'EXPRESS',
       StateMachineName: `${s.config.stackName}-orders`,
       TracingConfiguration: { Enabled: true },
     });
+    expect(resourcesOfType(s.json, 'AWS::StepFunctions::StateMachine')).toHaveLength(1);
+    const { StartAt, States, TimeoutSeconds } = definition();
+    expect(StartAt).toBe('Step');
+    expect(TimeoutSeconds).toBe(300);
+    expect(Object.values(States).filter((st) => st.Type === 'Task' && /callback|waitForTaskToken/.test(st.Resource ?? ''))).toEqual([]);
   });
 
-  it('walks the order lifecycle by name, from the receipt to the feedback reminder', () => {
-    const { StartAt, States } = definition();
-    expect(StartAt).toBe('SendReceipt');
-    expect(Object.keys(States)).toEqual(
-      expect.arrayContaining([
-        'SendReceipt',
-        'AwaitShipment',
-        'SendShipmentDelayNotice',
-        'SendShippingConfirmation',
-        'AwaitDelivery',
-        'SendDeliveryDelayNotice',
-        'AwaitFeedbackWindow',
-        'SendFeedbackRequest',
-        'AwaitFeedback',
-        'SendFeedbackReminder',
-        'SendCancellation',
+  it('holds each order\'s due time in a sparse timers index the poller reads every minute', () => {
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({ IndexName: 'timers', KeySchema: [{ AttributeName: 'timerPk', KeyType: 'HASH' }, { AttributeName: 'timerSk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['store', 'orderId'] } }),
       ]),
-    );
-  });
-
-  it('is the lifecycle the walk walks (functions/domain/walk.ts): each state sends, proceeds and routes as its table says', () => {
-    const { States } = definition() as unknown as { States: Record<string, AslState> };
-    // A Succeed state ends the walk; the machine's own hand-over to a fresh execution is not the walk's.
-    const place = (name: string | undefined, end?: boolean) => (end || States[name!]?.Type === 'Succeed' ? 'END' : name);
-    const tasks = Object.entries(States).filter(([, st]) => st.Type === 'Task');
-    expect(tasks.map(([name]) => name).sort()).toEqual(Object.keys(MACHINE).sort());
-    for (const [name, st] of tasks) {
-      const m = MACHINE[name as StateName];
-      const routes = Object.fromEntries((st.Catch ?? []).flatMap((c) => c.ErrorEquals.filter((e) => e !== 'ContinuedAsNew').map((e) => [e, place(c.Next)])));
-      if ('send' in m) {
-        expect({ name, kind: st.Parameters?.Payload?.kind, next: st.Parameters?.Payload?.next, then: place(st.Next, st.End) }).toEqual({ name, kind: m.send, next: m.next, then: m.then });
-        expect(routes, name).toEqual({});
-      } else {
-        expect({ name, phase: st.Parameters?.Payload?.phase, proceed: place(st.Next, st.End), routes }).toEqual({ name, phase: m.await, proceed: m.proceed, routes: m.catches });
-      }
-    }
-  });
-
-  it('has an overall timeout, and every waiting state is a callback task with its own deadline', () => {
-    const { TimeoutSeconds, States } = definition();
-    expect(TimeoutSeconds).toBeGreaterThan(0);
-    const waits = Object.entries(States).filter(([name]) => name.startsWith('Await'));
-    expect(waits.length).toBe(4);
-    for (const [, state] of waits) {
-      expect(state.Resource).toMatch(/lambda:invoke\.waitForTaskToken$/);
-      expect(state.TimeoutSecondsPath ?? state.TimeoutSeconds).toBeDefined();
-    }
+    });
+    const [timersId] = functionFor(s.json, 'timers');
+    const rules = resourcesOfType(s.json, 'AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties!.Targets).includes(timersId));
+    expect(rules.map(([, r]) => r.Properties!.ScheduleExpression)).toEqual(['rate(1 minute)']);
   });
 
   it('logs to a log group with a retention', () => {
@@ -173,7 +133,8 @@ describe('functions', () => {
       ingest: [ENV.tableName, ENV.queueUrl, ENV.stores, ENV.retentionDays],
       router: [ENV.tableName, ENV.stateMachineArn, ENV.stores],
       notify: [ENV.tableName, ENV.stores, ENV.sender, ENV.configurationSet, ENV.publicBaseUrl, ENV.linkSecretArn, ENV.retentionDays, ENV.languages],
-      await: [ENV.tableName, ENV.stores, ENV.stateMachineArn, ENV.sender, ENV.configurationSet, ENV.publicBaseUrl, ENV.linkSecretArn],
+      timers: [ENV.tableName, ENV.stateMachineArn, ENV.retentionDays],
+      referrals: [ENV.tableName, ENV.stores, ENV.sender, ENV.configurationSet, ENV.publicBaseUrl, ENV.linkSecretArn],
       'ses-events': [ENV.tableName],
       pages: [ENV.tableName, ENV.stores, ENV.linkSecretArn, ENV.opsTokenArn, ENV.stateMachineArn, ENV.languages],
       reviews: [ENV.tableName, ENV.stores, ENV.linkSecretArn, ENV.opsTokenArn, ENV.stateMachineArn, ENV.languages, ENV.sender, ENV.configurationSet, ENV.publicBaseUrl, ENV.photoBucket],
@@ -202,8 +163,8 @@ describe('functions', () => {
 describe('least privilege', () => {
   const stateMachineRef = () => ({ Ref: onlyIdOf(s.json, 'AWS::StepFunctions::StateMachine') });
 
-  it('lets notify, the console (explicit resends and replies), reviews (review emails) and await (referral rewards) send email only as the sender identity through the configuration set', () => {
-    const senders = ['notify', 'console', 'reviews', 'await'] as const;
+  it('lets notify (order emails), referrals (referral rewards), the console (explicit resends and replies) and reviews (review emails) send email only as the sender identity through the configuration set', () => {
+    const senders = ['notify', 'referrals', 'console', 'reviews'] as const;
     for (const entry of senders) {
       const [send] = grantsOf(statementsOf(s.json, entry), 'ses:SendEmail');
       expect(resourcesOf(send!).map((r) => JSON.stringify(r)), entry).toEqual(
@@ -224,10 +185,11 @@ describe('least privilege', () => {
     expect(sqsActions).toEqual([]);
   });
 
-  it('allows states:StartExecution only on the order state machine, and only to router and await', () => {
+  it('allows states:StartExecution only on the order step machine, and only to those that wake orders: router, timers, pages and reviews (feedback), the console (stopped mail)', () => {
+    const wakers: readonly string[] = ['router', 'timers', 'pages', 'reviews', 'console'];
     for (const entry of ENTRY_NAMES) {
       const starts = grantsOf(statementsOf(s.json, entry), 'states:StartExecution');
-      if (entry === 'router' || entry === 'await') {
+      if (wakers.includes(entry)) {
         expect(starts.flatMap(resourcesOf), entry).toEqual([stateMachineRef()]);
       } else {
         expect(starts, entry).toEqual([]);
@@ -235,11 +197,8 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets router, await, pages and reviews (the star click) settle task tokens of the order state machine only', () => {
-    for (const entry of ['router', 'await', 'pages', 'reviews'] as const) {
-      const settles = grantsOf(statementsOf(s.json, entry), 'states:SendTaskSuccess');
-      expect(settles.flatMap(resourcesOf), entry).toEqual([stateMachineRef()]);
-    }
+  it('lets no function settle task tokens: no execution waits on one (issue 15)', () => {
+    for (const entry of ENTRY_NAMES) expect(grantsOf(statementsOf(s.json, entry), 'states:SendTaskSuccess'), entry).toEqual([]);
   });
 
   it('lets only ingest, the outbox sweeper and the console (replaying dead letters) send to the queue; only router receives from it, the console from the dead-letter queue, ses-events from the SES events queue', () => {
@@ -255,7 +214,7 @@ describe('least privilege', () => {
     expect(grantsOf(statementsOf(s.json, 'ses-events'), 'sqs:ReceiveMessage').flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [sesQueueId, 'Arn'] }]);
   });
 
-  it('lets only ingest read the webhook secrets, and only notify, pages, reviews and await (referral codes) the link-signing secret', () => {
+  it('lets only ingest read the webhook secrets, and only notify, pages, reviews and referrals (referral codes) the link-signing secret', () => {
     const secretRefs = (entry: (typeof ENTRY_NAMES)[number]) =>
       grantsOf(statementsOf(s.json, entry), 'secretsmanager:GetSecretValue')
         .flatMap(resourcesOf)
@@ -269,8 +228,8 @@ describe('least privilege', () => {
     expect(secretRefs('notify')).toEqual([linkId]);
     expect(secretRefs('pages')).toContain(linkId);
     expect(secretRefs('reviews')).toContain(linkId);
-    expect(secretRefs('await')).toEqual([linkId]);
-    for (const entry of ['router', 'ses-events'] as const) expect(secretRefs(entry), entry).toEqual([]);
+    expect(secretRefs('referrals')).toEqual([linkId]);
+    for (const entry of ['router', 'ses-events', 'timers'] as const) expect(secretRefs(entry), entry).toEqual([]);
   });
 
   it('uses Resource "*" only for actions without resource-level permissions', () => {

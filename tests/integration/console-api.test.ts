@@ -135,7 +135,8 @@ describe('the console API', () => {
     await sendWebhook('shipment.created', 'api-2-shipped', { orderId: 'API-2', shipment: { shipmentId: 'API-2-S1', lineItems: [], carrier: 'DHL', trackingNumber: '1' } });
     expect((await rt.outbox()).filter((e) => e.orderId === 'API-2').map((e) => e.kind)).toEqual(['receipt']);
     const order = await json(api(`/stores/${STORE}/orders/API-2`));
-    expect(order.workflow).toMatchObject({ waiting: null, stopped: { by: 'merchant@example.com' } });
+    expect(order.workflow).toMatchObject({ waiting: null, position: 'ended: nothing more will be sent', stopped: { by: 'merchant@example.com' } });
+    expect(order.workflow.transitions.at(-1)).toMatchObject({ from: 'AwaitShipment', to: 'END', cause: 'OrderClosed' });
     // API-1 was not stopped: its shipment is confirmed as usual.
     await sendWebhook('shipment.created', 'api-1-shipped', { orderId: 'API-1', shipment: { shipmentId: 'API-1-S1', lineItems: [], carrier: 'DHL', trackingNumber: '2' } });
     expect((await rt.outbox()).filter((e) => e.orderId === 'API-1').map((e) => e.kind)).toContain('shipping_confirmation');

@@ -85,7 +85,7 @@ describe('template resolver on the product stack', () => {
 
     expect(() => new StateMachine(app.stateMachine.definition, { validationOptions: { checkArn: false, checkPaths: false } })).not.toThrow();
     for (const [state, s] of Object.entries(app.stateMachine.definition.States)) {
-      if (s.Type === 'Task') expect(app.tasks[state]?.entry, state).toMatch(/^(notify|await)$/);
+      if (s.Type === 'Task') expect(app.tasks[state]?.entry, state).toMatch(/^(notify|referrals)$/);
     }
     expect(app.routes.find((r) => r.routeKey === 'POST /webhooks/shopify')?.entry).toBe('ingest');
     expect(app.eventSources.map((e) => e.entry)).toEqual(['router']);

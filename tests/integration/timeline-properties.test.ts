@@ -57,8 +57,8 @@ async function play(happenings: Happening[], orderId: string) {
     expect([200, 202]).toContain(res.status);
   }
   await h.idle();
-  // A day at a time until the execution ends (it must: no waiting state loops), at most the execution's ceiling.
-  for (let day = 0; day < 180 && h.execution(orderId)?.status === 'RUNNING'; day++) await h.advance(1);
+  // A day at a time until the walk ends (it must: no waiting state loops), at most 180 days.
+  for (let day = 0; day < 180 && (await h.position(orderId))?.state !== 'END'; day++) await h.advance(1);
 }
 
 describe('generated timelines on the local stand-ins', () => {
@@ -77,7 +77,7 @@ describe('generated timelines on the local stand-ins', () => {
     const story = `\n(store, lifecycle and policy: the local runtime's ${GENERIC_STORE}, not the first two lines)${describeTimeline(t)}\n--- simulated:\n${predicted.trace.join('\n')}`;
 
     await play(happenings, orderId);
-    expect(h.execution(orderId)?.status).toBe('SUCCEEDED');
+    expect((await h.position(orderId))?.state).toBe('END');
     const emails = (await h.emails(orderId)).map((e) => ({ kind: e.kind!, ref: parseLedgerTag(e.tags.ledger!)!.ref, at: Date.parse(e.at) }));
     const of = (kind: string) => emails.filter((e) => e.kind === kind);
     const simOf = (kind: string) => predicted.sent.filter((e) => e.kind === kind);

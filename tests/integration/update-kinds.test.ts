@@ -198,7 +198,7 @@ describe('order changes', () => {
     await h.post('order.refunded', { orderId: id, full: true, refundId: 'rf-2', amount: rest });
     const both = await h.waitForEmail(id, 'refund', { count: 2 });
     expect(both[1]!.text).toContain('refunded in full and is now closed');
-    await h.waitForExecution(id, 'SUCCEEDED');
+    await h.waitForEnd(id);
     expect(await kinds(id)).toEqual(['receipt', 'refund', 'refund']);
   });
 });

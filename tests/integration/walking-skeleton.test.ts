@@ -64,7 +64,8 @@ describe('walking skeleton', () => {
     expect(res.status).toBe(401);
     await h.idle();
     expect(await h.emails('W-2')).toEqual([]);
-    expect(h.execution('W-2')).toBeUndefined();
+    expect(await h.position('W-2')).toBeUndefined();
+    expect(h.steps('W-2')).toEqual([]);
   });
 
   it('answers a malformed body with 400 naming the field, and stores nothing', async () => {
@@ -74,7 +75,8 @@ describe('walking skeleton', () => {
     const { error } = (await res.json()) as { error: { field: string; message: string } };
     expect(error.field).toBe('data.order.currency');
     await h.idle();
-    expect(h.execution('W-3')).toBeUndefined();
+    expect(await h.position('W-3')).toBeUndefined();
+    expect(h.steps('W-3')).toEqual([]);
   });
 
   it('retries a send that SES throttles, and the receipt goes out once', async () => {
@@ -88,7 +90,8 @@ describe('walking skeleton', () => {
     await h.waitForEmail('W-4', 'receipt');
     await h.idle();
     expect((await h.emails('W-4')).filter((e) => e.kind === 'receipt')).toHaveLength(1);
-    expect(h.execution('W-4')?.status).toBe('RUNNING');
+    // Nothing is open while it waits: its walk rests in the shipment wait.
+    expect((await h.position('W-4'))?.state).toBe('AwaitShipment');
   });
 
   it('settles a send whose SES response was lost from SES own Send event, without a second copy', async () => {
@@ -101,7 +104,8 @@ describe('walking skeleton', () => {
     // Idle: notify's retry after the lost answer has found the claim settled and the order waits for its shipment.
     await h.idle();
     expect((await h.emails('W-5')).filter((e) => e.kind === 'receipt')).toHaveLength(1);
-    expect(h.execution('W-5')?.status).toBe('RUNNING');
+    // Nothing is open while it waits: its walk rests in the shipment wait.
+    expect((await h.position('W-5'))?.state).toBe('AwaitShipment');
   });
 });
 
@@ -123,7 +127,7 @@ describe('email previews', () => {
 });
 
 describe('restarts', () => {
-  it('keeps order data across a restart, resumes open orders and sends nothing twice', async () => {
+  it('keeps order data across a restart, with nothing open to resume (the order rests in its position), and sends nothing twice', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'postpurchase-'));
     try {
       let h = await startHarness({ inMemory: false, dataDir, manualClock: true });
@@ -133,7 +137,9 @@ describe('restarts', () => {
       await h.stop();
 
       h = await startHarness({ inMemory: false, dataDir, manualClock: true });
-      expect(h.rt.resumed).toHaveLength(1);
+      // No execution stays open while an order waits (issue 15): the position holds where it is.
+      expect(h.rt.resumed).toEqual([]);
+      expect((await h.position('P-1'))?.state).toBe('AwaitShipment');
       await h.post('shipment.created', { orderId: 'P-1', shipment: { shipmentId: 'p1', lineItems: [], carrier: 'UPS', trackingNumber: '1Z999' } });
       await h.waitForEmail('P-1', 'shipping_confirmation');
       await h.idle();

@@ -16,7 +16,7 @@ export interface LocalTable {
   close: () => Promise<void>;
 }
 
-/** Starts dynalite on a free port and creates one table keyed like the product's (pk, sk, gsi1). */
+/** Starts dynalite on a free port and creates one table keyed like the product's (pk, sk, gsi1, timers). */
 export async function startLocalTable(tableName = 'postpurchase-test'): Promise<LocalTable> {
   const server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -36,6 +36,8 @@ export async function startLocalTable(tableName = 'postpurchase-test'): Promise<
         { AttributeName: 'sk', AttributeType: 'S' },
         { AttributeName: 'gsi1pk', AttributeType: 'S' },
         { AttributeName: 'gsi1sk', AttributeType: 'S' },
+        { AttributeName: 'timerPk', AttributeType: 'S' },
+        { AttributeName: 'timerSk', AttributeType: 'S' },
       ],
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
@@ -49,6 +51,14 @@ export async function startLocalTable(tableName = 'postpurchase-test'): Promise<
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'timers',
+          KeySchema: [
+            { AttributeName: 'timerPk', KeyType: 'HASH' },
+            { AttributeName: 'timerSk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['store', 'orderId'] },
         },
       ],
     }),

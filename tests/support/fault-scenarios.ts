@@ -29,7 +29,13 @@ export type Kind = (typeof EMAIL_KINDS)[number];
 
 export const NOTIFY_STEPS: CrashStep[] = ['notify.afterClaim', 'ses.afterAccept', 'notify.beforeRecord', 'notify.afterRecord'];
 
-/** The boundaries an event crosses before any email: ingest between store and enqueue, the router before and after it acts. */
+/**
+ * The boundaries an event crosses before any email: ingest between store and enqueue, the router
+ * before and after it acts. Not `wake.afterLease` (leased, no execution started): a crash there is
+ * recovered as one at `router.afterRoute` is (SQS redelivers), and every further router crash fails
+ * a whole batch, so the matrix would dead-letter events that five crashed batches happened to
+ * hold; the lease's own recovery (the poller wakes it) is tests/integration/order-step.test.ts's.
+ */
 export const ROUTING_STEPS: CrashStep[] = ['ingest.afterStore', 'router.beforeRoute', 'router.afterRoute'];
 
 /** The webhook of a scenario whose routing decides the email it is about (the reminder follows the request, decided by the delivery). */

@@ -6,6 +6,9 @@ import { startLocal, type LocalRuntime } from '../../local/runtime.js';
 import type { Email } from '../../local/outbox.js';
 import type { EventType } from '../../functions/domain/events.js';
 import { orderSchema, type OrderInput } from '../../functions/domain/order.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { OrderStore, type StoredPosition } from '../../functions/adapters/order-store.js';
 
 export const GENERIC_STORE = 'generic-dev';
 
@@ -23,8 +26,12 @@ export interface Harness {
   post(type: EventType, data: unknown, opts?: { at?: string; eventId?: string }): Promise<Response>;
   emails(orderId: string): Promise<Email[]>;
   waitForEmail(orderId: string, kind: string, opts?: { count?: number; timeoutMs?: number }): Promise<Email[]>;
-  waitForExecution(orderId: string, status: string, timeoutMs?: number): Promise<void>;
-  execution(orderId: string): ReturnType<LocalRuntime['executions']>[number] | undefined;
+  /** Resolves once the order's walk has ended (its position is END) and no step of it runs. */
+  waitForEnd(orderId: string, timeoutMs?: number): Promise<void>;
+  /** Where the order's walk rests (issue 15: no execution stays open while it waits). */
+  position(orderId: string): Promise<StoredPosition | undefined>;
+  /** The step executions of an order, oldest first. */
+  steps(orderId: string): ReturnType<LocalRuntime['executions']>;
   order(orderId: string, overrides?: Partial<OrderInput>): ReturnType<typeof orderSchema.parse>;
   stop(): Promise<void>;
 }
@@ -35,6 +42,12 @@ export async function startHarness(options: Parameters<typeof startLocal>[0] = {
   const rt = await startLocal({ port: 0, inMemory: true, timeScale: 86_400, log: () => {}, ...options });
   const at = (days = 0) => new Date(rt.clock.now().getTime() + days * 86_400_000).toISOString();
   const emails = async (orderId: string) => (await rt.outbox()).filter((e) => e.orderId === orderId);
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: rt.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  const orders = new OrderStore(doc, rt.env.TABLE_NAME!, { clock: { now: () => rt.clock.now() }, retentionDays: 30 });
+  // The order's store, as its steps were started with (a Shopify shop's orders too).
+  const storeOf = (orderId: string) => (JSON.parse(stepsOf(rt, orderId)[0]?.input ?? '{}') as { order?: { store?: string } }).order?.store ?? GENERIC_STORE;
+  const position = async (orderId: string) => (await orders.load(storeOf(orderId), orderId)).position;
+  const steps = (orderId: string) => stepsOf(rt, orderId);
 
   const harness: Harness = {
     rt,
@@ -66,16 +79,17 @@ export async function startHarness(options: Parameters<typeof startLocal>[0] = {
         await sleep(25);
       }
     },
-    async waitForExecution(orderId, status, timeoutMs = 30_000) {
+    async waitForEnd(orderId, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const ex = executionOf(rt, orderId);
-        if (ex?.status === status) return;
-        if (Date.now() > deadline) throw new Error(`execution for ${orderId} is ${ex?.status ?? 'missing'}, wanted ${status}`);
+        const pos = await position(orderId);
+        if (pos?.state === 'END' && steps(orderId).every((e) => e.status !== 'RUNNING')) return;
+        if (Date.now() > deadline) throw new Error(`the walk of ${orderId} is at ${pos?.state ?? 'no position'}, wanted END`);
         await sleep(25);
       }
     },
-    execution: (orderId) => executionOf(rt, orderId),
+    position,
+    steps,
     order: (orderId, overrides = {}) =>
       orderSchema.parse({
         orderId,
@@ -110,6 +124,9 @@ export function feedbackLink(email: Email, rating: number): string {
   return m[1]!.replace(/&amp;/g, '&');
 }
 
-function executionOf(rt: LocalRuntime, orderId: string) {
-  return rt.executions().find((e) => (JSON.parse(e.input) as { Payload?: { order?: { orderId?: string } } }).Payload?.order?.orderId === orderId);
+function stepsOf(rt: LocalRuntime, orderId: string) {
+  return rt
+    .executions()
+    .filter((e) => (JSON.parse(e.input) as { order?: { orderId?: string } }).order?.orderId === orderId)
+    .sort((a, b) => a.startDate - b.startDate);
 }

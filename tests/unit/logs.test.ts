@@ -48,7 +48,8 @@ describe('logs', () => {
       .on(UpdateCommand).resolves({})
       .on(GetCommand).resolves({})
       .on(BatchGetCommand).resolves({ Responses: { Orders: [] } })
-      .on(QueryCommand).resolves({ Items: [eventItem(events.placed(order))] });
+      // Placed and woken: its walk is at the receipt.
+      .on(QueryCommand).resolves({ Items: [eventItem(events.placed(order)), { sk: 'POSITION', state: 'SendReceipt', steps: 1, version: 1, history: [] }] });
     mockClient(SQSClient).on(SendMessageBatchCommand).resolves({ Successful: [] });
     mockClient(SESv2Client).on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
 
@@ -66,11 +67,14 @@ describe('logs', () => {
       },
       context,
     );
-    await notify({ kind: 'receipt', next: 'shipment', order: { store: STORE, orderId: order.orderId }, steps: 0 }, context);
+    await notify({ order: { store: STORE, orderId: order.orderId }, cause: 'm1' }, context);
 
     const logs = written.join('\n');
     expect(logs).toContain('"message":"webhook"');
-    expect(logs).toContain('"message":"notified"');
+    expect(logs).toContain('"message":"stepped"');
+    // Each move of the walk, for ops: states and counts.
+    expect(logs).toContain('"message":"transition"');
+    expect(logs).toContain('"from":"SendReceipt","to":"AwaitShipment"');
     expect(logs).toContain(order.orderId);
     for (const personal of [order.customer.email, 'Müller', 'Hauptstraße', SECRET, LINK_SECRET]) expect(logs).not.toContain(personal);
   });

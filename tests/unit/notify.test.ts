@@ -240,20 +240,6 @@ describe('notify: the update kinds, the details a claim records, the copy kept',
     expect(claim).not.toHaveProperty('shipmentIds');
   });
 
-  it("records the end of the walk after the execution's last send (nothing waits after it), and only then", async () => {
-    const walkEnds = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!).filter((i) => i.sk === 'WALK#ENDED');
-    ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(events.cancelled('2026-11-23T12:00:00Z')), mail('receipt', 'order')] });
-
-    await notify({ ...input, kind: 'cancellation', next: 'none', execution: 'exec-1' }, deps());
-    expect(walkEnds()).toEqual([expect.objectContaining({ pk: `ORDER#${STORE}#1001`, execution: 'exec-1' })]);
-
-    // Update emails always go back to the wait they interrupted (the workflow never sends them last); a receipt is followed by the wait for the shipment.
-    ddb.resetHistory();
-    await notify({ ...input, kind: 'updates', next: 'none', execution: 'exec-1' }, deps());
-    await notify({ ...input, execution: 'exec-1' }, deps());
-    expect(walkEnds()).toEqual([]);
-  });
-
   it('keeps the copy the merchant console shows and resends: the email exactly as SES got it', async () => {
     ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed())] });
 

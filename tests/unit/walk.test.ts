@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MIN_WAIT_SECONDS, type DecisionContext, type LedgerEntry } from '../../functions/domain/lifecycle.js';
 import { foldOrder } from '../../functions/domain/order-state.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
-import { afterSend, deadlineOf, START, walkStep, type Position } from '../../functions/domain/walk.js';
+import { afterSend, deadlineOf, describePosition, HISTORY_CAP, START, walkStep, withTransition, type Position } from '../../functions/domain/walk.js';
 import { STORE, aStoreConfig, events } from '../support/builders.js';
 
 const sent = (kind: LedgerEntry['kind'], ref = 'order', sentAt = '2026-11-23T09:00:02Z'): LedgerEntry => ({ kind, ref, status: 'sent', claimId: 'c', claimedAt: sentAt, sentAt, messageId: `m-${kind}-${ref}` });
@@ -67,5 +67,21 @@ describe('walking the lifecycle', () => {
 
   it('counts every state it enters, and not the end', () => {
     expect(afterSend({ state: 'SendCancellation', steps: 3 }, ctx([placed], '2026-11-24T09:00:00Z'))).toEqual({ state: 'END', steps: 3 });
+  });
+
+  it('tells ops where the walk rests and until when, in words', () => {
+    expect(describePosition(afterReceipt)).toBe('waiting in AwaitShipment until 2026-11-25T16:00:01.000Z');
+    expect(describePosition({ state: 'AwaitDelivery' })).toBe('waiting in AwaitDelivery with nothing scheduled (an event moves it)');
+    expect(describePosition({ state: 'SendReceipt', deadline: '2026-11-23T09:15:00.000Z' })).toMatch(/^at SendReceipt, back until 2026-11-23T09:15:00.000Z/);
+    expect(describePosition({ state: 'END' })).toBe('ended: nothing more will be sent');
+    expect(describePosition(undefined)).toMatch(/^not started/);
+  });
+
+  it('keeps the last transitions only, oldest dropped', () => {
+    let history = withTransition([], { at: 't0', from: 'SendReceipt', to: 'AwaitShipment' });
+    for (let i = 1; i <= HISTORY_CAP + 5; i++) history = withTransition(history, { at: `t${i}`, from: 'AwaitShipment', to: 'SendShipmentDelayNotice' });
+    expect(history).toHaveLength(HISTORY_CAP);
+    expect(history.at(-1)!.at).toBe(`t${HISTORY_CAP + 5}`);
+    expect(history[0]!.at).toBe('t6');
   });
 });

@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { keys } from '../../adapters/keys.js';
+import { describePosition } from '../../domain/walk.js';
 import { NON_ESSENTIAL_KINDS } from '../../domain/email/context.js';
 import { firstIssue, resendRequestSchema } from '../../domain/console/api.js';
 import { orderDetailPage, orderSearchPage, type OrderDetail } from '../../domain/console/pages/order-pages.js';
@@ -49,7 +50,7 @@ async function detail(ctx: Ctx): Promise<ConsoleResponse> {
       timeline: o.state.timeline,
       emails: o.ledger.map(({ kind, ref, status, messageId, sentAt, claimedAt, reason }) => ({ kind, ref, status, messageId, sentAt, claimedAt, reason, ...deliveryOf(o.ledger, kind, ref) })),
       consoleSends: d.sends.map(({ sk: _sk, ...s }) => s),
-      workflow: { waiting: o.awaiting?.phase ?? null, stopped: d.stopped ?? null },
+      workflow: { waiting: o.position && o.position.state !== 'END' ? o.position.state : null, position: describePosition(o.position), transitions: o.position?.history ?? [], stopped: d.stopped ?? null },
     });
   }
   const show = ctx.req.query.email && ctx.req.query.ref ? { kind: ctx.req.query.email, ref: ctx.req.query.ref } : undefined;

@@ -1,5 +1,6 @@
 /** The console's order search and order page: timeline, emails as sent, workflow state, actions. */
 import type { LoadedOrder } from '../../../adapters/order-store.js';
+import { describePosition } from '../../walk.js';
 import type { ConsoleSend } from '../../../adapters/console-store.js';
 import type { LedgerEntry } from '../../lifecycle.js';
 import { html, type SafeHtml } from '../../pages/html.js';
@@ -58,6 +59,8 @@ function timeline(d: OrderDetail): Entry[] {
   }
   if (d.loaded.feedback) out.push({ at: d.loaded.feedback.at, text: html`★ <strong>rated ${d.loaded.feedback.rating}</strong>` });
   if (d.stopped) out.push({ at: d.stopped.at, text: html`■ <strong>pending mail stopped</strong> by ${d.stopped.by}` });
+  // The walk's last moves (kept capped on its position): where it went, and why.
+  for (const t of d.loaded.position?.history ?? []) out.push({ at: t.at, text: html`↪ ${t.from} → ${t.to}${t.cause ? html` · ${t.cause}` : ''}${t.sent ? html` · ${t.sent} sent` : ''}` });
   return out.sort((a, b) => a.at.localeCompare(b.at));
 }
 
@@ -66,7 +69,6 @@ export function orderDetailPage(o: { principal: Principal; csrf: string; detail:
   const order = d.loaded.state.order;
   const url = base(d.store, d.orderId);
   const ledger = d.loaded.ledger as Ledger[];
-  const waiting = d.loaded.awaiting?.phase;
   const body = html`<h1>Order ${order?.orderName ?? d.orderId}</h1>
     ${o.notice ? html`<p role="status" class="notice">${o.notice === 'resend' ? 'Resend recorded on the timeline.' : o.notice === 'stop' ? 'Pending mail stopped.' : 'Done.'}</p>` : ''}
     <div class="grid">
@@ -76,7 +78,7 @@ export function orderDetailPage(o: { principal: Principal; csrf: string; detail:
           <tr><th scope="row">Shopper</th><td>${order?.customer.email ?? '—'}</td></tr>
           <tr><th scope="row">Placed</th><td>${fmtTime(order?.placedAt)}</td></tr>
           <tr><th scope="row">Status</th><td>${d.loaded.state.status}</td></tr>
-          <tr><th scope="row">Workflow</th><td>${d.stopped ? `mail stopped by ${d.stopped.by}` : waiting ? `waiting: ${waiting.replace(/_/g, ' ')}` : 'not waiting'}</td></tr>
+          <tr><th scope="row">Workflow</th><td>${d.stopped ? `mail stopped by ${d.stopped.by}; ` : ''}${describePosition(d.loaded.position)}</td></tr>
           <tr><th scope="row">Mail to shopper</th><td>${d.loaded.suppressed ? 'suppressed (bounce or complaint)' : d.loaded.unsubscribed ? 'unsubscribed from non-essential mail' : 'allowed'}</td></tr>
         </tbody></table>
         ${d.stopped

@@ -1,0 +1,142 @@
+/**
+ * One step of an order's walk, run by the OrderStep Express execution that a wake started
+ * (functions/services/wake.ts): it walks the lifecycle (functions/domain/walk.ts) from the
+ * position stored on the order until it has sent one send state's emails, or rests in a wait,
+ * or ends, and records where it got to, with when the order is next due (the timers index).
+ * `more`: it sent and the execution should step again; each step is one bounded Lambda call.
+ *
+ * Safe to run twice or at once: the position is written only if nobody wrote it since it was
+ * read (a wake bumps it too), and a walk that loses walks again from what won. A send that
+ * went out before a lost write is in the ledger, which the walk again plans around.
+ *
+ * An unsettled claim (an earlier attempt's outcome unknown, notify.ts) rests the walk AT its send
+ * state until the claim's settle window ends; the timer brings it back, as often as needed, and
+ * the take-over sends. No retry budget can run out on it.
+ *
+ * An order woken after its walk ended walks again from the start when the event made an email
+ * due (issue 13's late walk, now ordinary): the ledger skips what was sent.
+ */
+import * as z from 'zod';
+import { afterSend, walkStep, withTransition, type Position, type Transition } from '../domain/walk.js';
+import { anythingDue, type DecisionContext, type LedgerEntry } from '../domain/lifecycle.js';
+import { START } from '../domain/walk.js';
+import type { LoadedOrder } from '../adapters/order-store.js';
+import { checkpoint as hostCheckpoint } from '../adapters/host-hooks.js';
+import { ClaimPending, sendDue, type NotifyDeps, type NotifyOptions } from './notify.js';
+
+export const stepInputSchema = z.object({
+  order: z.object({ store: z.string().min(1), orderId: z.string().min(1) }),
+  /** What woke the order (an event id, a timer), for the logs. */
+  cause: z.string().optional(),
+});
+export type StepInput = z.input<typeof stepInputSchema>;
+
+export interface StepResult {
+  order: { store: string; orderId: string };
+  /** It sent and moved on: the execution steps again. */
+  more: boolean;
+  /** Where the walk rests or got to, and until when. */
+  at: Position['state'] | 'unplaced' | 'superseded';
+  deadline?: string;
+  sent: number;
+  /** It entered the feedback window (delivered, reported or assumed): the machine credits a referral. */
+  delivered: boolean;
+}
+
+export interface StepDeps extends NotifyDeps {
+  /**
+   * Called when the order enters its feedback window (delivered, reported or assumed): credits a
+   * referral; must be idempotent (a re-walk after a lost write calls it again). @default none
+   */
+  onDelivered?: (loaded: LoadedOrder) => Promise<void>;
+  /** Each move of the walk (no personal data: states, causes, counts). */
+  onTransition?: (order: { store: string; orderId: string }, t: Transition) => void;
+}
+
+/** Send states with nothing to send walked in one call at most (then the execution steps again). */
+const MAX_QUIET_SENDS = 20;
+
+/** A walk that keeps losing its write to newer wakes hands over to the newest one's execution. */
+const MAX_REWALKS = 5;
+
+export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyOptions = {}): Promise<StepResult> {
+  const input = stepInputSchema.parse(rawInput);
+  const { store, orderId } = input.order;
+  const config = deps.configFor(store);
+  if (!config) throw new Error(`Unknown store "${store}": add it to the STORES configuration`);
+  const at = deps.checkpoint ?? hostCheckpoint;
+
+  for (let walk = 0; walk < MAX_REWALKS; walk++) {
+    const loaded = await deps.orders.load(store, orderId);
+    const stored = loaded.position;
+    // Not placed yet (an event that came before its order): the order.placed wake creates it.
+    if (!stored) return { order: input.order, more: false, at: 'unplaced', sent: 0, delivered: false };
+    const ledger: LedgerEntry[] = [...loaded.ledger];
+    const ctx = (): DecisionContext => ({ ...loaded, ledger, config, now: deps.clock.now() });
+    let pos: Position = { state: stored.state, steps: stored.steps, ...(stored.deadline ? { deadline: stored.deadline } : {}) };
+    let history = stored.history;
+    let sent = 0;
+    let more = false;
+    let quiet = 0;
+    let delivered = false;
+    const moved = (t: Omit<Transition, 'at'>) => {
+      const full = { at: deps.clock.now().toISOString(), ...t };
+      history = withTransition(history, full);
+      deps.onTransition?.(input.order, full);
+    };
+
+    for (let first = true; ; first = false) {
+      const next = walkStep(pos, ctx());
+      if (next.kind === 'end') {
+        // Woken after its end by an event that made an email due (a refund after a late return):
+        // the walk starts over, and the ledger and the waits move it on at once past what was
+        // sent, to the state that sends it. Only from a walk that was at its end when woken.
+        if (first && anythingDue(ctx())) {
+          moved({ from: 'END', to: START.state, cause: 'late' });
+          pos = { state: START.state, steps: pos.steps + 1 };
+          continue;
+        }
+        break;
+      }
+      if (next.kind === 'rest') {
+        pos = next.position;
+        break;
+      }
+      if (next.kind === 'move') {
+        moved({ from: next.from, to: next.to.state, cause: next.cause });
+        pos = next.to;
+        continue;
+      }
+      try {
+        sent = await sendDue(next.sends, ctx, ledger, deps, options);
+      } catch (e) {
+        if (!(e instanceof ClaimPending)) throw e;
+        // Back when the claim may be taken over (real time, as SES's events run), on our clock.
+        const wait = Math.max(1000, e.takeOverFromMs - Date.now());
+        pos = { ...pos, deadline: new Date(deps.clock.now().getTime() + wait).toISOString() };
+        moved({ from: pos.state, to: pos.state, cause: 'ClaimPending' });
+        break;
+      }
+      const after = afterSend(pos, ctx());
+      moved({ from: pos.state, to: after.state, sent });
+      if (after.state === 'AwaitFeedbackWindow' && loaded.state.order && !loaded.state.cancelled && loaded.state.refunded !== 'full') {
+        delivered = true;
+        await deps.onDelivered?.(loaded);
+      }
+      pos = after;
+      // A send state that had nothing to send walks on in this same call (nothing new to record
+      // first); one that sent records its position, and the execution steps again.
+      if (sent === 0 && ++quiet < MAX_QUIET_SENDS) continue;
+      more = after.state !== 'END';
+      break;
+    }
+
+    await at('step.beforePosition', { store, orderId });
+    const due = pos.state === 'END' ? undefined : pos.deadline;
+    if (await deps.orders.savePosition(store, orderId, pos, { version: stored.version, history, due })) {
+      return { order: input.order, more, at: pos.state, ...(pos.deadline ? { deadline: pos.deadline } : {}), sent, delivered };
+    }
+  }
+  // Every walk lost to a newer wake, whose own execution walks from what it wrote.
+  return { order: input.order, more: false, at: 'superseded', sent: 0, delivered: false };
+}

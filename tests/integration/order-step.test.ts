@@ -1,0 +1,178 @@
+/**
+ * The walk stored on the order (issue 15), against a real DynamoDB API (dynalite): a wake leases
+ * the order and starts a step; a step walks from the stored position, sends one state's emails
+ * and records where it rests and when it is next due in the timers index; the poller wakes what
+ * is due. The execution that runs the steps is a recording stand-in here (the local runtime runs
+ * the real Express definition); SES is a stand-in at the Mailer boundary.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OrderStore } from '../../functions/adapters/order-store.js';
+import type { Mailer, OutgoingEmail, SendOutcome } from '../../functions/adapters/mailer.js';
+import { keys, timerShard } from '../../functions/adapters/keys.js';
+import type { DomainEvent } from '../../functions/domain/events.js';
+import { step, type StepDeps } from '../../functions/services/step.js';
+import { LEASE_MS, wake } from '../../functions/services/wake.js';
+import { pollTimers } from '../../functions/services/timers.js';
+import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
+import { eventItem } from '../support/sdk.js';
+import { startLocalTable, type LocalTable } from '../support/dynalite.js';
+
+class Ses {
+  readonly sent: OutgoingEmail[] = [];
+  async send(email: OutgoingEmail): Promise<SendOutcome> {
+    this.sent.push(email);
+    return { status: 'sent', messageId: `ses-${this.sent.length}` };
+  }
+  kinds() {
+    return this.sent.map((e) => e.tags.kind);
+  }
+}
+
+let table: LocalTable;
+let seq = 0;
+beforeAll(async () => {
+  table = await startLocalTable();
+});
+afterAll(async () => {
+  await table?.close();
+});
+
+/** A fresh order with its events stored, the store, a clock the test moves, and the step executions started. */
+async function world(first: (orderId: string) => DomainEvent[] = (id) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` }))]) {
+  const orderId = `S-${++seq}`;
+  let now = new Date('2026-11-23T09:00:05Z');
+  const clock = { now: () => now };
+  const orders = new OrderStore(table.doc, table.tableName, { clock, retentionDays: 30 });
+  const ses = new Ses();
+  const started: { version: number; cause: string }[] = [];
+  const workflow = { startStep: async (_s: string, _o: string, version: number, cause: string) => (started.push({ version, cause }), 'started' as const) };
+  const deps: StepDeps = {
+    orders,
+    mailer: ses as unknown as Mailer,
+    clock,
+    configFor: (s) => (s === STORE ? aStoreConfig() : undefined),
+    sender: 'orders@acme.example',
+    publicBaseUrl: 'https://pages.acme.example',
+    linkSecret: async () => 'test-link-secret',
+    settleWindowMs: 60_000,
+    inProcessSettleMs: 0,
+  };
+  const store = async (e: DomainEvent) => table.doc.send(new PutCommand({ TableName: table.tableName, Item: eventItem(e, orderId) }));
+  for (const e of first(orderId)) await store(e);
+  /** Steps as the OrderStep execution does, until the walk rests or ends. */
+  const run = async (overrides: Partial<StepDeps> = {}) => {
+    const results = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await step({ order: { store: STORE, orderId } }, { ...deps, ...overrides });
+      results.push(r);
+      if (!r.more) break;
+    }
+    return results;
+  };
+  const position = async () => (await orders.load(STORE, orderId)).position;
+  return { orderId, orders, ses, started, deps, store, run, position, at: (iso: string) => (now = new Date(iso)), wakeDeps: { orders, workflow, checkpoint: async () => {} } };
+}
+
+describe('an order walked one step per wake', () => {
+  it('sends the receipt, then rests in the shipment wait with its deadline in the timers index', async () => {
+    const w = await world();
+    expect(await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true })).toBe('started');
+    const steps = await w.run();
+    expect(steps.map((s) => [s.at, s.sent, s.more])).toEqual([
+      ['AwaitShipment', 1, true],
+      ['AwaitShipment', 0, false],
+    ]);
+    expect(w.ses.kinds()).toEqual(['receipt']);
+    const pos = await w.position();
+    expect(pos).toMatchObject({ state: 'AwaitShipment', timerSk: `${pos!.deadline}#${STORE}#${w.orderId}` });
+    expect(pos!.history.map((t) => `${t.from}→${t.to}`)).toEqual(['SendReceipt→AwaitShipment']);
+  });
+
+  it('does nothing for an event that came before its order, and is not in the timers index for it', async () => {
+    const w = await world(() => []);
+    expect(await wake(w.wakeDeps, STORE, w.orderId, 'shipped first')).toBe('not-placed');
+    expect(w.started).toEqual([]);
+    expect(await w.position()).toBeUndefined();
+  });
+
+  it('leaves a wake its lease: a step that never ran is woken by the poller once the lease is over, and once only', async () => {
+    const w = await world();
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    const shard = Number(timerShard(STORE, w.orderId).slice(2));
+    const mine = async () => (await w.orders.dueTimers(shard, w.deps.clock.now(), 1000)).filter((t) => t.orderId === w.orderId);
+    expect(await mine()).toEqual([]);
+    w.at(new Date(Date.parse('2026-11-23T09:00:05Z') + LEASE_MS).toISOString());
+    expect(await mine()).toHaveLength(1);
+    // Two poller runs at once: the lease is conditional on the timer found, so one wins.
+    const [a, b] = await Promise.all([pollTimers({ ...w.wakeDeps, clock: w.deps.clock }), pollTimers({ ...w.wakeDeps, clock: w.deps.clock })]);
+    expect(w.started.filter((s) => s.cause.startsWith('timer'))).toHaveLength(1);
+    expect(a.woken + b.woken).toBe(1);
+  });
+
+  it('wakes at the deadline and takes its route: past the ship-by date, a delay notice', async () => {
+    const w = await world();
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await w.run();
+    const { deadline } = (await w.position())!;
+    w.at(deadline!);
+    const polled = await pollTimers({ ...w.wakeDeps, clock: w.deps.clock });
+    expect(polled.woken).toBeGreaterThanOrEqual(1);
+    await w.run();
+    expect(w.ses.kinds()).toEqual(['receipt', 'delay_notice']);
+    expect((await w.position())!.state).toBe('AwaitShipment');
+    // A timer that fires again walks to where the order rests: nothing more goes out.
+    await w.run();
+    expect(w.ses.kinds()).toEqual(['receipt', 'delay_notice']);
+  });
+
+  it('walks again when a wake came while it walked: the event it missed is not lost', async () => {
+    const w = await world();
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await w.run();
+    // While a step walks (it read the order before the shipment was stored), the shipment comes and its wake leases.
+    let raced = false;
+    const results = await w.run({
+      checkpoint: async (boundary) => {
+        if (boundary !== 'step.beforePosition' || raced) return;
+        raced = true;
+        await w.store(events.shipped('2026-11-23T09:30:00Z'));
+        await wake(w.wakeDeps, STORE, w.orderId, 'shipped');
+      },
+    });
+    expect(raced).toBe(true);
+    expect(w.ses.kinds()).toEqual(['receipt', 'shipping_confirmation']);
+    expect(results.at(-1)!.at).toBe('AwaitDelivery');
+  });
+
+  it('rests at the send state while an earlier attempt\'s claim is unsettled, as often as it takes, and sends once the window is over', async () => {
+    const w = await world();
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { pk: keys.order(STORE, w.orderId), sk: keys.mailSk('receipt', 'order'), itemType: 'mail', kind: 'receipt', ref: 'order', status: 'claimed', claimId: 'earlier', claimedAt: '2026-11-23T09:00:05Z', claimedAtMs: Date.now() },
+      }),
+    );
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    // No budget to run out: every wake before the window's end rests again, due at its end.
+    for (let i = 0; i < 15; i++) {
+      const [r] = await w.run();
+      expect(r).toMatchObject({ at: 'SendReceipt', more: false, sent: 0 });
+      expect((await w.position())!.timerSk).toMatch(/^2026-11-23T09:0[01]/);
+    }
+    expect(w.ses.sent).toEqual([]);
+    // The window over (real time, as SES's events run): the take-over sends.
+    const results = await w.run({ settleWindowMs: 0 });
+    expect(results[0]).toMatchObject({ at: 'AwaitShipment', sent: 1 });
+    expect(w.ses.kinds()).toEqual(['receipt']);
+  });
+
+  it('leaves the timers index when the walk ends', async () => {
+    const w = await world((id) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.cancelled('2026-11-23T09:00:00Z', 'customer request')]);
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await w.run();
+    const pos = await w.position();
+    expect(pos!.state).toBe('END');
+    expect(pos!.timerSk).toBeUndefined();
+  });
+});

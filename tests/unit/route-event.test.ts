@@ -1,0 +1,67 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { OrderStore } from '../../functions/adapters/order-store.js';
+import { WorkflowClient, executionName, stepExecutionName } from '../../functions/adapters/workflow-client.js';
+import { routeEvent } from '../../functions/services/route-event.js';
+import { STORE, aStoreConfig, events } from '../support/builders.js';
+import { eventItem } from '../support/sdk.js';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const sfn = mockClient(SFNClient);
+const now = new Date('2026-11-23T10:00:00Z');
+
+function deps() {
+  const clock = { now: () => now };
+  return {
+    orders: new OrderStore(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })), 'Orders', { clock, retentionDays: 30 }),
+    workflow: new WorkflowClient(new SFNClient({ region: 'us-east-1' }), 'arn:aws:states:us-east-1:1:stateMachine:orders'),
+    clock,
+    configFor: () => aStoreConfig(),
+  };
+}
+
+const leases = () => ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.Key?.sk === 'POSITION');
+
+describe('router: every event wakes its order', () => {
+  beforeEach(() => {
+    ddb.reset();
+    sfn.reset();
+    ddb.on(PutCommand).resolves({});
+    ddb.on(BatchGetCommand).resolves({ Responses: { Orders: [] } });
+    ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed())] });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:1', startDate: now });
+  });
+
+  it('leases a placed order, creating its position, and starts a step named from the order and the lease', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { version: 1 } });
+    expect((await routeEvent(events.placed(), deps())).wake).toBe('started');
+    const [lease] = leases();
+    expect(lease!.args[0].input.ConditionExpression).toBeUndefined();
+    expect(lease!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':start': 'SendReceipt', ':due': `2026-11-23T10:05:00.000Z#${STORE}#1001` });
+    const [start] = sfn.commandCalls(StartExecutionCommand);
+    expect(start!.args[0].input.name).toBe(stepExecutionName(STORE, '1001', 1));
+    expect(start!.args[0].input.name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
+    expect(start!.args[0].input.name!.startsWith(executionName(STORE, '1001'))).toBe(true);
+    expect(JSON.parse(start!.args[0].input.input!)).toEqual({ order: { store: STORE, orderId: '1001' }, cause: events.placed().eventId });
+  });
+
+  it('wakes an order already placed for any later event (a late refund included), never creating one', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { version: 7 } });
+    expect((await routeEvent(events.refunded('2026-11-23T09:55:00Z', false), deps())).wake).toBe('started');
+    expect(leases()[0]!.args[0].input.ConditionExpression).toBe('attribute_exists(pk)');
+    expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.name).toBe(stepExecutionName(STORE, '1001', 7));
+  });
+
+  it('starts nothing for an event that came before its order (the placed order\'s wake walks with it), and still marks it routed', async () => {
+    ddb.on(UpdateCommand).callsFake((input: { Key?: { sk?: string } }) => {
+      if (input.Key?.sk === 'POSITION') throw new ConditionalCheckFailedException({ message: 'no position', $metadata: {} });
+      return {};
+    });
+    expect((await routeEvent(events.shipped('2026-11-23T09:30:00Z'), deps())).wake).toBe('not-placed');
+    expect(sfn.commandCalls(StartExecutionCommand)).toEqual([]);
+    expect(ddb.commandCalls(UpdateCommand).some((c) => String(c.args[0].input.Key?.sk).startsWith('EVENT#'))).toBe(true);
+  });
+});
