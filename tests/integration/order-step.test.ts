@@ -167,6 +167,26 @@ describe('an order walked one step per wake', () => {
     expect(w.ses.kinds()).toEqual(['receipt']);
   });
 
+  it('a timer that fires late, and again, sends nothing wrong and nothing twice: the shipment its wake never walked is confirmed, no delay notice', async () => {
+    const w = await world();
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await w.run();
+    const { deadline } = (await w.position())!;
+    // Shipped an hour before the ship-by passed; its wake was lost (no lease, no step): only the
+    // ship-by timer is left, and it fires two days late.
+    await w.store(events.shipped(new Date(Date.parse(deadline!) - 3600_000).toISOString()));
+    w.at(new Date(Date.parse(deadline!) + 2 * 86_400_000).toISOString());
+    expect((await pollTimers({ ...w.wakeDeps, clock: w.deps.clock })).woken).toBeGreaterThanOrEqual(1);
+    await w.run();
+    expect(w.ses.kinds()).toEqual(['receipt', 'shipping_confirmation']);
+    // The same timer found again (a poller that read it before the lease), and a duplicate step.
+    await wake(w.wakeDeps, STORE, w.orderId, 'timer again');
+    await w.run();
+    await w.run();
+    expect(w.ses.kinds()).toEqual(['receipt', 'shipping_confirmation']);
+    expect((await w.position())!.state).toBe('AwaitDelivery');
+  });
+
   it('leaves the timers index when the walk ends', async () => {
     const w = await world((id) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.cancelled('2026-11-23T09:00:00Z', 'customer request')]);
     await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
