@@ -7,7 +7,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
-import { OrderStore } from './adapters/order-store.js';
+import { OrderLedger } from './adapters/order-ledger.js';
 import { Mailer } from './adapters/mailer.js';
 import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runtime-config.js';
 import { asTaskError } from './adapters/transient.js';
@@ -30,7 +30,7 @@ const env = readEnv(
 );
 const stores = storesFromEnv();
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-const orders = new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS });
+const orders = new OrderLedger(doc, env.TABLE_NAME, { clock, retentionDays: env.RETENTION_DAYS });
 // No SDK retries for SendEmail: see Mailer. Throttles are retried there, the rest by the claim protocol.
 const mailer = new Mailer(new SESv2Client({ maxAttempts: 1 }), env.SES_CONFIGURATION_SET);
 const configFor = storeLookup(stores);

@@ -36,7 +36,7 @@ import { buildLinks } from '../domain/links.js';
 import { pickLocale } from '../domain/i18n/index.js';
 import type { StoreConfig } from '../domain/store-config.js';
 import type { Clock } from '../adapters/clock.js';
-import type { OrderStore } from '../adapters/order-store.js';
+import type { OrderLedger } from '../adapters/order-ledger.js';
 import { ledgerTag, type Mailer } from '../adapters/mailer.js';
 import { checkpoint as hostCheckpoint, type CheckpointDetail, type StepBoundary } from '../adapters/host-hooks.js';
 import * as z from 'zod';
@@ -60,7 +60,7 @@ export interface NotifyResult {
 }
 
 export interface NotifyDeps {
-  orders: OrderStore;
+  orders: OrderLedger;
   mailer: Mailer;
   clock: Clock;
   configFor: (store: string) => StoreConfig | undefined;

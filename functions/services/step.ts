@@ -20,7 +20,7 @@ import * as z from 'zod';
 import { afterSend, walkStep, withTransition, type Position, type Transition } from '../domain/walk.js';
 import { anythingDue, type DecisionContext, type LedgerEntry } from '../domain/lifecycle.js';
 import { START } from '../domain/walk.js';
-import type { LoadedOrder } from '../adapters/order-store.js';
+import type { LoadedOrder } from '../adapters/order-ledger.js';
 import { checkpoint as hostCheckpoint } from '../adapters/host-hooks.js';
 import { ClaimPending, sendDue, type NotifyDeps, type NotifyOptions } from './notify.js';
 
