@@ -4,7 +4,7 @@
  * the order fold, the ledger adapter's claim protocol, the claim-settle path in notify and the
  * webhook authentication. Results and the list of equivalent mutants: docs/MUTATION.md.
  *
- * Where only part of a file is in scope (the ledger methods of the order store, the
+ * Where only part of a file is in scope (the ledger methods of OrderLedger, the
  * authentication steps of the webhook parser), the line range is found from markers in the
  * source rather than written as numbers, so edits above it do not silently shift what is
  * mutated; a marker that disappears fails the run instead.
@@ -22,7 +22,7 @@ function range(file, from, to, { inclusive = false } = {}) {
 }
 
 const PARSE = 'functions/domain/webhooks/parse-webhook.ts';
-const STORE = 'functions/adapters/order-store.ts';
+const LEDGER = 'functions/adapters/order-ledger.ts';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -36,7 +36,7 @@ export default {
     'functions/services/notify.ts',
     'functions/domain/webhooks/signatures.ts',
     // The ledger: claim, getLedger, takeOver, release, markSent, markSkipped.
-    range(STORE, 'async claim(', 'Notes a delivery outcome'),
+    range(LEDGER, 'async claim(', "// --- The walk's position"),
     // Authentication only: Shopify's HMAC check, then Standard Webhooks' headers, replay window
     // and signature. Content validation after it is covered by the schema tests, not here.
     range(PARSE, 'async function parseShopify(', "const topic = header('topic')"),
