@@ -18,16 +18,7 @@
  * crash there (functions/adapters/host-hooks.ts).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  NON_ESSENTIAL,
-  emailKindSchema,
-  plannedEmails,
-  waitSeconds,
-  awaitPhaseSchema,
-  type DecisionContext,
-  type LedgerEntry,
-  type PlannedEmail,
-} from '../domain/lifecycle.js';
+import { NON_ESSENTIAL, plannedEmails, type DecisionContext, type LedgerEntry, type PlannedEmail } from '../domain/lifecycle.js';
 import { currentDeliverBy, currentShipBy, shipmentEstimate } from '../domain/lifecycle.js';
 import { checkOrderMoney, type MoneyCheck } from '../domain/money.js';
 import { renderEmail } from '../domain/email/render.js';
@@ -39,25 +30,7 @@ import type { Clock } from '../adapters/clock.js';
 import type { OrderLedger } from '../adapters/order-ledger.js';
 import { ledgerTag, type Mailer } from '../adapters/mailer.js';
 import { checkpoint as hostCheckpoint, type CheckpointDetail, type StepBoundary } from '../adapters/host-hooks.js';
-import * as z from 'zod';
-
-export const notifyInputSchema = z.object({
-  /** One kind, or `updates`: every update kind that is due (email/context.ts, UPDATE_KINDS), in order. */
-  kind: z.union([emailKindSchema, z.literal('updates')]),
-  next: z.union([awaitPhaseSchema, z.literal('none')]).default('none'),
-  order: z.object({ store: z.string().min(1), orderId: z.string().min(1) }),
-  steps: z.number().int().min(0).default(0),
-  /** The execution's name, from the state machine. */
-  execution: z.string().optional(),
-});
-export type NotifyInput = z.input<typeof notifyInputSchema>;
-
-export interface NotifyResult {
-  order: { store: string; orderId: string };
-  steps: number;
-  wait: { seconds: number };
-  sent: number;
-}
+import type { Sends } from '../domain/walk.js';
 
 export interface NotifyDeps {
   orders: OrderLedger;
@@ -106,25 +79,12 @@ export interface NotifyOptions {
   signal?: AbortSignal;
 }
 
-export async function notify(rawInput: NotifyInput, deps: NotifyDeps, options: NotifyOptions = {}): Promise<NotifyResult> {
-  const input = notifyInputSchema.parse(rawInput);
-  const { store, orderId } = input.order;
-  const config = deps.configFor(store);
-  if (!config) throw new Error(`Unknown store "${store}": add it to the STORES configuration`);
-  const loaded = await deps.orders.load(store, orderId);
-  const ledger: LedgerEntry[] = [...loaded.ledger];
-  const ctx = (): DecisionContext => ({ ...loaded, ledger, config, now: deps.clock.now() });
-
-  const sent = await sendDue(input.kind, ctx, ledger, deps, options);
-  return { order: input.order, steps: input.steps + 1, wait: { seconds: waitSeconds(input.next, ctx()) }, sent };
-}
-
 /**
  * Sends what a send state sends (one kind, or every update kind in order) that is due, each
  * through the claim-settle protocol; `ledger` grows with every line settled, so each kind plans
  * with the ledger as the ones before it left it. Returns how many emails went out now.
  */
-export async function sendDue(sends: NotifyInput['kind'], ctx: () => DecisionContext, ledger: LedgerEntry[], deps: NotifyDeps, options: NotifyOptions = {}): Promise<number> {
+export async function sendDue(sends: Sends, ctx: () => DecisionContext, ledger: LedgerEntry[], deps: NotifyDeps, options: NotifyOptions = {}): Promise<number> {
   let sent = 0;
   for (const kind of sends === 'updates' ? UPDATE_KINDS : [sends]) {
     const paused = NON_ESSENTIAL.has(kind) && (await deps.orders.nonEssentialPaused());

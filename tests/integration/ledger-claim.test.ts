@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../functions/adapters/keys.js';
 import { Mailer } from '../../functions/adapters/mailer.js';
 import { OrderStore } from '../../functions/adapters/order-store.js';
-import { notify, type NotifyDeps } from '../../functions/services/notify.js';
+import type { NotifyDeps } from '../../functions/services/notify.js';
+import { sendState } from '../support/send-state.js';
 import { LocalSes } from '../../local/ses.js';
 import { Outbox } from '../../local/outbox.js';
 import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
@@ -58,7 +59,7 @@ async function placeOrder(orderId: string): Promise<void> {
 
 const receiptsOf = (orderId: string) => outbox.list().filter((e) => e.subject.includes(`#${orderId}`));
 const attempt = (orderId: string, d: NotifyDeps = deps) =>
-  notify({ kind: 'receipt', next: 'shipment', order: { store: STORE, orderId }, steps: 0 }, d).then(
+  sendState('receipt', { store: STORE, orderId }, d).then(
     (r) => `sent ${r.sent}`,
     (e: Error) => e.name,
   );

@@ -14,7 +14,9 @@ import type { DomainEvent } from '../../functions/domain/events.js';
 import { formatDate } from '../../functions/domain/i18n/format.js';
 import { waitSeconds, type EmailKind } from '../../functions/domain/lifecycle.js';
 import { handleSesEvent } from '../../functions/services/ses-events.js';
-import { notify, type NotifyDeps, type NotifyInput } from '../../functions/services/notify.js';
+import type { NotifyDeps, NotifyOptions } from '../../functions/services/notify.js';
+import { step } from '../../functions/services/step.js';
+import { sendState } from '../support/send-state.js';
 import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
 import { eventItem } from '../support/sdk.js';
 import { startLocalTable, type LocalTable } from '../support/dynalite.js';
@@ -87,7 +89,7 @@ interface World {
   ses: ScriptedSes;
   orders: ObservedStore;
   deps: NotifyDeps;
-  run: (kind?: EmailKind, overrides?: Partial<NotifyDeps>, input?: Partial<NotifyInput>) => Promise<string>;
+  run: (kind?: EmailKind, overrides?: Partial<NotifyDeps>, options?: NotifyOptions) => Promise<string>;
   line: (kind?: EmailKind, ref?: string) => Promise<Record<string, unknown> | undefined>;
   /** Sets the (virtual) clock of this world. */
   at: (iso: string) => void;
@@ -113,8 +115,8 @@ async function world(storedEvents: (orderId: string) => DomainEvent[] = (id) => 
     settleWindowMs: 60_000,
     inProcessSettleMs: 0,
   };
-  const run: World['run'] = (kind = 'receipt', overrides = {}, input = {}) =>
-    notify({ kind, next: 'none', order: { store: STORE, orderId }, steps: 0, ...input }, { ...deps, ...overrides }).then(
+  const run: World['run'] = (kind = 'receipt', overrides = {}, options = {}) =>
+    sendState(kind, { store: STORE, orderId }, { ...deps, ...overrides }, options).then(
       (r) => `sent ${r.sent}`,
       (e: Error) => `${e.name}: ${e.message}`,
     );
@@ -122,7 +124,7 @@ async function world(storedEvents: (orderId: string) => DomainEvent[] = (id) => 
   const at = (iso: string) => {
     now = new Date(iso);
   };
-  /** The wait computed afresh from what is stored: notify's answer must agree with it. */
+  /** The wait computed afresh from what is stored: the wait the walk takes after a send must agree with it. */
   const freshWait = async (next: Parameters<typeof waitSeconds>[0]) => waitSeconds(next, { ...(await orders.load(STORE, orderId)), config, now: clock.now() });
   return { orderId, ses, orders, deps, run, line, at, freshWait };
 }
@@ -243,12 +245,12 @@ describe('notify: an earlier attempt whose outcome is unknown', () => {
 });
 
 describe('notify: what each SES outcome leaves in the ledger', () => {
-  it('sent: records the message id, and the next step counts the invocation', async () => {
+  it('sent: records the message id', async () => {
     const w = await world();
 
-    const result = await notify({ kind: 'receipt', next: 'none', order: { store: STORE, orderId: w.orderId }, steps: 4 }, w.deps);
+    const result = await sendState('receipt', { store: STORE, orderId: w.orderId }, w.deps);
 
-    expect(result).toMatchObject({ sent: 1, steps: 5, order: { store: STORE, orderId: w.orderId } });
+    expect(result.sent).toBe(1);
     expect(await w.line()).toMatchObject({ status: 'sent', messageId: 'ses-1', sentAt: NOW.toISOString() });
   });
 
@@ -294,9 +296,9 @@ describe('notify: non-essential mail while sending is paused', () => {
     const w = await world(delivered);
     await w.orders.setNonEssentialPaused(true, 'bounce rate near review');
     try {
-      const result = await notify({ kind: 'feedback_request', next: 'feedback', order: { store: STORE, orderId: w.orderId } }, w.deps);
+      const result = await sendState('feedback_request', { store: STORE, orderId: w.orderId }, w.deps);
       expect(result.sent).toBe(0);
-      expect(result.wait.seconds).toBe(await w.freshWait('feedback'));
+      expect(result.waitFor('feedback')).toBe(await w.freshWait('feedback'));
     } finally {
       await w.orders.setNonEssentialPaused(false, 'test over');
     }
@@ -311,20 +313,11 @@ describe('notify: the next wait counts from what was just sent', () => {
   it('waits the reminder delay from the feedback request it just sent', async () => {
     const w = await world(delivered);
 
-    const result = await notify({ kind: 'feedback_request', next: 'feedback', order: { store: STORE, orderId: w.orderId } }, w.deps);
+    const result = await sendState('feedback_request', { store: STORE, orderId: w.orderId }, w.deps);
 
     expect(result.sent).toBe(1);
-    expect(result.wait.seconds).toBe(aStoreConfig().lifecycle.feedbackReminderDays * 86_400);
-    expect(result.wait.seconds).toBe(await w.freshWait('feedback'));
-  });
-
-  it('waits the shortest wait when nothing follows (next defaults to "none")', async () => {
-    const w = await world();
-
-    const result = await notify({ kind: 'receipt', order: { store: STORE, orderId: w.orderId } }, w.deps);
-    const explicit = await notify({ kind: 'receipt', next: 'none', order: { store: STORE, orderId: w.orderId } }, w.deps);
-
-    expect([result.wait.seconds, explicit.wait.seconds]).toEqual([60, 60]);
+    expect(result.waitFor('feedback')).toBe(aStoreConfig().lifecycle.feedbackReminderDays * 86_400);
+    expect(result.waitFor('feedback')).toBe(await w.freshWait('feedback'));
   });
 });
 
@@ -333,13 +326,13 @@ describe('notify: delay notices', () => {
     const w = await world();
     w.at('2026-11-26T10:00:00Z');
 
-    const first = await notify({ kind: 'delay_notice', next: 'shipment', order: { store: STORE, orderId: w.orderId } }, w.deps);
+    const first = await sendState('delay_notice', { store: STORE, orderId: w.orderId }, w.deps);
 
     expect(first.sent).toBe(1);
     const [notice] = (await w.orders.load(STORE, w.orderId)).ledger.filter((l) => l.kind === 'delay_notice');
     expect(notice).toMatchObject({ status: 'sent', missedPromise: '2026-11-25T16:00:00.000Z' });
     expect(Date.parse(notice!.newEstimate!)).toBeGreaterThan(Date.parse('2026-11-26T10:00:00Z'));
-    expect(first.wait.seconds).toBe(await w.freshWait('shipment'));
+    expect(first.waitFor('shipment')).toBe(await w.freshWait('shipment'));
 
     // A week on, still unshipped: the new estimate has passed too.
     w.at('2026-12-03T10:00:00Z');
@@ -352,10 +345,10 @@ describe('notify: delay notices', () => {
     w.at('2026-11-26T10:00:00Z');
     w.ses.answer('rejected');
 
-    const result = await notify({ kind: 'delay_notice', next: 'shipment', order: { store: STORE, orderId: w.orderId } }, w.deps);
+    const result = await sendState('delay_notice', { store: STORE, orderId: w.orderId }, w.deps);
 
     expect(result.sent).toBe(0);
-    expect(result.wait.seconds).toBe(await w.freshWait('shipment'));
+    expect(result.waitFor('shipment')).toBe(await w.freshWait('shipment'));
   });
 });
 
@@ -363,8 +356,8 @@ describe('notify: input and the email itself', () => {
   it('refuses an empty store or order id before touching the ledger', async () => {
     const w = await world();
 
-    await expect(notify({ kind: 'receipt', order: { store: STORE, orderId: '' } }, w.deps)).rejects.toThrow(/orderId/);
-    await expect(notify({ kind: 'receipt', order: { store: '', orderId: w.orderId } }, w.deps)).rejects.toThrow(/store/);
+    await expect(step({ order: { store: STORE, orderId: '' } }, w.deps)).rejects.toThrow(/orderId/);
+    await expect(step({ order: { store: '', orderId: w.orderId } }, w.deps)).rejects.toThrow(/store/);
     expect(w.ses.accepted).toHaveLength(0);
   });
 

@@ -16,7 +16,8 @@ import { Mailer } from '../../functions/adapters/mailer.js';
 import { dueDelayNotices } from '../../functions/domain/lifecycle.js';
 import { foldOrder } from '../../functions/domain/order-state.js';
 import { renderTrackPage } from '../../functions/domain/pages/track.js';
-import { notify, type NotifyDeps } from '../../functions/services/notify.js';
+import type { NotifyDeps } from '../../functions/services/notify.js';
+import { sendState } from '../support/send-state.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
 import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
 import { eventItem } from '../support/sdk.js';
@@ -52,7 +53,7 @@ const computed = '2026-11-30T16:00:00.000Z';
 async function sentText(kind: 'receipt' | 'shipping_confirmation', list: DomainEvent[], more: Partial<NotifyDeps> = {}): Promise<string> {
   ddb.on(QueryCommand).resolves({ Items: list.map((e) => eventItem(e)) });
   ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
-  const result = await notify({ kind, next: 'delivery', order: { store: STORE, orderId: '1001' } }, { ...deps(new Date('2026-11-24T10:00:05Z')), ...more });
+  const result = await sendState(kind, { store: STORE, orderId: '1001' }, { ...deps(new Date('2026-11-24T10:00:05Z')), ...more });
   expect(result.sent).toBe(1);
   return ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Content!.Simple!.Body!.Text!.Data!;
 }
@@ -133,7 +134,7 @@ describe('pickup ready', () => {
   async function readyText(event: DomainEvent): Promise<string> {
     ddb.on(QueryCommand).resolves({ Items: [eventItem(placed), eventItem(event), receipt] });
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-p' });
-    const result = await notify({ kind: 'pickup_ready', next: 'shipment', order: { store: STORE, orderId: '1001' } }, { ...deps(new Date('2026-11-23T12:05:00Z')), configFor: () => store });
+    const result = await sendState('pickup_ready', { store: STORE, orderId: '1001' }, { ...deps(new Date('2026-11-23T12:05:00Z')), configFor: () => store });
     expect(result.sent).toBe(1);
     return ses.commandCalls(SendEmailCommand).at(-1)!.args[0].input.Content!.Simple!.Body!.Text!.Data!;
   }

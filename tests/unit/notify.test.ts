@@ -5,7 +5,9 @@ import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, Put
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { OrderStore } from '../../functions/adapters/order-store.js';
 import { Mailer, parseLedgerTag } from '../../functions/adapters/mailer.js';
-import { notify, type NotifyDeps } from '../../functions/services/notify.js';
+import type { NotifyDeps } from '../../functions/services/notify.js';
+import { step } from '../../functions/services/step.js';
+import { sendState } from '../support/send-state.js';
 import { unpackContent } from '../../functions/adapters/console-store.js';
 import { foldOrder } from '../../functions/domain/order-state.js';
 import { trackingFingerprint } from '../../functions/domain/updates.js';
@@ -33,7 +35,7 @@ function deps(): NotifyDeps {
   };
 }
 
-const input = { kind: 'receipt' as const, next: 'shipment' as const, order: { store: STORE, orderId: '1001' }, steps: 0 };
+const order = { store: STORE, orderId: '1001' };
 
 describe('notify: one email per order, kind and ref', () => {
   beforeEach(() => {
@@ -50,7 +52,7 @@ describe('notify: one email per order, kind and ref', () => {
   it('claims the receipt, sends it through SES with the configuration set and tags, and records the message id', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
 
-    const result = await notify(input, deps());
+    const result = await sendState('receipt', order, deps());
 
     expect(result.sent).toBe(1);
     const claim = ddb.commandCalls(PutCommand).find((c) => String(c.args[0].input.Item?.sk).startsWith('MAIL#'))!;
@@ -66,13 +68,13 @@ describe('notify: one email per order, kind and ref', () => {
     expect(marked).toBeDefined();
     // The next waiting state (shipment) gets its deadline: the ship-by (Wednesday 17:00 Berlin)
     // is missed one second after it.
-    expect(result.wait.seconds).toBe((Date.parse('2026-11-25T16:00:01Z') - now.getTime()) / 1000);
+    expect(result.waitFor('shipment')).toBe((Date.parse('2026-11-25T16:00:01Z') - now.getTime()) / 1000);
   });
 
   it('sends nothing when the ledger already holds the receipt', async () => {
     ddb.on(PutCommand).rejects(conditionalFailure({ kind: 'receipt', ref: 'order', status: 'sent', messageId: 'ses-0', claimId: 'x', claimedAt: now.toISOString() }));
 
-    const result = await notify(input, deps());
+    const result = await sendState('receipt', order, deps());
 
     expect(result.sent).toBe(0);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
@@ -81,7 +83,7 @@ describe('notify: one email per order, kind and ref', () => {
   it('waits (ClaimPending) instead of sending again while an earlier attempt is unsettled', async () => {
     ddb.on(PutCommand).rejects(conditionalFailure({ kind: 'receipt', ref: 'order', status: 'claimed', claimId: 'x', claimedAt: now.toISOString(), claimedAtMs: Date.now() }));
 
-    await expect(notify(input, deps())).rejects.toMatchObject({ name: 'ClaimPending' });
+    await expect(sendState('receipt', order, deps())).rejects.toMatchObject({ name: 'ClaimPending' });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
@@ -92,7 +94,7 @@ describe('notify: one email per order, kind and ref', () => {
     ddb.on(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' }).rejects(conditionalFailure(stale));
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
 
-    const result = await notify(input, deps());
+    const result = await sendState('receipt', order, deps());
 
     expect(result.sent).toBe(1);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
@@ -103,7 +105,7 @@ describe('notify: one email per order, kind and ref', () => {
   it('releases the claim and fails transiently when SES throttles, so a retry can send', async () => {
     ses.on(SendEmailCommand).rejects(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }));
 
-    await expect(notify(input, deps())).rejects.toMatchObject({ name: 'TransientFailure' });
+    await expect(sendState('receipt', order, deps())).rejects.toMatchObject({ name: 'TransientFailure' });
     expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input).toMatchObject({ Key: { sk: 'MAIL#receipt#order' } });
   });
 
@@ -111,7 +113,7 @@ describe('notify: one email per order, kind and ref', () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-3' });
     const steps: unknown[] = [];
 
-    await notify(input, { ...deps(), checkpoint: async (step, detail) => void steps.push([step, detail]) });
+    await sendState('receipt', order, { ...deps(), checkpoint: async (step, detail) => void steps.push([step, detail]) });
 
     const where = { kind: 'receipt', ref: 'order', store: STORE, orderId: '1001' };
     expect(steps).toEqual([
@@ -127,7 +129,7 @@ describe('notify: one email per order, kind and ref', () => {
     ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(shipped), mail('receipt', 'order'), mail('shipping_confirmation', 'f-1')] });
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-4' });
 
-    const result = await notify({ ...input, kind: 'delay_notice', next: 'delivery' }, { ...deps(), clock: { now: () => new Date('2026-12-03T10:00:00Z') } });
+    const result = await sendState('delay_notice', order, { ...deps(), clock: { now: () => new Date('2026-12-03T10:00:00Z') } });
 
     expect(result.sent).toBe(1);
     const claim = ddb.commandCalls(PutCommand).find((c) => String(c.args[0].input.Item?.sk) === 'MAIL#delay_notice#late:1')!;
@@ -142,7 +144,7 @@ describe('notify: one email per order, kind and ref', () => {
     timedOut.abort();
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-late' });
 
-    await expect(notify(input, deps(), { signal: timedOut.signal })).rejects.toMatchObject({ name: 'TransientFailure' });
+    await expect(sendState('receipt', order, deps(), { signal: timedOut.signal })).rejects.toMatchObject({ name: 'TransientFailure' });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
     expect(ddb.commandCalls(PutCommand).some((c) => c.args[0].input.Item?.sk === 'MAIL#receipt#order')).toBe(true);
     expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
@@ -151,12 +153,12 @@ describe('notify: one email per order, kind and ref', () => {
   it('keeps the claim when the outcome is unknown, for SES events to settle', async () => {
     ses.on(SendEmailCommand).rejects(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }));
 
-    await expect(notify(input, deps())).rejects.toMatchObject({ name: 'TransientFailure' });
+    await expect(sendState('receipt', order, deps())).rejects.toMatchObject({ name: 'TransientFailure' });
     expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
   });
 
   it('refuses an unknown store with a message that names it', async () => {
-    await expect(notify({ ...input, order: { store: 'nope.example', orderId: '1' } }, deps())).rejects.toThrow(/Unknown store "nope.example"/);
+    await expect(step({ order: { store: 'nope.example', orderId: '1' } }, deps())).rejects.toThrow(/Unknown store "nope.example"/);
   });
 
   it('skips non-essential mail while sending is paused, and still sends essential mail', async () => {
@@ -166,12 +168,12 @@ describe('notify: one email per order, kind and ref', () => {
     ddb.on(GetCommand).resolves({ Item: { paused: true } });
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-9' });
 
-    const feedback = await notify({ ...input, kind: 'feedback_request', next: 'feedback' }, deps());
+    const feedback = await sendState('feedback_request', order, deps());
     expect(feedback.sent).toBe(0);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
     expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ sk: 'MAIL#feedback_request#order', status: 'skipped' });
 
-    const receipt = await notify(input, deps());
+    const receipt = await sendState('receipt', order, deps());
     expect(receipt.sent).toBe(1);
   });
 });
@@ -208,7 +210,7 @@ describe('notify: the update kinds, the details a claim records, the copy kept',
     const ofd = events.status('2026-11-26T07:30:00Z', 'out_for_delivery');
     ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(shipped), eventItem(ofd), eventItem(refund), mail('receipt', 'order'), mail('shipping_confirmation', 'f-1')] });
 
-    const result = await notify({ ...input, kind: 'updates', next: 'delivery' }, { ...deps(), clock: { now: () => new Date('2026-11-26T08:00:00Z') } });
+    const result = await sendState('updates', order, { ...deps(), clock: { now: () => new Date('2026-11-26T08:00:00Z') } });
 
     expect(result.sent).toBe(2);
     expect(claims().map((i) => i.sk)).toEqual(['MAIL#out_for_delivery#f-1', 'MAIL#refund#r1']);
@@ -218,9 +220,9 @@ describe('notify: the update kinds, the details a claim records, the copy kept',
   it('records on a shipping confirmation claim the tracking details it states (a later change is news), and none on a receipt', async () => {
     ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(shipped), mail('receipt', 'order')] });
 
-    await notify({ ...input, kind: 'shipping_confirmation', next: 'delivery' }, { ...deps(), clock: { now: () => new Date('2026-11-24T10:00:05Z') } });
+    await sendState('shipping_confirmation', order, { ...deps(), clock: { now: () => new Date('2026-11-24T10:00:05Z') } });
     ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed())] });
-    await notify(input, deps());
+    await sendState('receipt', order, deps());
 
     const [confirmation, receipt] = claims();
     expect(confirmation).toMatchObject({ sk: 'MAIL#shipping_confirmation#f-1', tracking: trackingFingerprint(foldOrder(STORE, '1001', [events.placed(), shipped]).shipments[0]!) });
@@ -232,7 +234,7 @@ describe('notify: the update kinds, the details a claim records, the copy kept',
     const report = events.delayed('2026-11-24T08:00:00Z', { reason: 'backorder', newShipBy: '2026-12-02T16:00:00Z' });
     ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(report), mail('receipt', 'order', { claimedAt: '2026-11-23T09:00:02Z', sentAt: '2026-11-23T09:00:02Z' })] });
 
-    const result = await notify({ ...input, kind: 'delay_notice', next: 'shipment' }, { ...deps(), clock: { now: () => new Date('2026-11-24T09:00:00Z') } });
+    const result = await sendState('delay_notice', order, { ...deps(), clock: { now: () => new Date('2026-11-24T09:00:00Z') } });
 
     expect(result.sent).toBe(1);
     const [claim] = claims();
@@ -243,7 +245,7 @@ describe('notify: the update kinds, the details a claim records, the copy kept',
   it('keeps the copy the merchant console shows and resends: the email exactly as SES got it', async () => {
     ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed())] });
 
-    await notify(input, deps());
+    await sendState('receipt', order, deps());
 
     const sent = ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Content!.Simple!;
     const copy = ddb.commandCalls(PutCommand).map((c) => c.args[0].input.Item!).find((i) => String(i.pk).startsWith('COPY#'))!;
