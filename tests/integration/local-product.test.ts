@@ -15,7 +15,7 @@ describe('the product on the local runtime', () => {
     await rt?.stop();
   });
 
-  it('turns a signed order webhook into a receipt email and a running order execution', async () => {
+  it('turns a signed order webhook into a receipt email and an order resting in its shipment wait', async () => {
     const stores = JSON.parse(rt.env.STORES!) as Array<{ storeId: string }>;
     const store = stores.find((s) => !s.storeId.endsWith('.myshopify.com'))!.storeId;
     const body = JSON.parse(readFileSync('tests/fixtures/generic/order-placed.json', 'utf8')) as { store: string; data: { order: { orderId: string } } };
@@ -30,7 +30,11 @@ describe('the product on the local runtime', () => {
     const receipt = (await rt.outbox()).find((e) => e.kind === 'receipt');
     expect(receipt).toMatchObject({ store, orderId: body.data.order.orderId });
     expect(receipt?.html).toContain(rt.url);
-    expect(rt.executions()).toEqual([expect.objectContaining({ status: 'RUNNING' })]);
+    // Issue 15: no execution stays open; the order's wake walked it to its shipment wait and ended.
+    const executions = rt.executions();
+    expect(executions.length).toBeGreaterThanOrEqual(1);
+    expect(executions.map((e) => e.status)).toEqual(executions.map(() => 'SUCCEEDED'));
+    expect(JSON.parse(executions.at(-1)!.output!).step).toMatchObject({ at: 'AwaitShipment', more: false });
     expect(rt.stats().lambdaErrors).toEqual({});
     expect(rt.stats().ses.events.Delivery).toBeGreaterThanOrEqual(1);
   }, 60_000);
