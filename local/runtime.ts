@@ -439,6 +439,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     stateMachineArn: app.stateMachine.arn,
     tasks: app.tasks,
     timeScale,
+    realTimeExecutionTimeout: app.stateMachine.type === 'EXPRESS',
     clock,
     recordFile: file('executions.jsonl'),
     random: options.random,

@@ -83,6 +83,13 @@ export interface LocalStepFunctionsOptions {
   /** Virtual seconds per real second. @default 1 */
   timeScale?: number;
   /**
+   * The execution-level TimeoutSeconds runs on real time, not the virtual clock: an Express
+   * machine's ceiling (5 minutes) bounds a run of Lambda calls, which take real time here as on
+   * AWS; scaled, a 5-minute ceiling at a day per second timed every execution out after 3.5 ms
+   * (and a manual clock's jump timed out whatever was running). @default false
+   */
+  realTimeExecutionTimeout?: boolean;
+  /**
    * Where virtual deadlines (callback timeouts, heartbeats, the execution timeout) are kept; a
    * manual clock fires them only when a test moves it. @default - real timers, divided by timeScale
    */
@@ -300,6 +307,11 @@ export class LocalStepFunctions {
     this.executionTimeoutSeconds = options.definition.TimeoutSeconds;
     this.machine = new StateMachine(forInterpreter(options.definition), { validationOptions: { checkArn: false, checkPaths: false } });
     if (options.recordFile) this.load(options.recordFile);
+  }
+
+  /** The execution-level ceiling's timer: real time for an Express machine, else the virtual clock's. */
+  private executionTimer(ms: number, fn: () => void): LongTimer {
+    return this.options.realTimeExecutionTimeout ? setLongTimeout(fn, ms, { unref: true }) : this.virtual.after(ms, fn);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -535,7 +547,7 @@ export class LocalStepFunctions {
     run.abort = execution.abort;
     if (this.executionTimeoutSeconds !== undefined) {
       run.timers.push(
-        this.virtual.after(this.executionTimeoutSeconds * 1000, () => {
+        this.executionTimer(this.executionTimeoutSeconds * 1000, () => {
           run.stopReason = 'timeout';
           execution.abort();
         }),

@@ -521,7 +521,8 @@ export function ratePeriodSeconds(expression: string): number | undefined {
 export interface LocalApp {
   template: CfnTemplate;
   resolver: TemplateResolver;
-  stateMachine: { logicalId: string; name: string; arn: string; definition: StateMachineDefinition };
+  /** `type`: the machine's StateMachineType (EXPRESS or STANDARD, STANDARD when unset, as on AWS). */
+  stateMachine: { logicalId: string; name: string; arn: string; definition: StateMachineDefinition; type: 'EXPRESS' | 'STANDARD' };
   tasks: Record<string, TaskBinding>;
   functions: Record<string, LocalFunction>;
   routes: RouteBinding[];
@@ -697,7 +698,7 @@ export function describeApp(template: CfnTemplate, ctx: Partial<ResolveContext> 
   return {
     template,
     resolver,
-    stateMachine: { logicalId: smId, name: resolver.physicalName(smId), arn: resolver.arn(smId), definition },
+    stateMachine: { logicalId: smId, name: resolver.physicalName(smId), arn: resolver.arn(smId), definition, type: smProps.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD' },
     tasks,
     functions,
     routes,
