@@ -30,8 +30,13 @@ describe('a long-looping order', () => {
     expect((await h.emails(id)).map((e) => e.kind)).toEqual(['receipt', 'delay_notice', 'delay_notice', 'shipping_confirmation']);
     const steps = h.steps(id);
     expect(steps.length).toBeGreaterThanOrEqual(4);
-    // Step, More, Step, More, Rests at most: one send per step, and each wake sent one email here.
-    for (const e of steps) expect(e.stateTransitions, e.name).toBeLessThanOrEqual(5);
+    // Bounded work per wake: Step and More per send state, then Rests. Usually a wake sends one
+    // email here (Step, More, Step, More, Rests); under load one wake's walk may also find a state
+    // a neighbouring wake would have sent (7 transitions seen in a loaded CI run), but no
+    // execution ever walks more than every email of the order.
+    const sent = (await h.emails(id)).length;
+    for (const e of steps) expect(e.stateTransitions, e.name).toBeLessThanOrEqual(2 * sent + 1);
+    expect(steps.filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT')).toEqual([]);
     expect(steps.filter((e) => e.status === 'RUNNING')).toEqual([]);
   });
 });
