@@ -730,6 +730,9 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       // at its own instant (on AWS within the poller's minute after it): the poller then finds
       // the orders due by that instant, so deadlines still fire one instant at a time.
       const settle = () => runtime.whenIdle({ timeoutMs: 60_000 });
+      // Work under way first (a step still recording its position and next timer): the first
+      // timer read must see it, or a deadline it records would fire only at the target, late.
+      await settle();
       const target = clock.nowMs() + Math.max(0, ms);
       let fired = 0;
       for (;;) {
