@@ -12,11 +12,12 @@
  * - a write whose condition fails: DynamoDB still consumes write units for the size of the
  *   existing item, at least 1 (dynalite answers an error without capacity; 1 is counted, as
  *   the items involved are all under 1 KB);
- * - writes to the global secondary index: a put of an item carrying the index keys costs the
- *   item's size (ALL projection) in index write units.
+ * - writes to the global secondary indexes, by each index's projection (lib/index-writes.ts).
  */
 import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { IndexWrites, type MeteredIndex } from './index-writes.js';
+import { itemSize, type Json } from './item-size.js';
 
 export interface DynamoUsage {
   rru: number;
@@ -27,13 +28,14 @@ export interface DynamoUsage {
   conditionFailures: number;
   /** Of the estimated, the writes to each index, by the index's partition key attribute. */
   indexWru: Record<string, number>;
+  /** Write units by item kind (`<action> <pk prefix>/<sk prefix>`, `!` for a failed condition), index writes included. */
+  wruByItem?: Record<string, number>;
 }
 
 export interface SqsUsage {
   requests: Record<string, number>;
 }
 
-type Json = Record<string, unknown>;
 
 interface Exchange {
   action: string;
@@ -96,46 +98,26 @@ async function jsonProxy(target: string, rewrite: (action: string, body: Json) =
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-/** DynamoDB's item size: attribute names plus values (strings and binary by length, numbers ~1 byte per 2 digits). */
-export function itemSize(item: Json | undefined): number {
-  if (!item) return 0;
-  let size = 0;
-  for (const [name, value] of Object.entries(item)) size += Buffer.byteLength(name) + valueSize(value as Json);
-  return size;
-}
-
-function valueSize(v: Json): number {
-  const [type, val] = Object.entries(v)[0] ?? ['NULL', true];
-  switch (type) {
-    case 'S':
-      return Buffer.byteLength(String(val));
-    case 'N':
-      return Math.ceil(String(val).replace(/^-|\.|e.*$/gi, '').replace(/^0+/, '').length / 2) + 1;
-    case 'B':
-      return Buffer.from(String(val), 'base64').length;
-    case 'BOOL':
-    case 'NULL':
-      return 1;
-    case 'SS':
-      return (val as string[]).reduce((n, s) => n + Buffer.byteLength(s), 0);
-    case 'NS':
-      return (val as string[]).reduce((n, s) => n + valueSize({ N: s }), 0);
-    case 'L':
-      return 3 + (val as Json[]).reduce((n, x) => n + 1 + valueSize(x), 0);
-    case 'M':
-      return 3 + Object.keys(val as Json).length + itemSize(val as Json);
-    default:
-      return 0;
-  }
+/** An item's kind for the breakdown: the key prefixes before their first '#' (ORDER/MAIL, ORDER/POSITION …). */
+function itemKind(key: Json | undefined): string {
+  const part = (v: unknown) => String((v as { S?: string } | undefined)?.S ?? '?').split('#')[0];
+  return key ? `${part(key.pk)}/${part(key.sk)}` : 'batch';
 }
 
 const CAPACITY_ACTIONS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'TransactGetItems', 'TransactWriteItems']);
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
 
 /** Starts the DynamoDB meter and points the handlers' DynamoDB endpoint at it. */
-export async function meterDynamoDb(options: { endpoint: string; /** Key attributes of each GSI (dynalite reports no index writes). */ indexKeys: string[][] }): Promise<{ usage: () => DynamoUsage; close: () => Promise<void> }> {
-  const usage: DynamoUsage = { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0, indexWru: {} };
-  const indexWrite = (keys: string[], units: number) => {
+export async function meterDynamoDb(options: { endpoint: string; /** The table's GSIs (dynalite reports no index writes). */ indexes: MeteredIndex[] }): Promise<{ usage: () => DynamoUsage; close: () => Promise<void> }> {
+  const indexWrites = new IndexWrites(options.indexes);
+  const byName = new Map(options.indexes.map((i) => [i.name, i.keys]));
+  const usage: DynamoUsage = { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0, indexWru: {}, wruByItem: {} };
+  let item = '';
+  const byItem = (units: number) => {
+    usage.wruByItem![item] = (usage.wruByItem![item] ?? 0) + units;
+  };
+  const indexWrite = (keys: readonly string[], units: number) => {
+    byItem(units);
     usage.wru += units;
     usage.estimatedWru += units;
     usage.indexWru[keys[0]!] = (usage.indexWru[keys[0]!] ?? 0) + units;
@@ -145,10 +127,13 @@ export async function meterDynamoDb(options: { endpoint: string; /** Key attribu
     (action, body) => (CAPACITY_ACTIONS.has(action) ? { ...body, ReturnConsumedCapacity: 'INDEXES' } : body),
     ({ action, request: req, status, response }) => {
       usage.requests[action] = (usage.requests[action] ?? 0) + 1;
+      item = `${action} ${itemKind((req.Key ?? req.Item) as Json | undefined)}`;
       if (status >= 400) {
         if (String(response.__type ?? '').endsWith('ConditionalCheckFailedException')) {
           usage.conditionFailures++;
           const units = Math.max(1, Math.ceil(itemSize(response.Item as Json | undefined) / 1024));
+          item += ' !';
+          byItem(units);
           usage.wru += units;
           usage.estimatedWru += units;
         }
@@ -157,35 +142,17 @@ export async function meterDynamoDb(options: { endpoint: string; /** Key attribu
       const consumed = response.ConsumedCapacity as { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> | undefined;
       const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((n, c) => n + (c.CapacityUnits ?? 0), 0);
       if (READS.has(action)) usage.rru += units;
-      else usage.wru += units;
-      if (action === 'PutItem') {
-        const item = req.Item as Json | undefined;
-        for (const keys of options.indexKeys) {
-          if (item && keys.every((k) => k in item)) indexWrite(keys, Math.max(1, Math.ceil(itemSize(item) / 1024)));
-        }
+      else {
+        usage.wru += units;
+        byItem(units);
       }
-      // Removing an index's key attributes deletes the item from that index: one more write
-      // (the outbox index, when an event is queued). Only an update that is nothing but that
-      // removal counts: the router's `SET routedAt … REMOVE` normally finds the event already out.
-      if (action === 'UpdateItem' && typeof req.UpdateExpression === 'string') {
-        // Setting an index key (issue 15's timer index: the wake's lease, a rest's deadline) moves
-        // the item within that index: a delete and a put there, each the size of the item as the
-        // table write measured it (projection ALL assumed; KEYS_ONLY would cost 1 each).
-        const names = (req.ExpressionAttributeNames ?? {}) as Record<string, string>;
-        const expression = req.UpdateExpression.replace(/#[A-Za-z0-9_]+/g, (n) => names[n] ?? n);
-        const set = /\bSET\b(.*?)(\bREMOVE\b|\bADD\b|\bDELETE\b|$)/s.exec(expression)?.[1] ?? '';
-        for (const keys of options.indexKeys) {
-          if (keys.some((k) => new RegExp(`\\b${k}\\s*=`).test(set))) indexWrite(keys, 2 * Math.max(1, units));
-        }
-        const removed = /^\s*REMOVE\b(.*)$/.exec(req.UpdateExpression)?.[1] ?? '';
-        for (const keys of options.indexKeys) {
-          if (keys.some((k) => new RegExp(`\\b${k}\\b`).test(removed))) indexWrite(keys, 1);
-        }
+      if (action === 'PutItem' || action === 'UpdateItem' || action === 'DeleteItem') {
+        for (const [name, n] of Object.entries(indexWrites.write(action, req, units))) indexWrite(byName.get(name)!, n);
       }
     },
   );
   process.env.AWS_ENDPOINT_URL_DYNAMODB = url;
-  return { usage: () => ({ ...usage, requests: { ...usage.requests }, indexWru: { ...usage.indexWru } }), close: () => new Promise((r) => server.close(() => r())) };
+  return { usage: () => ({ ...usage, requests: { ...usage.requests }, indexWru: { ...usage.indexWru }, wruByItem: { ...usage.wruByItem } }), close: () => new Promise((r) => server.close(() => r())) };
 }
 
 /** Starts the SQS meter (API requests by action) and points the handlers' SQS endpoint at it. */

@@ -6,6 +6,7 @@
 import type { CrashPlan } from '../../local/faults.js';
 import { startLocal, type LocalFaults, type LocalRuntime, type LocalStats } from '../../local/runtime.js';
 import type { CfnTemplate } from '../../local/template.js';
+import type { MeteredIndex } from './index-writes.js';
 import { meterDynamoDb, meterSqs, type DynamoUsage, type SqsUsage } from './meter.js';
 
 export interface Usage {
@@ -69,14 +70,13 @@ export async function startBenchStack(options: {
     template: options.template,
   });
   const meter = options.meter ?? true;
-  // The order lookup index and the sparse event outbox (functions/adapters/keys.ts).
-  const indexKeys = [
-    ['gsi1pk', 'gsi1sk'],
-    ['outboxPk', 'outboxSk'],
-    // Issue 15's timer index (sparse): present once the walk design is in the code.
-    ['timerPk', 'timerSk'],
-  ];
-  const dynamo = meter ? await meterDynamoDb({ endpoint: rt.endpoints.dynamodb, indexKeys }) : undefined;
+  // The table's indexes as the template defines them (lookup, event outbox, timers), with their projections.
+  const indexes: MeteredIndex[] = (rt.app.table?.GlobalSecondaryIndexes ?? []).map((i) => ({
+    name: i.IndexName!,
+    keys: (i.KeySchema ?? []).map((k) => k.AttributeName!),
+    projection: i.Projection?.ProjectionType === 'INCLUDE' ? (i.Projection.NonKeyAttributes ?? []) : i.Projection?.ProjectionType === 'KEYS_ONLY' ? 'KEYS_ONLY' : 'ALL',
+  }));
+  const dynamo = meter ? await meterDynamoDb({ endpoint: rt.endpoints.dynamodb, indexes }) : undefined;
   const sqs = meter ? await meterSqs({ endpoint: rt.endpoints.sqs }) : undefined;
   const restore = captureStdout();
   const memory = Object.fromEntries(Object.values(rt.app.functions).map((f) => [f.entry, f.memoryMb]));
@@ -99,7 +99,7 @@ export async function startBenchStack(options: {
         retries: s.retries,
         executions: Object.values(s.executions).reduce((a, b) => a + b, 0),
         lambda,
-        dynamo: dynamo?.usage() ?? { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0, indexWru: {} },
+        dynamo: dynamo?.usage() ?? { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0, indexWru: {}, wruByItem: {} },
         sqs: { ...(sqs?.usage() ?? { requests: {} }), esmBatches: s.sqs.batchesDelivered, messagesDelivered: s.sqs.messagesDelivered },
         emails: s.ses.accepted,
         sesEvents: events,
@@ -141,6 +141,7 @@ export function usageBetween(before: Usage, after: Usage): Usage {
       requests: sub(after.dynamo.requests, before.dynamo.requests),
       conditionFailures: after.dynamo.conditionFailures - before.dynamo.conditionFailures,
       indexWru: sub(after.dynamo.indexWru ?? {}, before.dynamo.indexWru ?? {}),
+      wruByItem: sub(after.dynamo.wruByItem ?? {}, before.dynamo.wruByItem ?? {}),
     },
     sqs: {
       requests: sub(after.sqs.requests, before.sqs.requests),
