@@ -90,11 +90,23 @@ export async function sendDue(sends: Sends, ctx: () => DecisionContext, ledger: 
     const paused = NON_ESSENTIAL.has(kind) && (await deps.orders.nonEssentialPaused());
     for (const planned of plannedEmails(kind, ctx())) {
       const { entry, sentNow } = await sendOnce(planned, ctx(), deps, paused, options.signal);
-      ledger.push(entry);
+      settle(ledger, entry);
       if (sentNow) sent++;
     }
   }
   return sent;
+}
+
+/**
+ * Puts an email's outcome in the ledger in place of the line the walk loaded for it: a claim
+ * another attempt held when the order was read and has settled since must not stay first, or
+ * every later plan finds it unsettled and plans the email again (a walk re-claiming a sent
+ * shipping confirmation until its quiet-send budget ran out, each claim a failed write).
+ */
+export function settle(ledger: LedgerEntry[], entry: LedgerEntry): void {
+  const i = ledger.findIndex((e) => e.kind === entry.kind && e.ref === entry.ref);
+  if (i === -1) ledger.push(entry);
+  else ledger[i] = entry;
 }
 
 async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: NotifyDeps, paused: boolean, signal?: AbortSignal): Promise<{ entry: LedgerEntry; sentNow: boolean }> {

@@ -87,6 +87,22 @@ describe('notify: one email per order, kind and ref', () => {
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
+  it('a claim another attempt held when the order was read, settled since, is planned around at once: one claim, no loop', async () => {
+    // Two wakes at once (a shipment and its delivery posted together): this walk read the
+    // shipping confirmation as claimed by the other, which has sent it since.
+    const mail = (kind: string, ref: string, status: string) => ({ pk: 'ORDER#x', sk: `MAIL#${kind}#${ref}`, kind, ref, status, claimId: `c-${kind}`, claimedAt: now.toISOString(), claimedAtMs: Date.now() });
+    const position = { pk: 'ORDER#x', sk: 'POSITION', state: 'SendShippingConfirmation', steps: 4, version: 3, history: [] };
+    ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed()), eventItem(events.shipped('2026-11-23T09:00:00Z')), mail('receipt', 'order', 'sent'), mail('shipping_confirmation', 'f-1', 'claimed'), position] });
+    ddb.on(PutCommand, { ConditionExpression: 'attribute_not_exists(pk)' }).rejects(conditionalFailure({ ...mail('shipping_confirmation', 'f-1', 'sent'), messageId: 'm-other' }));
+
+    const result = await step({ order }, deps());
+
+    const claims = ddb.commandCalls(PutCommand).filter((c) => c.args[0].input.Item?.sk === 'MAIL#shipping_confirmation#f-1');
+    expect(claims).toHaveLength(1);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    expect(result).toMatchObject({ at: 'AwaitDelivery', sent: 0, more: false });
+  });
+
   it('takes over a claim left unsettled by a crashed attempt once the settle window passed, and sends it once', async () => {
     // The crashed attempt's claim is in the order's partition: the retry loads it with the events.
     const stale = { pk: 'ORDER#x', sk: 'MAIL#receipt#order', kind: 'receipt', ref: 'order', status: 'claimed', claimId: 'crashed', claimedAt: now.toISOString(), claimedAtMs: Date.now() - 120_000 };
