@@ -6,6 +6,7 @@
 import type { CrashPlan } from '../../local/faults.js';
 import { startLocal, type LocalFaults, type LocalRuntime, type LocalStats } from '../../local/runtime.js';
 import type { CfnTemplate } from '../../local/template.js';
+import { TIMERS_INDEX } from '../../functions/adapters/keys.js';
 import type { MeteredIndex } from './index-writes.js';
 import { meterDynamoDb, meterSqs, type DynamoUsage, type SqsUsage } from './meter.js';
 
@@ -76,7 +77,7 @@ export async function startBenchStack(options: {
     keys: (i.KeySchema ?? []).map((k) => k.AttributeName!),
     projection: i.Projection?.ProjectionType === 'INCLUDE' ? (i.Projection.NonKeyAttributes ?? []) : i.Projection?.ProjectionType === 'KEYS_ONLY' ? 'KEYS_ONLY' : 'ALL',
   }));
-  const dynamo = meter ? await meterDynamoDb({ endpoint: rt.endpoints.dynamodb, indexes }) : undefined;
+  const dynamo = meter ? await meterDynamoDb({ endpoint: rt.endpoints.dynamodb, indexes, pollerIndex: TIMERS_INDEX }) : undefined;
   const sqs = meter ? await meterSqs({ endpoint: rt.endpoints.sqs }) : undefined;
   const restore = captureStdout();
   const memory = Object.fromEntries(Object.values(rt.app.functions).map((f) => [f.entry, f.memoryMb]));
@@ -142,6 +143,7 @@ export function usageBetween(before: Usage, after: Usage): Usage {
       conditionFailures: after.dynamo.conditionFailures - before.dynamo.conditionFailures,
       indexWru: sub(after.dynamo.indexWru ?? {}, before.dynamo.indexWru ?? {}),
       wruByItem: sub(after.dynamo.wruByItem ?? {}, before.dynamo.wruByItem ?? {}),
+      pollerRru: (after.dynamo.pollerRru ?? 0) - (before.dynamo.pollerRru ?? 0),
     },
     sqs: {
       requests: sub(after.sqs.requests, before.sqs.requests),
