@@ -29,8 +29,9 @@ export const EXPRESS_MAX = Duration.minutes(5);
 
 /**
  * Issue 15's machine: one short EXPRESS execution per wake (an event, a due timer), no execution
- * open while an order waits. `Step` walks from the position stored on the order and sends at
- * most one send state's emails; while it says `more`, the execution steps again. Retries stay
+ * open while an order waits. `Step` walks from the position stored on the order to where it
+ * rests, sending on the way (at most a few send states per call, functions/services/step.ts);
+ * while it says `more`, the execution steps again. Retries stay
  * inside Express's five minutes; past them the wake's lease brings the order back (the timers
  * poller), so nothing rests on a retry budget.
  *

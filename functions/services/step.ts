@@ -1,9 +1,11 @@
 /**
  * One step of an order's walk, run by the OrderStep Express execution that a wake started
  * (functions/services/wake.ts): it walks the lifecycle (functions/domain/walk.ts) from the
- * position stored on the order until it has sent one send state's emails, or rests in a wait,
- * or ends, and records where it got to, with when the order is next due (the timers index).
- * `more`: it sent and the execution should step again; each step is one bounded Lambda call.
+ * position stored on the order until it rests in a wait or ends, sending what each send state on
+ * the way sends, and records where it got to with when the order is next due (the timers index):
+ * one position write per wake, however many emails the walk sent. `more`: it sent in
+ * MAX_SENDING_STATES send states and stopped there, and the execution steps again (a bounded
+ * Lambda call); the timer then stands at the lease, so a crash between two steps is woken.
  *
  * Safe to run twice or at once: the position is written only if nobody wrote it since it was
  * read (a wake bumps it too), and a walk that loses walks again from what won. A send that
@@ -23,6 +25,9 @@ import { START } from '../domain/walk.js';
 import type { LoadedOrder } from '../adapters/order-ledger.js';
 import { checkpoint as hostCheckpoint } from '../adapters/host-hooks.js';
 import { ClaimPending, sendDue, type NotifyDeps, type NotifyOptions } from './notify.js';
+import { LEASE_MS } from './wake.js';
+
+const earliest = (a: string | undefined, b: string): string => (a !== undefined && Date.parse(a) < Date.parse(b) ? a : b);
 
 export const stepInputSchema = z.object({
   order: z.object({ store: z.string().min(1), orderId: z.string().min(1) }),
@@ -33,7 +38,7 @@ export type StepInput = z.input<typeof stepInputSchema>;
 
 export interface StepResult {
   order: { store: string; orderId: string };
-  /** It sent and moved on: the execution steps again. */
+  /** It stopped after MAX_SENDING_STATES send states that sent, short of a rest: the execution steps again. */
   more: boolean;
   /** Where the walk rests or got to, and until when. */
   at: Position['state'] | 'unplaced' | 'superseded';
@@ -55,6 +60,13 @@ export interface StepDeps extends NotifyDeps {
 
 /** Send states with nothing to send walked in one call at most (then the execution steps again). */
 const MAX_QUIET_SENDS = 20;
+
+/**
+ * Send states that sent, walked in one call at most. A wake rarely has more than two due (a
+ * shipment and its delivery posted together); each one more in the same call saves a position
+ * write and its timer move. Past it the execution steps again.
+ */
+export const MAX_SENDING_STATES = 4;
 
 /** A walk that keeps losing its write to newer wakes hands over to the newest one's execution. */
 const MAX_REWALKS = 5;
@@ -78,6 +90,7 @@ export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyO
     let sent = 0;
     let more = false;
     let quiet = 0;
+    let sending = 0;
     let delivered = false;
     const moved = (t: Omit<Transition, 'at'>) => {
       const full = { at: deps.clock.now().toISOString(), ...t };
@@ -107,8 +120,10 @@ export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyO
         pos = next.to;
         continue;
       }
+      let sentNow: number;
       try {
-        sent = await sendDue(next.sends, ctx, ledger, deps, options);
+        sentNow = await sendDue(next.sends, ctx, ledger, deps, options);
+        sent += sentNow;
       } catch (e) {
         if (!(e instanceof ClaimPending)) throw e;
         // Back when the claim may be taken over (real time, as SES's events run), on our clock.
@@ -118,21 +133,24 @@ export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyO
         break;
       }
       const after = afterSend(pos, ctx());
-      moved({ from: pos.state, to: after.state, sent });
+      moved({ from: pos.state, to: after.state, sent: sentNow });
       if (after.state === 'AwaitFeedbackWindow' && loaded.state.order && !loaded.state.cancelled && loaded.state.refunded !== 'full') {
         delivered = true;
         await deps.onDelivered?.(loaded);
       }
       pos = after;
-      // A send state that had nothing to send walks on in this same call (nothing new to record
-      // first); one that sent records its position, and the execution steps again.
-      if (sent === 0 && ++quiet < MAX_QUIET_SENDS) continue;
+      // The walk goes on in this same call (the ledger holds what was sent: a crash before the
+      // position is written re-walks past it), up to the bounds, then the execution steps again.
+      if (sentNow > 0 ? ++sending < MAX_SENDING_STATES : ++quiet < MAX_QUIET_SENDS) continue;
       more = after.state !== 'END';
       break;
     }
 
     await at('step.beforePosition', { store, orderId });
-    const due = pos.state === 'END' ? undefined : pos.deadline;
+    // Stepping again: due at the lease's end at the latest, so an execution that dies before its
+    // next step is woken by the timers poller as a wake's lease would be (functions/services/wake.ts).
+    const lease = new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
+    const due = pos.state === 'END' && !more ? undefined : more ? earliest(pos.deadline, lease) : pos.deadline;
     if (await deps.orders.savePosition(store, orderId, pos, { version: stored.version, history, due })) {
       return { order: input.order, more, at: pos.state, ...(pos.deadline ? { deadline: pos.deadline } : {}), sent, delivered };
     }

@@ -11,7 +11,7 @@ import { OrderStore } from '../../functions/adapters/order-store.js';
 import type { Mailer, OutgoingEmail, SendOutcome } from '../../functions/adapters/mailer.js';
 import { keys, timerShard } from '../../functions/adapters/keys.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
-import { step, type StepDeps } from '../../functions/services/step.js';
+import { MAX_SENDING_STATES, step, type StepDeps } from '../../functions/services/step.js';
 import { LEASE_MS, wake } from '../../functions/services/wake.js';
 import { pollTimers } from '../../functions/services/timers.js';
 import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
@@ -79,14 +79,30 @@ describe('an order walked one step per wake', () => {
     const w = await world();
     expect(await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true })).toBe('started');
     const steps = await w.run();
-    expect(steps.map((s) => [s.at, s.sent, s.more])).toEqual([
-      ['AwaitShipment', 1, true],
-      ['AwaitShipment', 0, false],
-    ]);
+    // One call, one position write: the walk goes on past the send to where it rests.
+    expect(steps.map((s) => [s.at, s.sent, s.more])).toEqual([['AwaitShipment', 1, false]]);
     expect(w.ses.kinds()).toEqual(['receipt']);
     const pos = await w.position();
     expect(pos).toMatchObject({ state: 'AwaitShipment', timerSk: `${pos!.deadline}#${STORE}#${w.orderId}` });
     expect(pos!.history.map((t) => `${t.from}→${t.to}`)).toEqual(['SendReceipt→AwaitShipment']);
+  });
+
+  it('sends what a wake finds due in one call, up to MAX_SENDING_STATES send states; stepping again, it is due at the lease at the latest', async () => {
+    // Weeks late (a platform that replays an order's whole history at once): the receipt, the
+    // shipping confirmation, the delivered email and the feedback request are all due.
+    const w = await world((id) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.shipped('2026-11-23T10:00:00Z'), events.status('2026-11-24T10:00:00Z', 'delivered')]);
+    w.at('2026-12-20T10:00:00Z');
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    const first = await step({ order: { store: STORE, orderId: w.orderId } }, w.deps);
+    expect(first).toMatchObject({ sent: MAX_SENDING_STATES, more: true });
+    // Between two steps the order is due within the lease: an execution that dies here is woken.
+    const pos = (await w.position())!;
+    expect(Date.parse(pos.timerSk!.split('#')[0]!)).toBeLessThanOrEqual(w.deps.clock.now().getTime() + LEASE_MS);
+    const rest = await w.run();
+    expect(rest.at(-1)!.more).toBe(false);
+    const kinds = w.ses.kinds();
+    expect(kinds.slice(0, 4)).toEqual(['receipt', 'shipping_confirmation', 'delivered', 'feedback_request']);
+    expect(new Set(kinds).size).toBe(kinds.length);
   });
 
   it('does nothing for an event that came before its order, and is not in the timers index for it', async () => {
