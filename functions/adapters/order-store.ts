@@ -16,6 +16,16 @@ import { isConditionFailure, OrderLedger, unlessAlreadyDone } from './order-ledg
 export { packContent, storedPositionSchema } from './order-ledger.js';
 export type { ClaimResult, LoadedOrder, OrderStoreOptions, SentContent, StoredPosition } from './order-ledger.js';
 
+/**
+ * Whether a stored event item has been queued: it left the outbox index (no `outboxPk`). Items
+ * written before the router stopped marking events routed may carry `routedAt`: queued too.
+ * Works on the item as the document client returns it and in wire format (the old item of a
+ * failed condition): only the attribute names are read.
+ */
+function isQueued(item: Record<string, unknown>): boolean {
+  return 'routedAt' in item || !('outboxPk' in item);
+}
+
 /** An order the timers index lists as due. */
 export interface DueTimer {
   store: string;
@@ -25,10 +35,12 @@ export interface DueTimer {
 
 export class OrderStore extends OrderLedger {
   /**
-   * Stores an event once. Returns 'new', or 'duplicate' with whether the first copy was
-   * already routed (an unrouted duplicate is enqueued again: the first enqueue may have failed).
+   * Stores an event once. Returns 'new', or 'duplicate' with whether the first copy was already
+   * queued: out of the outbox, so SQS owns its delivery (retries, then the dead-letter queue) and
+   * ingest must not queue it again. A duplicate still in the outbox is queued again by ingest: its
+   * first enqueue may have failed, or its ingest died before the send (or before taking it out).
    */
-  async putEvent(event: DomainEvent, orderId: string): Promise<{ result: 'new' } | { result: 'duplicate'; routed: boolean }> {
+  async putEvent(event: DomainEvent, orderId: string): Promise<{ result: 'new' } | { result: 'duplicate'; queued: boolean }> {
     const receivedAt = this.options.clock.now().toISOString();
     try {
       await this.doc.send(
@@ -55,25 +67,14 @@ export class OrderStore extends OrderLedger {
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
       const old = (e as { Item?: Record<string, unknown> }).Item;
-      if (old) return { result: 'duplicate', routed: 'routedAt' in old };
+      if (old) return { result: 'duplicate', queued: isQueued(old) };
       // Some servers do not return the old item: read it.
       const got = await this.doc.send(
         new GetCommand({ TableName: this.tableName, Key: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId) }, ConsistentRead: true }),
       );
-      return { result: 'duplicate', routed: !!got.Item && 'routedAt' in got.Item };
+      // Deleted in between (its retention ran out): queue it again rather than drop it.
+      return { result: 'duplicate', queued: !!got.Item && isQueued(got.Item) };
     }
-  }
-
-  /** Records that the event was routed; it also leaves the outbox, in case its enqueuer died before saying so. */
-  async markRouted(event: DomainEvent, orderId: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId) },
-        UpdateExpression: 'SET routedAt = :now REMOVE outboxPk, outboxSk',
-        ExpressionAttributeValues: { ':now': this.options.clock.now().toISOString() },
-      }),
-    );
   }
 
   /**

@@ -7,6 +7,12 @@
  * or this invocation dies before or after it, the event stays in the outbox and the sweeper
  * (functions/services/sweep-outbox.ts) queues it. So a failed enqueue still answers 2xx; the
  * platform need not retry, and not every platform does.
+ *
+ * A duplicate is queued again only while its first copy is still in the outbox (its enqueue
+ * failed, or its ingest died or is still under way): the sweeper would queue it too, and routing
+ * absorbs the second copy. Once an event left the outbox SQS owns its delivery (retries, then the
+ * dead-letter queue), so a duplicate of it queues nothing; a dead-lettered event is replayed from
+ * the dead-letter queue, not by a redelivered webhook.
  */
 import { orderIdOf, type DomainEvent } from '../domain/events.js';
 import { parseWebhook } from '../domain/webhooks/parse-webhook.js';
@@ -48,7 +54,7 @@ export async function ingestWebhook(
     if (stored.result === 'new') toRoute.push(event);
     else {
       duplicates++;
-      if (!stored.routed) toRoute.push(event);
+      if (!stored.queued) toRoute.push(event);
     }
   }
   await checkpoint('ingest.afterStore', { store: parsed.events[0]!.store, orderId: orderIdOf(parsed.events[0]!), eventType: parsed.events[0]!.type });
@@ -56,8 +62,9 @@ export async function ingestWebhook(
   if (toRoute.length > 0) {
     try {
       await deps.enqueue(toRoute);
-      // Queued: SQS owns delivery from here. If this write fails the sweeper queues the events
-      // once more, which routing absorbs (start by name, settle by decision).
+      // Queued: SQS owns delivery from here. If this write fails (or this invocation dies before
+      // it) the events stay in the outbox and the sweeper queues them once more after its grace:
+      // routed twice, which routing absorbs (a wake walks the stored order, not the message).
       await deps.orders.markQueued(toRoute).catch(() => undefined);
     } catch {
       deferred = toRoute.length;

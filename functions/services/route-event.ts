@@ -4,6 +4,13 @@
  * An event that comes before its order is kept in the order's partition and wakes nothing: the
  * order.placed wake walks with it. An event after the walk ended wakes it like any other: the
  * walk is at its end, and a late email is sent only through the states that send it (issue 15).
+ *
+ * Routing writes nothing to the event's item: once SQS accepted an event (ingest or the outbox
+ * sweeper took it out of the outbox) SQS owns its delivery, retries and then the dead-letter
+ * queue. An ingest that died after the send and before taking the event out leaves it in the
+ * outbox, and the sweeper queues it again after its grace: routed twice, which routing absorbs
+ * (a wake is a lease and a walk of the stored order, not of the message; the lookups are puts
+ * and the tallies apply once; see sweep-outbox.ts).
  */
 import { orderIdOf, type DomainEvent } from '../domain/events.js';
 import { orderTallies } from '../domain/console/tallies.js';
@@ -27,6 +34,5 @@ export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{
       if (!loaded.tallied.has(tally.key)) await deps.orders.stats.applyOnce(event.store, orderId, tally);
     }
   }
-  await deps.orders.markRouted(event, orderId);
   return { wake: woken };
 }

@@ -3,7 +3,10 @@
  * the queue. Ingest stores each event in the outbox index and takes it out once SQS accepted
  * it; an event still there `graceSeconds` after it was stored had its enqueue fail, or its
  * ingest invocation die between the put and the send (or between the send and the removal).
- * The sweeper, run every minute by a schedule, queues those and takes them out in turn.
+ * The sweeper, run every minute by a schedule, queues those and takes them out in turn. Only
+ * ingest and the sweeper take an event out, each once SQS accepted it; the router writes nothing
+ * to the event, so an event whose ingest died between the send and the removal (or whose removal
+ * failed) is always swept, though already queued once.
  *
  * The grace is at least ingest's timeout, so an invocation still under way is never swept; an
  * event swept twice, or swept after all, is routed twice, which routing absorbs (executions

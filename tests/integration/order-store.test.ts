@@ -2,13 +2,16 @@
  * The email ledger of OrderStore against a real DynamoDB API (dynalite): claim, take-over,
  * release and settle are conditional writes, and only a server evaluates their conditions. Each
  * test reads the outcome back from the table, as the next notify attempt or SES event would.
+ * Also ingest's event put: what a duplicate finds (still in the outbox, or queued).
  */
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderStore } from '../../functions/adapters/order-store.js';
 import { keys } from '../../functions/adapters/keys.js';
 import { startLocalTable, type LocalTable } from '../support/dynalite.js';
+import { anOrder, events } from '../support/builders.js';
+import type { DomainEvent } from '../../functions/domain/events.js';
 
 const STORE = 'acme-dev.myshopify.com';
 const NOW = new Date('2026-11-23T09:00:05Z');
@@ -393,5 +396,43 @@ describe('ledger settlement: skipped', () => {
     await expect(storeFailing('UpdateCommand', throttled()).markSkipped(STORE, orderId, 'receipt', 'order', 'x')).rejects.toMatchObject({
       name: 'ProvisionedThroughputExceededException',
     });
+  });
+});
+
+describe('event store: a duplicate is queued again only while its first copy is in the outbox', () => {
+  const placedEvent = () => {
+    const orderId = anOrderId();
+    return { orderId, event: events.placed(anOrder({ orderId, orderName: `#${orderId}` })) };
+  };
+  const storedItem = async (event: DomainEvent, orderId: string) =>
+    (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId) }, ConsistentRead: true }))).Item;
+
+  it('stores an event once, in the outbox; its duplicate is not queued yet, so ingest queues it again', async () => {
+    const { orderId, event } = placedEvent();
+    expect(await orders.putEvent(event, orderId)).toEqual({ result: 'new' });
+    expect(await storedItem(event, orderId)).toMatchObject({ outboxPk: 'PENDING', outboxSk: expect.any(Number) });
+    expect(await orders.putEvent(event, orderId)).toEqual({ result: 'duplicate', queued: false });
+  });
+
+  it('reports a duplicate of an event taken out of the outbox (SQS accepted it) as queued, and changes nothing', async () => {
+    const { orderId, event } = placedEvent();
+    await orders.putEvent(event, orderId);
+    await orders.markQueued([event]);
+    const before = await storedItem(event, orderId);
+    expect(before).toBeDefined();
+    expect(before).not.toHaveProperty('outboxPk');
+    expect(await orders.putEvent(event, orderId)).toEqual({ result: 'duplicate', queued: true });
+    expect(await storedItem(event, orderId)).toEqual(before);
+  });
+
+  it('reports an event item written by older code with routedAt as queued', async () => {
+    const { orderId, event } = placedEvent();
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId), itemType: 'event', event, routedAt: NOW.toISOString() },
+      }),
+    );
+    expect(await orders.putEvent(event, orderId)).toEqual({ result: 'duplicate', queued: true });
   });
 });

@@ -4,7 +4,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SQSClient, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { signShopify, signStandardWebhook } from '../../functions/domain/webhooks/parse-webhook.js';
@@ -114,20 +114,43 @@ describe('ingest webhook', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
-  it('answers a duplicate of an already routed event with 200 and queues nothing', async () => {
-    ddb.on(PutCommand).rejects(conditionalFailure({ routedAt: '2026-11-23T09:00:00Z' }));
+  it('answers a duplicate of an event already queued (out of the outbox) with 200 and queues nothing: SQS owns its delivery', async () => {
+    ddb.on(PutCommand).rejects(conditionalFailure({ pk: 'ORDER#acme-outlet#1001', sk: 'EVENT#x', itemType: 'event', receivedAt: '2026-11-23T09:00:00Z' }));
     const res = await handler(signedRequest(body), context);
 
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body!).status).toBe('duplicate');
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
-  it('queues a duplicate again when its first copy was stored but never routed', async () => {
-    ddb.on(PutCommand).rejects(conditionalFailure({}));
+  it('treats an event item stored by older code with routedAt as queued: the duplicate queues nothing', async () => {
+    ddb.on(PutCommand).rejects(conditionalFailure({ itemType: 'event', routedAt: '2026-11-23T09:00:00Z' }));
     const res = await handler(signedRequest(body), context);
 
     expect(res.statusCode).toBe(200);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+  });
+
+  it('queues a duplicate again, and takes it out of the outbox, while its first copy is still in the outbox (its enqueue failed or its ingest died)', async () => {
+    ddb.on(PutCommand).rejects(conditionalFailure({ itemType: 'event', outboxPk: 'PENDING', outboxSk: 1_700_000_000_000 }));
+    const res = await handler(signedRequest(body), context);
+
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body!).status).toBe('duplicate');
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.UpdateExpression)).toEqual(['REMOVE outboxPk, outboxSk']);
+  });
+
+  it('reads the first copy when the failed put does not return it, and decides the same way: queued or still in the outbox', async () => {
+    ddb.on(PutCommand).rejects(conditionalFailure());
+    ddb.on(GetCommand).resolves({ Item: { itemType: 'event', receivedAt: '2026-11-23T09:00:00Z' } });
+    await handler(signedRequest(body), context);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input.ConsistentRead).toBe(true);
+
+    ddb.on(GetCommand).resolves({ Item: { itemType: 'event', outboxPk: 'PENDING', outboxSk: 1_700_000_000_000 } });
+    await handler(signedRequest(body), context);
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
   });
 

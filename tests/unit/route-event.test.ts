@@ -55,13 +55,38 @@ describe('router: every event wakes its order', () => {
     expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.name).toBe(stepExecutionName(STORE, '1001', 7));
   });
 
-  it('starts nothing for an event that came before its order (the placed order\'s wake walks with it), and still marks it routed', async () => {
+  it('starts nothing for an event that came before its order (the placed order\'s wake walks with it), and writes nothing to the event', async () => {
     ddb.on(UpdateCommand).callsFake((input: { Key?: { sk?: string } }) => {
       if (input.Key?.sk === 'POSITION') throw new ConditionalCheckFailedException({ message: 'no position', $metadata: {} });
       return {};
     });
     expect((await routeEvent(events.shipped('2026-11-23T09:30:00Z'), deps())).wake).toBe('not-placed');
     expect(sfn.commandCalls(StartExecutionCommand)).toEqual([]);
-    expect(ddb.commandCalls(UpdateCommand).some((c) => String(c.args[0].input.Key?.sk).startsWith('EVENT#'))).toBe(true);
+    expect(eventItemWrites()).toEqual([]);
+  });
+
+  // Once SQS accepted an event it owns its delivery; the router's only writes are the order's
+  // (lookups, lease, tallies). A write to the event item per routing is a write unit per event
+  // the outbox design does without (an ingest that died before taking the event out of the
+  // outbox leaves it to the sweeper, and the event is routed twice).
+  it.each([
+    ['order.placed', () => events.placed(), 1],
+    ['a later event', () => events.refunded('2026-11-23T09:55:00Z', false), 7],
+    ['a delivery status', () => events.status('2026-11-23T09:58:00Z', 'delivered'), 7],
+  ] as const)('writes nothing to the event item when it routes %s', async (_name, event, version) => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { version } });
+    expect((await routeEvent(event(), deps())).wake).toBe('started');
+    expect(ddb.calls().length).toBeGreaterThan(0);
+    expect(eventItemWrites()).toEqual([]);
   });
 });
+
+/** Every write the router sent that names an event item (sk EVENT#…), whatever the command. */
+function eventItemWrites(): string[] {
+  const reads = new Set(['GetCommand', 'QueryCommand', 'BatchGetCommand']);
+  return ddb
+    .calls()
+    .map((c) => c.args[0] as { constructor: { name: string }; input: unknown })
+    .filter((command) => !reads.has(command.constructor.name) && JSON.stringify(command.input).includes('EVENT#'))
+    .map((command) => `${command.constructor.name} ${JSON.stringify(command.input)}`);
+}

@@ -17,7 +17,7 @@ function deps(overrides: Partial<IngestDeps> = {}): IngestDeps {
   const stored = new Set<string>();
   const orders = {
     putEvent: async (event: DomainEvent) => {
-      if (stored.has(event.eventId)) return { result: 'duplicate' as const, routed: true };
+      if (stored.has(event.eventId)) return { result: 'duplicate' as const, queued: true };
       stored.add(event.eventId);
       return { result: 'new' as const };
     },
