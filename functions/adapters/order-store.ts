@@ -168,6 +168,26 @@ export class OrderStore extends OrderLedger {
     );
   }
 
+  /**
+   * Whether an email-ledger line is settled (sent or skipped), by an eventually consistent read
+   * (half a read unit, where a conditional write that fails still costs a write unit). A stale
+   * answer can only be "not settled" for a line that is: a line goes from claimed to settled,
+   * never back, so "settled" is always true, and a caller acting on "not settled" must still
+   * make its write conditional.
+   */
+  async isSettled(store: string, orderId: string, kind: string, ref: string): Promise<boolean> {
+    const res = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.order(store, orderId), sk: keys.mailSk(kind, ref) },
+        ProjectionExpression: '#s',
+        ExpressionAttributeNames: { '#s': 'status' },
+      }),
+    );
+    const status = res.Item?.status;
+    return status === 'sent' || status === 'skipped';
+  }
+
   /** Writes an address-level suppression (bounce or complaint). */
   async suppress(email: string, reason: string): Promise<void> {
     await this.doc.send(

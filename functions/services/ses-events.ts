@@ -34,6 +34,11 @@ export async function handleSesEvent(event: SesEvent, orders: OrderStore): Promi
       // The workflow's kinds and the participation emails (reviews, referrals, alerts) share the ledger.
       const kind = emailKindSchema.or(participationKindSchema).safeParse(ledger?.kind);
       if (!ledger || !kind.success) return 'untagged';
+      // Usually notify recorded the send already: a read (0.5 RRU) spares the conditional write
+      // that would fail (1 WRU). Eventually consistent is enough: a settled line never goes back
+      // to claimed, so a stale read can only say "not settled", and then the write below, still
+      // conditional on the claim, decides as before.
+      if (await orders.isSettled(ledger.store, ledger.orderId, kind.data, ledger.ref)) return 'already-settled';
       // Dying here leaves the claim unsettled: only a redelivery of this event settles it before
       // the settle window lets a retry take the claim over and send again.
       await checkpoint('sesEvents.beforeSettle', { kind: ledger.kind, ref: ledger.ref, store: ledger.store, orderId: ledger.orderId });

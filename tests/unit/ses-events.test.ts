@@ -32,6 +32,39 @@ describe('SES events', () => {
     expect(update.ExpressionAttributeValues?.[':m']).toBe('ses-1');
   });
 
+  const ledgerLine = { pk: `ORDER#${STORE}#1001`, sk: 'MAIL#receipt#order' };
+
+  it.each(['sent', 'skipped'])('reads the line first and makes no write when notify already settled it (%s)', async (status) => {
+    ddb.on(GetCommand, { Key: ledgerLine }).resolves({ Item: { status } });
+
+    expect(await handleSesEvent(event('Send'), orders())).toBe('already-settled');
+
+    const read = ddb.commandCalls(GetCommand)[0]!.args[0].input;
+    expect(read).toMatchObject({ Key: ledgerLine, ProjectionExpression: '#s' });
+    // Eventually consistent: half the read units; a stale read can only show a settled line as claimed.
+    expect(read.ConsistentRead).toBeUndefined();
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['claimed', { Item: { status: 'claimed' } }],
+    ['absent (or not yet visible to an eventually consistent read)', {}],
+  ])('still makes the conditional write when the read shows the line %s', async (_, found) => {
+    ddb.on(GetCommand, { Key: ledgerLine }).resolves(found);
+
+    expect(await handleSesEvent(event('Send'), orders())).toBe('settled');
+
+    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({ Key: ledgerLine, ConditionExpression: 'attribute_exists(pk) AND #s = :claimed' });
+  });
+
+  it('reports the claim as settled by someone else when the read was stale and the conditional write fails', async () => {
+    ddb.on(GetCommand, { Key: ledgerLine }).resolves({ Item: { status: 'claimed' } });
+    ddb.on(UpdateCommand).rejects(Object.assign(new Error('condition'), { name: 'ConditionalCheckFailedException' }));
+
+    expect(await handleSesEvent(event('Send'), orders())).toBe('already-settled');
+  });
+
   it('suppresses a permanently bounced address for every store and notes the bounce on the timeline', async () => {
     const bounce = event('Bounce', { bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Zoe@Example.com' }] } });
     expect(await handleSesEvent(bounce, orders())).toBe('bounced');
