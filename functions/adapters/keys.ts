@@ -14,7 +14,7 @@
  * | webhook dedupe      | WEBHOOK#<store>#<eventId>   | WEBHOOK                              |
  * | suppression         | SUPPRESS#<store>#<email>    | SUPPRESS   (store "*" = every store)  |
  * | feedback summary    | STORE#<store>               | FEEDBACK_SUMMARY                     |
- * | SES message index   | MESSAGE#<sesMessageId>      | MESSAGE                              |
+ * | SES message index   | MESSAGE#<sesMessageId>      | MESSAGE  (console resends and replies only; ledger emails' events find their line by the `ledger` tag) |
  * | sending pause flag  | CONFIG#sending              | NON_ESSENTIAL_PAUSE                  |
  * | store day counters  | STATS#<store>               | DAY#<yyyy-mm-dd>                     |
  * | tally marker        | ORDER#<store>#<orderId>     | TALLY#<shipped|delivered|delay:<id>> |

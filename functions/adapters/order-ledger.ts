@@ -251,7 +251,8 @@ export class OrderLedger {
 
   /**
    * Records SES's message id on the claim (from the send call, or from SES's own Send event).
-   * Only the write that settles the line counts the email in the store's day counters.
+   * Only the write that settles the line counts the email in the store's day counters. SES's
+   * later events for the email reach the line by its `ledger` tag and this message id.
    */
   async markSent(store: string, orderId: string, kind: EmailKind, ref: string, messageId: string, at = this.options.clock.now().toISOString()): Promise<boolean> {
     try {
@@ -271,12 +272,8 @@ export class OrderLedger {
       return false;
     }
     await this.stats.add(store, dayOf(at), { [counter.sent(kind)]: 1 });
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: keys.message(messageId), sk: keys.messageSk, store, orderId, kind, ref, expiresAt: this.expiresAt() },
-      }),
-    );
+    // No MESSAGE# index item: the email carries its ledger line in its `ledger` tag, which SES
+    // repeats in every event, so its delivery outcomes find the line without it (noteDelivery).
     return true;
   }
 

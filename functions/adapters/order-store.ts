@@ -202,27 +202,36 @@ export class OrderStore extends OrderLedger {
   /**
    * Notes a delivery outcome reported by SES on the email's item (a ledger line, or a resend or
    * reply the console sent), where the timeline shows it, and counts it once per change of
-   * outcome: SNS may deliver an event twice.
+   * outcome: SNS may deliver an event twice. An email of the ledger (workflow and participation
+   * emails) names its line in its `ledger` tag, which SES repeats in every event: `line`, and
+   * the outcome is noted only if the line was settled with this message id (what the MESSAGE#
+   * index item, no longer written for them, used to guarantee). Without it (the console's resends
+   * and replies, which are not ledger emails), the MESSAGE# item the console wrote is looked up.
    */
-  async noteDelivery(messageId: string, outcome: 'delivered' | 'bounced' | 'complained' | 'delayed', at: string): Promise<void> {
-    const index = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.message(messageId), sk: keys.messageSk } }));
-    const i = index.Item;
-    if (!i) return;
+  async noteDelivery(messageId: string, outcome: 'delivered' | 'bounced' | 'complained' | 'delayed', at: string, line?: { store: string; orderId: string; kind: string; ref: string }): Promise<void> {
+    let target: { store: string; orderId: string; sk: string; sameMessage: boolean };
+    if (line) target = { store: line.store, orderId: line.orderId, sk: keys.mailSk(line.kind, line.ref), sameMessage: true };
+    else {
+      const index = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: keys.message(messageId), sk: keys.messageSk } }));
+      const i = index.Item;
+      if (!i) return;
+      target = { store: String(i.store), orderId: String(i.orderId), sk: typeof i.itemSk === 'string' ? i.itemSk : keys.mailSk(i.kind as EmailKind, String(i.ref)), sameMessage: false };
+    }
     try {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: keys.order(String(i.store), String(i.orderId)), sk: typeof i.itemSk === 'string' ? i.itemSk : keys.mailSk(i.kind as EmailKind, String(i.ref)) },
+          Key: { pk: keys.order(target.store, target.orderId), sk: target.sk },
           UpdateExpression: 'SET deliveryStatus = :o, deliveryAt = :at, deliveryEvents = list_append(if_not_exists(deliveryEvents, :none), :event)',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(deliveryStatus) OR deliveryStatus <> :o)',
-          ExpressionAttributeValues: { ':o': outcome, ':at': at, ':none': [], ':event': [{ outcome, at }] },
+          ConditionExpression: `${target.sameMessage ? 'messageId = :m' : 'attribute_exists(pk)'} AND (attribute_not_exists(deliveryStatus) OR deliveryStatus <> :o)`,
+          ExpressionAttributeValues: { ':o': outcome, ':at': at, ':none': [], ':event': [{ outcome, at }], ...(target.sameMessage ? { ':m': messageId } : {}) },
         }),
       );
     } catch (e) {
       if (isConditionFailure(e)) return;
       throw e;
     }
-    await this.stats.add(String(i.store), dayOf(at), { [counter.delivery(outcome)]: 1 });
+    await this.stats.add(target.store, dayOf(at), { [counter.delivery(outcome)]: 1 });
   }
 
 

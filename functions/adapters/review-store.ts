@@ -614,16 +614,8 @@ export class ParticipationLedger {
       );
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      return;
     }
-    if (outcome.status === 'sent') {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: keys.message(outcome.messageId), sk: keys.messageSk, store, orderId, kind, ref, expiresAt: Math.floor(at.getTime() / 1000) + this.options.retentionDays * 86_400 },
-        }),
-      );
-    }
+    // No MESSAGE# index item: the email's `ledger` tag, repeated in SES's events, leads them here.
   }
 
   /**

@@ -25,40 +25,48 @@ export const sesEventSchema = z.object({
 });
 export type SesEvent = z.infer<typeof sesEventSchema>;
 
+/** The ledger line an email's `ledger` tag names (workflow and participation emails), if it has one. */
+function ledgerLineOf(event: SesEvent): { store: string; orderId: string; kind: EmailKind; ref: string } | undefined {
+  const tag = event.mail.tags.ledger?.[0];
+  const ledger = tag ? parseLedgerTag(tag) : undefined;
+  // The workflow's kinds and the participation emails (reviews, referrals, alerts) share the ledger.
+  const kind = emailKindSchema.or(participationKindSchema).safeParse(ledger?.kind);
+  return ledger && kind.success ? { ...ledger, kind: kind.data as EmailKind } : undefined;
+}
+
 export async function handleSesEvent(event: SesEvent, orders: OrderStore): Promise<string> {
   const at = event.delivery?.timestamp ?? event.bounce?.timestamp ?? event.complaint?.timestamp ?? event.mail.timestamp ?? new Date().toISOString();
+  // Delivery outcomes reach a ledger email's line by its tag; the console's sends (untagged) by
+  // the MESSAGE# item the console wrote for them.
+  const line = ledgerLineOf(event);
   switch (event.eventType) {
     case 'Send': {
-      const tag = event.mail.tags.ledger?.[0];
-      const ledger = tag ? parseLedgerTag(tag) : undefined;
-      // The workflow's kinds and the participation emails (reviews, referrals, alerts) share the ledger.
-      const kind = emailKindSchema.or(participationKindSchema).safeParse(ledger?.kind);
-      if (!ledger || !kind.success) return 'untagged';
+      if (!line) return 'untagged';
       // Usually notify recorded the send already: a read (0.5 RRU) spares the conditional write
       // that would fail (1 WRU). Eventually consistent is enough: a settled line never goes back
       // to claimed, so a stale read can only say "not settled", and then the write below, still
       // conditional on the claim, decides as before.
-      if (await orders.isSettled(ledger.store, ledger.orderId, kind.data, ledger.ref)) return 'already-settled';
+      if (await orders.isSettled(line.store, line.orderId, line.kind, line.ref)) return 'already-settled';
       // Dying here leaves the claim unsettled: only a redelivery of this event settles it before
       // the settle window lets a retry take the claim over and send again.
-      await checkpoint('sesEvents.beforeSettle', { kind: ledger.kind, ref: ledger.ref, store: ledger.store, orderId: ledger.orderId });
-      const settled = await orders.markSent(ledger.store, ledger.orderId, kind.data as EmailKind, ledger.ref, event.mail.messageId, event.mail.timestamp);
+      await checkpoint('sesEvents.beforeSettle', { kind: line.kind, ref: line.ref, store: line.store, orderId: line.orderId });
+      const settled = await orders.markSent(line.store, line.orderId, line.kind, line.ref, event.mail.messageId, event.mail.timestamp);
       return settled ? 'settled' : 'already-settled';
     }
     case 'Delivery':
-      await orders.noteDelivery(event.mail.messageId, 'delivered', at);
+      await orders.noteDelivery(event.mail.messageId, 'delivered', at, line);
       return 'delivered';
     case 'DeliveryDelay':
-      await orders.noteDelivery(event.mail.messageId, 'delayed', at);
+      await orders.noteDelivery(event.mail.messageId, 'delayed', at, line);
       return 'delayed';
     case 'Bounce':
-      await orders.noteDelivery(event.mail.messageId, 'bounced', at);
+      await orders.noteDelivery(event.mail.messageId, 'bounced', at, line);
       if (event.bounce?.bounceType === 'Permanent') {
         for (const r of event.bounce.bouncedRecipients) await orders.suppress(r.emailAddress, 'bounce');
       }
       return 'bounced';
     case 'Complaint':
-      await orders.noteDelivery(event.mail.messageId, 'complained', at);
+      await orders.noteDelivery(event.mail.messageId, 'complained', at, line);
       for (const r of event.complaint?.complainedRecipients ?? []) await orders.suppress(r.emailAddress, 'complaint');
       return 'complained';
     default:

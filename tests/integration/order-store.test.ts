@@ -293,17 +293,17 @@ describe('ledger release of a send that did not happen', () => {
 });
 
 describe('ledger settlement: sent', () => {
-  it('records the message id and time on the claim, and indexes the message for SES events', async () => {
+  it('records the message id and time on the claim, and writes no MESSAGE# index item: SES events find the line by its ledger tag', async () => {
     const orderId = anOrderId();
     await orders.claim(STORE, orderId, { kind: 'shipping_confirmation', ref: 'f-1', claimId: 'c-1' });
 
     expect(await orders.markSent(STORE, orderId, 'shipping_confirmation', 'f-1', 'ses-1')).toBe(true);
 
     expect(await ledgerItem(orderId, 'shipping_confirmation', 'f-1')).toMatchObject({ status: 'sent', messageId: 'ses-1', sentAt: NOW.toISOString(), claimId: 'c-1' });
-    const index = (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: keys.message('ses-1'), sk: keys.messageSk } }))).Item;
-    expect(index).toMatchObject({ store: STORE, orderId, kind: 'shipping_confirmation', ref: 'f-1', expiresAt: EXPIRES });
-    // The index is what lets SES's delivery event find the line.
-    await orders.noteDelivery('ses-1', 'delivered', '2026-11-23T09:01:00Z');
+    const index = (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: keys.message('ses-1'), sk: keys.messageSk }, ConsistentRead: true }))).Item;
+    expect(index).toBeUndefined();
+    // The event's ledger tag (store, order, kind, ref) is what lets SES's delivery event find the line.
+    await orders.noteDelivery('ses-1', 'delivered', '2026-11-23T09:01:00Z', { store: STORE, orderId, kind: 'shipping_confirmation', ref: 'f-1' });
     expect(await ledgerItem(orderId, 'shipping_confirmation', 'f-1')).toMatchObject({ deliveryStatus: 'delivered', deliveryAt: '2026-11-23T09:01:00Z' });
   });
 
@@ -356,6 +356,81 @@ describe('ledger settlement: sent', () => {
       name: 'ProvisionedThroughputExceededException',
     });
     expect(await ledgerItem(orderId)).toMatchObject({ status: 'claimed' });
+  });
+});
+
+describe('delivery outcomes from SES events', () => {
+  const line = (orderId: string) => ({ store: STORE, orderId, kind: 'receipt', ref: 'order' });
+
+  it('notes each change of outcome once on the line the tag names, in order', async () => {
+    const orderId = anOrderId();
+    await orders.claim(STORE, orderId, { kind: 'receipt', ref: 'order', claimId: 'c-1' });
+    await orders.markSent(STORE, orderId, 'receipt', 'order', 'ses-1');
+
+    await orders.noteDelivery('ses-1', 'delivered', '2026-11-23T09:01:00Z', line(orderId));
+    await orders.noteDelivery('ses-1', 'delivered', '2026-11-23T09:01:00Z', line(orderId)); // SNS delivered it twice
+    await orders.noteDelivery('ses-1', 'complained', '2026-11-23T10:00:00Z', line(orderId));
+
+    expect(await ledgerItem(orderId)).toMatchObject({
+      deliveryStatus: 'complained',
+      deliveryEvents: [
+        { outcome: 'delivered', at: '2026-11-23T09:01:00Z' },
+        { outcome: 'complained', at: '2026-11-23T10:00:00Z' },
+      ],
+    });
+  });
+
+  it("notes nothing on a line settled with another message, nor on a claim not settled yet, nor where there is no line (as when the MESSAGE# item did not exist)", async () => {
+    const sentOther = anOrderId();
+    await orders.claim(STORE, sentOther, { kind: 'receipt', ref: 'order', claimId: 'c-1' });
+    await orders.markSent(STORE, sentOther, 'receipt', 'order', 'ses-kept');
+    const unsettled = anOrderId();
+    await orders.claim(STORE, unsettled, { kind: 'receipt', ref: 'order', claimId: 'c-1' });
+    const absent = anOrderId();
+
+    await orders.noteDelivery('ses-stray', 'bounced', '2026-11-23T09:01:00Z', line(sentOther));
+    await orders.noteDelivery('ses-stray', 'bounced', '2026-11-23T09:01:00Z', line(unsettled));
+    await orders.noteDelivery('ses-stray', 'bounced', '2026-11-23T09:01:00Z', line(absent));
+
+    expect(await ledgerItem(sentOther)).not.toHaveProperty('deliveryStatus');
+    expect(await ledgerItem(unsettled)).not.toHaveProperty('deliveryStatus');
+    expect(await partition(absent)).toEqual([]);
+  });
+
+  it("finds an untagged email (the console's resend or reply) by the MESSAGE# item the console wrote", async () => {
+    const orderId = anOrderId();
+    const sk = keys.resend('r-1');
+    await table.doc.send(new PutCommand({ TableName: table.tableName, Item: { pk: keys.order(STORE, orderId), sk, type: 'resend', kind: 'receipt', status: 'sent', messageId: 'ses-resend' } }));
+    await table.doc.send(new PutCommand({ TableName: table.tableName, Item: { pk: keys.message('ses-resend'), sk: keys.messageSk, store: STORE, orderId, kind: 'receipt', ref: sk, itemSk: sk } }));
+
+    await orders.noteDelivery('ses-resend', 'delivered', '2026-11-23T09:01:00Z');
+
+    const item = (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: keys.order(STORE, orderId), sk }, ConsistentRead: true }))).Item;
+    expect(item).toMatchObject({ deliveryStatus: 'delivered' });
+  });
+});
+
+describe('settling from SES\'s Send event behind a lagging replica', () => {
+  it('still settles a claim the eventually consistent read does not see yet', async () => {
+    const orderId = anOrderId();
+    await orders.claim(STORE, orderId, { kind: 'receipt', ref: 'order', claimId: 'c-1' });
+    const lagging = storeBehindLaggingReplica();
+
+    expect(await lagging.isSettled(STORE, orderId, 'receipt', 'order')).toBe(false);
+    expect(await lagging.markSent(STORE, orderId, 'receipt', 'order', 'ses-1')).toBe(true);
+    expect(await ledgerItem(orderId)).toMatchObject({ status: 'sent', messageId: 'ses-1' });
+  });
+
+  it('reads a settled line as settled', async () => {
+    const orderId = anOrderId();
+    await orders.claim(STORE, orderId, { kind: 'receipt', ref: 'order', claimId: 'c-1' });
+    expect(await orders.isSettled(STORE, orderId, 'receipt', 'order')).toBe(false);
+    await orders.markSent(STORE, orderId, 'receipt', 'order', 'ses-1');
+    expect(await orders.isSettled(STORE, orderId, 'receipt', 'order')).toBe(true);
+    const skipped = anOrderId();
+    await orders.claim(STORE, skipped, { kind: 'receipt', ref: 'order', claimId: 'c-1' });
+    await orders.markSkipped(STORE, skipped, 'receipt', 'order', 'x');
+    expect(await orders.isSettled(STORE, skipped, 'receipt', 'order')).toBe(true);
   });
 });
 

@@ -65,6 +65,38 @@ describe('SES events', () => {
     expect(await handleSesEvent(event('Send'), orders())).toBe('already-settled');
   });
 
+  it.each([
+    ['Delivery', {}, 'delivered'],
+    ['DeliveryDelay', {}, 'delayed'],
+    ['Bounce', { bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'zoe@example.com' }] } }, 'bounced'],
+    ['Complaint', { complaint: { complainedRecipients: [{ emailAddress: 'zoe@example.com' }] } }, 'complained'],
+  ])('lands a %s event on the ledger line its tag names, for this message only, with no MESSAGE# look-up', async (type, extra, outcome) => {
+    await handleSesEvent(event(type, extra), orders());
+
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    const update = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    expect(update.Key).toEqual(ledgerLine);
+    expect(update.ConditionExpression).toMatch(/^messageId = :m AND /);
+    expect(update.ExpressionAttributeValues).toMatchObject({ ':m': 'ses-1', ':o': outcome });
+  });
+
+  it("finds an untagged email (the console's resend) by the MESSAGE# item the console wrote", async () => {
+    ddb.on(GetCommand, { Key: { pk: 'MESSAGE#ses-1', sk: 'MESSAGE' } }).resolves({ Item: { store: STORE, orderId: '1001', kind: 'receipt', ref: 'RESEND#r-1', itemSk: 'RESEND#r-1' } });
+    const untagged = sesEventSchema.parse({ eventType: 'Delivery', mail: { messageId: 'ses-1', tags: { kind: ['receipt'], console: ['resend'] } } });
+
+    expect(await handleSesEvent(untagged, orders())).toBe('delivered');
+
+    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({ Key: { pk: `ORDER#${STORE}#1001`, sk: 'RESEND#r-1' }, ConditionExpression: expect.stringMatching(/^attribute_exists\(pk\) AND /) });
+  });
+
+  it('notes nothing for an untagged email nobody indexed', async () => {
+    ddb.on(GetCommand).resolves({});
+    const untagged = sesEventSchema.parse({ eventType: 'Bounce', mail: { messageId: 'ses-x' }, bounce: { bounceType: 'Transient' } });
+
+    expect(await handleSesEvent(untagged, orders())).toBe('bounced');
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
   it('suppresses a permanently bounced address for every store and notes the bounce on the timeline', async () => {
     const bounce = event('Bounce', { bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'Zoe@Example.com' }] } });
     expect(await handleSesEvent(bounce, orders())).toBe('bounced');
