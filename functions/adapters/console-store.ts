@@ -6,9 +6,9 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { gunzipSync } from 'node:zlib';
+import { unpackContent } from './sent-copy.js';
 import { keys, LOOKUP_INDEX } from './keys.js';
-import type { SentContent } from './order-store.js';
+import type { SentContent } from './sent-copy.js';
 import type { Counters } from '../domain/console/tallies.js';
 
 export interface DayCounters {
@@ -47,15 +47,8 @@ export interface InboxEntry {
   repliedBy?: string;
 }
 
-/** The content of a sent email's copy as stored (gzipped JSON), if any. */
-export function unpackContent(value: unknown): SentContent | undefined {
-  if (!(value instanceof Uint8Array)) return undefined;
-  try {
-    return JSON.parse(gunzipSync(value).toString('utf8')) as SentContent;
-  } catch {
-    return undefined;
-  }
-}
+/** The content of a sent email's copy as stored (any format it was kept in), if any. */
+export { unpackContent } from './sent-copy.js';
 
 /** The email-lookup key of the shared lookup index: a shopper's orders at a store. */
 export const emailLookupKey = (store: string, email: string) => `EMAIL#${store}#${email.trim().toLowerCase()}`;

@@ -18,7 +18,7 @@
  * | sending pause flag  | CONFIG#sending              | NON_ESSENTIAL_PAUSE                  |
  * | store day counters  | STATS#<store>               | DAY#<yyyy-mm-dd>                     |
  * | tally marker        | ORDER#<store>#<orderId>     | TALLY#<shipped|delivered|delay:<id>> |
- * | sent email's copy   | COPY#<store>#<orderId>      | MAIL#<kind>#<ref>  (gzipped; its own partition) |
+ * | sent email's copy   | COPY#<store>#<orderId>      | MAIL#<kind>#<ref>  (packed: sent-copy.ts; its own partition) |
  * | console resend      | ORDER#<store>#<orderId>     | RESEND#<request id>                  |
  * | console reply       | ORDER#<store>#<orderId>     | REPLY                                |
  * | mail stopped        | ORDER#<store>#<orderId>     | STOPPED                              |

@@ -20,7 +20,6 @@ import {
 import { domainEventSchema, type DomainEvent } from '../domain/events.js';
 import type { EmailKind, LedgerEntry, OrderView } from '../domain/lifecycle.js';
 import { foldOrder } from '../domain/order-state.js';
-import { gzipSync } from 'node:zlib';
 import type { Clock } from './clock.js';
 import { keys, timerShard, timerSk } from './keys.js';
 import { positionSchema, transitionSchema, type Position, type Transition } from '../domain/walk.js';
@@ -28,16 +27,7 @@ import * as z from 'zod';
 import { counter, dayOf } from '../domain/console/tallies.js';
 import { StoreStats } from './store-stats.js';
 
-/** An email as it went out, kept (gzipped, see putCopy) so the console can show and resend it as sent. */
-export interface SentContent {
-  subject: string;
-  html: string;
-  text: string;
-  headers?: { name: string; value: string }[];
-}
-
-/** The gzipped JSON of a sent email (a receipt's HTML is 10-20 KB, gzipped 3-4 KB: fewer write units). */
-export const packContent = (content: SentContent): Uint8Array => gzipSync(Buffer.from(JSON.stringify(content), 'utf8'));
+export type { SentContent } from './sent-copy.js';
 
 /** The POSITION item: where the walk rests, its version (every write is conditional on it), its last moves. */
 export const storedPositionSchema = positionSchema.extend({
@@ -278,15 +268,17 @@ export class OrderLedger {
   }
 
   /**
-   * Keeps the email as it was sent, for the console (shown as sent, resent as sent). In a
-   * partition of its own (`COPY#<store>#<orderId>`), so the order's Query, which every function
-   * runs, never reads it, and the ledger line's updates stay one write unit.
+   * Keeps the email as it was sent, for the console (shown as sent, resent as sent), packed by
+   * the caller with sent-copy.ts's packContent (deflate with a preset dictionary of the templates;
+   * packed there, not here, so only notify's bundle carries the dictionary, not every bundle
+   * with this class). In a partition of its own (`COPY#<store>#<orderId>`), so the order's Query,
+   * which every function runs, never reads it, and the ledger line's updates stay one write unit.
    */
-  async putCopy(store: string, orderId: string, kind: EmailKind, ref: string, messageId: string, content: SentContent): Promise<void> {
+  async putCopy(store: string, orderId: string, kind: EmailKind, ref: string, messageId: string, packed: Uint8Array): Promise<void> {
     await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: keys.copy(store, orderId), sk: keys.mailSk(kind, ref), messageId, content: packContent(content), expiresAt: this.expiresAt() },
+        Item: { pk: keys.copy(store, orderId), sk: keys.mailSk(kind, ref), messageId, content: packed, expiresAt: this.expiresAt() },
       }),
     );
   }

@@ -13,7 +13,7 @@ import { START } from '../domain/walk.js';
 import { counter, dayOf } from '../domain/console/tallies.js';
 import { isConditionFailure, OrderLedger, unlessAlreadyDone } from './order-ledger.js';
 
-export { packContent, storedPositionSchema } from './order-ledger.js';
+export { storedPositionSchema } from './order-ledger.js';
 export type { ClaimResult, LoadedOrder, OrderStoreOptions, SentContent, StoredPosition } from './order-ledger.js';
 
 /**

@@ -29,6 +29,7 @@ import type { StoreConfig } from '../domain/store-config.js';
 import type { Clock } from '../adapters/clock.js';
 import type { OrderLedger } from '../adapters/order-ledger.js';
 import { ledgerTag, type Mailer } from '../adapters/mailer.js';
+import { packContent } from '../adapters/sent-copy.js';
 import { checkpoint as hostCheckpoint, type CheckpointDetail, type StepBoundary } from '../adapters/host-hooks.js';
 import type { Sends } from '../domain/walk.js';
 
@@ -197,7 +198,7 @@ async function sendOnce(planned: PlannedEmail, ctx: DecisionContext, deps: Notif
       await deps.orders.markSent(store, orderId, planned.kind, planned.ref, outcome.messageId);
       await at('notify.afterRecord', where);
       // The copy the merchant console shows and resends (a crash before it leaves the email without one).
-      await deps.orders.putCopy(store, orderId, planned.kind, planned.ref, outcome.messageId, { subject: rendered.subject, html: rendered.html, text: rendered.text, headers: rendered.headers });
+      await deps.orders.putCopy(store, orderId, planned.kind, planned.ref, outcome.messageId, packContent({ subject: rendered.subject, html: rendered.html, text: rendered.text, headers: rendered.headers }));
       deps.onSent?.(planned.kind);
       return { entry: { ...base, status: 'sent', claimedAt: now, messageId: outcome.messageId, sentAt: deps.clock.now().toISOString() }, sentNow: true };
     case 'rejected':
