@@ -50,6 +50,8 @@ function printScenario(print: (s?: string) => void, s: Pick<ScenarioCost, 'scena
   if (d.pollerRru) print(`Timers poller's shard queries (${fmt(d.pollerRru / s.orders, 1)} RRU per order here, at the local poller's pace) are billed in its fixed line, at AWS's 1,440 runs a day`);
   const byItem = Object.entries(d.wruByItem ?? {}).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
   if (byItem.length) print(`WRU per order by item (index writes included; ! = failed condition): ${byItem.map(([k, v]) => `${k} ${fmt(v / s.orders, 1)}`).join(', ')}`);
+  const lambdas = Object.entries(s.usage.lambda).filter(([, l]) => l.invocations > 0).sort((a, b) => b[1].invocations - a[1].invocations);
+  if (lambdas.length) print(`Lambda per order by function (invocations, ms each): ${lambdas.map(([k, l]) => `${k} ${fmt(l.invocations / s.orders, 2)} × ${fmt(l.totalMs / l.invocations, 0)} ms`).join(', ')}`);
   print(
     `emails: expected ${s.emails.expected}, sent ${s.emails.sent}, duplicated ${s.emails.duplicated}, missing ${s.emails.missing}; ` +
       (designOf(s.usage) === 'old'
