@@ -57,7 +57,7 @@ export class CrashInjector {
     for (let i = 0; i < this.plans.length; i++) {
       const p = this.plans[i]!;
       if (this.done[i] || p.at !== step) continue;
-      if (p.kind !== undefined && p.kind !== detail.kind) continue;
+      if (p.kind !== undefined && p.kind !== detail.kind && !detail.kinds?.includes(p.kind)) continue;
       if (p.orderId !== undefined && p.orderId !== detail.orderId) continue;
       if (p.eventType !== undefined && p.eventType !== detail.eventType) continue;
       if (++this.hits[i]! < p.hit) continue;

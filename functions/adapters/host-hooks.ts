@@ -20,7 +20,7 @@ export const STEP_BOUNDARIES = [
   'notify.beforeRecord',
   /** notify: the message id is recorded; the invocation has not returned. */
   'notify.afterRecord',
-  /** step: the walk sent (or rested, or ended) and has not yet recorded its position. */
+  /** step: the walk sent (or rested, or ended) and has not yet recorded its position; `kinds`: what it sent. */
   'step.beforePosition',
   /** wake: the order's lease is written (it is due within the lease); its step execution is not started. */
   'wake.afterLease',
@@ -34,6 +34,8 @@ export type StepBoundary = (typeof STEP_BOUNDARIES)[number];
 /** What a checkpoint knows about where it is: enough for a fault plan to pick one email or order. */
 export interface CheckpointDetail {
   kind?: string;
+  /** Every kind sent before this boundary (a step's walk may send several before it records its position). */
+  kinds?: readonly string[];
   ref?: string;
   store?: string;
   orderId?: string;

@@ -91,6 +91,9 @@ export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyO
     let more = false;
     let quiet = 0;
     let sending = 0;
+    // What this walk sent, for the step boundary below (a fault plan may pick a kind there).
+    const sentKinds: string[] = [];
+    const walkDeps: StepDeps = { ...deps, onSent: (kind) => (sentKinds.push(kind), deps.onSent?.(kind)) };
     let delivered = false;
     const moved = (t: Omit<Transition, 'at'>) => {
       const full = { at: deps.clock.now().toISOString(), ...t };
@@ -122,7 +125,7 @@ export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyO
       }
       let sentNow: number;
       try {
-        sentNow = await sendDue(next.sends, ctx, ledger, deps, options);
+        sentNow = await sendDue(next.sends, ctx, ledger, walkDeps, options);
         sent += sentNow;
       } catch (e) {
         if (!(e instanceof ClaimPending)) throw e;
@@ -146,7 +149,7 @@ export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyO
       break;
     }
 
-    await at('step.beforePosition', { store, orderId });
+    await at('step.beforePosition', { store, orderId, ...(sentKinds.length ? { kinds: sentKinds } : {}) });
     // Stepping again: due at the lease's end at the latest, so an execution that dies before its
     // next step is woken by the timers poller as a wake's lease would be (functions/services/wake.ts).
     const lease = new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();

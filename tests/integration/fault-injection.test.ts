@@ -74,7 +74,7 @@ const PHASES = 3;
 
 
 /** The boundaries past SES's acceptance: a retry after a kill elsewhere may never reach them (see runWithKills). */
-const PAST_SES = new Set<string>(['notify.beforeRecord', 'notify.afterRecord']);
+const PAST_SES = new Set<string>(['notify.beforeRecord', 'notify.afterRecord', 'step.beforePosition']);
 
 /** Virtual ms from `now` to the next 10:00 UTC: the timeline runs in the day, out of the stores' quiet hours (21:00–08:00). */
 function untilTen(now: number): number {

@@ -27,7 +27,12 @@ export const EMAIL_KINDS = [
 ] as const;
 export type Kind = (typeof EMAIL_KINDS)[number];
 
-export const NOTIFY_STEPS: CrashStep[] = ['notify.afterClaim', 'ses.afterAccept', 'notify.beforeRecord', 'notify.afterRecord'];
+/**
+ * The boundaries an email crosses: claimed, accepted by SES, recorded, and the step that sent it
+ * before it records the order's position (`step.beforePosition`, picked by the kinds its walk
+ * sent: the retry walks past the settled emails and records the position then).
+ */
+export const NOTIFY_STEPS: CrashStep[] = ['notify.afterClaim', 'ses.afterAccept', 'notify.beforeRecord', 'notify.afterRecord', 'step.beforePosition'];
 
 /**
  * The boundaries an event crosses before any email: ingest between store and enqueue, the router
