@@ -13,7 +13,7 @@ import { clock, secretValue, storeLookup, storesFromEnv } from './adapters/runti
 import { asTaskError } from './adapters/transient.js';
 import { invocationSignal } from './adapters/invocation-signal.js';
 import { logger } from './adapters/observability.js';
-import { countEmail } from './adapters/metrics.js';
+import { EMAIL_SENT_LOG } from './adapters/log-metrics.js';
 import { DEFAULT_CLAIM_SETTLE_SECONDS } from './services/notify.js';
 import { step, type StepDeps, type StepInput, type StepResult } from './services/step.js';
 
@@ -45,7 +45,8 @@ const deps: StepDeps = {
   linkSecret,
   settleWindowMs: env.CLAIM_SETTLE_SECONDS * 1000,
   inProcessSettleMs: env.IN_PROCESS_SETTLE_SECONDS * 1000,
-  onSent: countEmail,
+  // One line per email handed to SES: the EmailsSent metric per kind is a metric filter on it (lib/monitoring.ts).
+  onSent: (kind) => logger.info(EMAIL_SENT_LOG, { kind }),
   onMoneyMismatch: (mismatch) => logger.warn('receipt money does not reconcile', { ...mismatch }),
   // Ops read an order's walk in the logs too: states and causes, never personal data.
   onTransition: (order, t) => logger.info('transition', { store: order.store, orderId: order.orderId, ...t }),
@@ -63,5 +64,4 @@ async function stepHandler(input: StepInput, context: Context): Promise<StepResu
   return result;
 }
 
-// EmailsSent is published per email (a single metric with its kind), so no flush middleware.
 export const handler = middy(stepHandler).use(injectLambdaContext(logger));

@@ -184,6 +184,7 @@ export class PostpurchaseStack extends Stack {
       alarmEmail: config.alarmEmail,
       reputationHandler: sesEvents,
       dashboardName: `${config.stackName}-operations`,
+      emailSender: notify,
     });
 
     const out = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });

@@ -148,6 +148,18 @@ describe('dashboard', () => {
     return JSON.stringify(found.properties.metrics);
   };
 
+  it("counts EmailsSent per kind from notify's 'email sent' log lines (a metric filter on its log group)", () => {
+    const filters = resourcesOfType(s.json, 'AWS::Logs::MetricFilter');
+    expect(filters).toHaveLength(1);
+    const [, filter] = filters[0]!;
+    expect(filter.Properties).toMatchObject({
+      FilterPattern: '{ $.message = "email sent" }',
+      MetricTransformations: [{ MetricNamespace: 'postpurchase', MetricName: 'EmailsSent', MetricValue: '1', Dimensions: [{ Key: 'kind', Value: '$.kind' }], Unit: 'Count' }],
+    });
+    const [notifyLogs] = Object.entries(s.json.Resources).find(([id, r]) => r.Type === 'AWS::Logs::LogGroup' && id.startsWith('NotifyFunctionLogs'))!;
+    expect(filter.Properties!.LogGroupName).toEqual({ Ref: notifyLogs });
+  });
+
   it('shows webhooks accepted, executions, emails sent per kind, queue depths and SES rates', () => {
     expect(widget('Webhooks accepted')).toContain('MetricName=\\"WebhooksAccepted\\"');
     expect(widget('Order workflow executions')).toMatch(/ExecutionsStarted.*ExecutionsFailed/);
