@@ -96,6 +96,11 @@ export interface LambdaStats {
   durations: Record<string, DurationStats>;
   /** Background invocations that waited for the HTTP API's (see backgroundWhileBusy), and how long in all. */
   frontDoor: { deferred: number; deferredMs: number };
+  /**
+   * Of the invocations above, those of scheduled rules (EventBridge `rate(…)`), per entry, with
+   * their summed duration: they run by the clock, not per order (the cost bench bills them apart).
+   */
+  scheduled: Record<string, { invocations: number; totalMs: number }>;
 }
 
 const SAMPLE_CAP = 20_000;
@@ -105,6 +110,7 @@ export class LambdaInvoker {
   private readonly invocations: Record<string, number> = {};
   private readonly errors: Record<string, number> = {};
   private readonly samples: Record<string, number[]> = {};
+  private readonly scheduled: Record<string, { invocations: number; totalMs: number }> = {};
   private injectedCrashes = 0;
   private running = 0;
   /** Invocations from the HTTP API in progress, and the background invocations waiting for them. */
@@ -211,6 +217,11 @@ export class LambdaInvoker {
       if (release) release();
       else if (source === 'http' && --this.httpRunning === 0) this.admitBackground();
       const ms = performance.now() - started;
+      if (source === 'events') {
+        const sch = (this.scheduled[entry] ??= { invocations: 0, totalMs: 0 });
+        sch.invocations++;
+        sch.totalMs += ms;
+      }
       const list = (this.samples[entry] ??= []);
       if (list.length < SAMPLE_CAP) list.push(ms);
       else list[Math.floor(Math.random() * SAMPLE_CAP)] = ms;
@@ -282,6 +293,7 @@ export class LambdaInvoker {
       injectedCrashes: this.injectedCrashes,
       durations,
       frontDoor: { deferred: this.deferred, deferredMs: Math.round(this.deferredMs) },
+      scheduled: Object.fromEntries(Object.entries(this.scheduled).map(([k, v]) => [k, { ...v }])),
     };
   }
 }

@@ -156,6 +156,8 @@ export interface LocalStats {
   durations: LambdaStats['durations'];
   /** Background invocations that waited for the HTTP API's answers (BACKGROUND_WHILE_ANSWERING). */
   frontDoor: LambdaStats['frontDoor'];
+  /** Of lambdaInvocations, the scheduled rules' runs per entry, with their summed duration. */
+  scheduled: LambdaStats['scheduled'];
   sqs: SqsStats;
   /** Runs of scheduled rules (the outbox sweeper) and how many failed. */
   schedules: { runs: number; failures: number };
@@ -524,6 +526,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
       injectedCrashes: l.injectedCrashes,
       durations: l.durations,
       frontDoor: l.frontDoor,
+      scheduled: l.scheduled,
       sqs: sqs.stats(),
       schedules: schedules.stats(),
       ses: ses.stats(),

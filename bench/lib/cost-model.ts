@@ -139,15 +139,24 @@ export function costPer1000(usage: Usage, orders: number, prices: Prices): { lin
     { service: 'CloudWatch Logs ingestion', perOrder: per(usage.logBytes) / 1024, unit: 'KB', per1000: (per(usage.logBytes) / 1024 ** 3) * k * p('cloudWatchLogsPerGbIngested'), inTarget: false },
     { service: 'X-Ray, if every trace were recorded', perOrder: per(traces), unit: 'traces', per1000: per(traces) * k * p('xrayPerTraceRecorded'), inTarget: false },
   ];
-  const poller = usage.lambda[TIMERS_ENTRY];
-  if (poller && poller.invocations > 0) {
-    // One run a minute whatever the orders; each run queries every shard (eventually consistent,
-    // under 4 KB when nothing is due: 0.5 RRU each).
-    const runMs = poller.totalMs / poller.invocations + ROUNDING_MS;
-    const perDay = POLLER_RUNS_PER_DAY * (p('lambdaPerRequest') + (runMs / 1000) * (poller.memoryMb / 1024) * p('lambdaArmPerGbSecond') + TIMER_SHARDS * 0.5 * p('dynamoDbOnDemandPerRru'));
+  // The scheduled rules (by the clock, whatever the orders): each run an invocation at its measured
+  // mean duration and its index queries (eventually consistent, under 4 KB when nothing is due:
+  // 0.5 RRU each; the poller queries every timer shard). Baselines recorded before the runs were
+  // kept apart have only the poller, inside `lambda`.
+  const scheduled = usage.scheduled ?? (usage.lambda[TIMERS_ENTRY] ? { [TIMERS_ENTRY]: { ...usage.lambda[TIMERS_ENTRY], runsPerDay: POLLER_RUNS_PER_DAY } } : {});
+  const ran = Object.entries(scheduled).filter(([, r]) => r.invocations > 0);
+  if (ran.length > 0) {
+    let perDay = 0;
+    let runs = 0;
+    for (const [entry, r] of ran) {
+      const runMs = r.totalMs / r.invocations + ROUNDING_MS;
+      const queries = entry === TIMERS_ENTRY ? TIMER_SHARDS : 1;
+      perDay += r.runsPerDay * (p('lambdaPerRequest') + (runMs / 1000) * (r.memoryMb / 1024) * p('lambdaArmPerGbSecond') + queries * 0.5 * p('dynamoDbOnDemandPerRru'));
+      runs += r.runsPerDay;
+    }
     lines.push({
-      service: `Timers poller (fixed: ${POLLER_RUNS_PER_DAY} runs a day, at ${FIXED_COST_ORDERS_PER_DAY.toLocaleString('en')} orders/day)`,
-      perOrder: POLLER_RUNS_PER_DAY / FIXED_COST_ORDERS_PER_DAY,
+      service: `Scheduled functions (fixed: ${ran.map(([e, r]) => `${e} ${r.runsPerDay}`).join(', ')} runs a day, at ${FIXED_COST_ORDERS_PER_DAY.toLocaleString('en')} orders/day)`,
+      perOrder: runs / FIXED_COST_ORDERS_PER_DAY,
       unit: 'runs',
       per1000: (perDay / FIXED_COST_ORDERS_PER_DAY) * k,
       inTarget: true,

@@ -29,9 +29,10 @@ export interface DynamoUsage {
   /** Of the estimated, the writes to each index, by the index's partition key attribute. */
   indexWru: Record<string, number>;
   /**
-   * Reads of the timers index: the poller's per-minute queries of every shard, which on AWS run
-   * 1,440 times a day whatever the orders (the cost model bills them as its fixed line). Locally
-   * the poller runs every few hundred real ms, so counting them per order would bill a
+   * Queries of the indexes only scheduled functions read (the timers poller's shards, the outbox
+   * sweeper's and the participation re-drive's partitions of the outbox index): on AWS they run
+   * 1,440 times a day whatever the orders (the cost model bills them in its fixed line). Locally
+   * the schedules run every few hundred real ms, so counting them per order would bill a
    * scaled-clock artifact: they are kept apart here.
    */
   pollerRru?: number;
@@ -119,8 +120,8 @@ export async function meterDynamoDb(options: {
   endpoint: string;
   /** The table's GSIs (dynalite reports no index writes). */
   indexes: MeteredIndex[];
-  /** The index the timers poller queries (its reads are kept apart: see DynamoUsage.pollerRru). */
-  pollerIndex?: string;
+  /** Indexes only scheduled functions query (their reads are kept apart: see DynamoUsage.pollerRru). */
+  scheduledIndexes?: readonly string[];
 }): Promise<{ usage: () => DynamoUsage; close: () => Promise<void> }> {
   const indexWrites = new IndexWrites(options.indexes);
   const byName = new Map(options.indexes.map((i) => [i.name, i.keys]));
@@ -139,8 +140,8 @@ export async function meterDynamoDb(options: {
     options.endpoint,
     (action, body) => (CAPACITY_ACTIONS.has(action) ? { ...body, ReturnConsumedCapacity: 'INDEXES' } : body),
     ({ action, request: req, status, response }) => {
-      const poller = action === 'Query' && options.pollerIndex !== undefined && req.IndexName === options.pollerIndex;
-      const counted = poller ? 'Query (timers poller)' : action;
+      const poller = action === 'Query' && typeof req.IndexName === 'string' && (options.scheduledIndexes ?? []).includes(req.IndexName);
+      const counted = poller ? `Query (scheduled, ${String(req.IndexName)} index)` : action;
       usage.requests[counted] = (usage.requests[counted] ?? 0) + 1;
       item = `${action} ${itemKind((req.Key ?? req.Item) as Json | undefined)}`;
       if (status >= 400) {

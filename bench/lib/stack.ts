@@ -6,7 +6,7 @@
 import type { CrashPlan } from '../../local/faults.js';
 import { startLocal, type LocalFaults, type LocalRuntime, type LocalStats } from '../../local/runtime.js';
 import type { CfnTemplate } from '../../local/template.js';
-import { TIMERS_INDEX } from '../../functions/adapters/keys.js';
+import { OUTBOX_INDEX, TIMERS_INDEX } from '../../functions/adapters/keys.js';
 import type { MeteredIndex } from './index-writes.js';
 import { meterDynamoDb, meterSqs, type DynamoUsage, type SqsUsage } from './meter.js';
 
@@ -19,8 +19,14 @@ export interface Usage {
   expressBilledMs: number;
   retries: number;
   executions: number;
-  /** Per entry: invocations and total handler milliseconds. */
+  /** Per entry: invocations and total handler milliseconds, the scheduled rules' runs left out. */
   lambda: Record<string, { invocations: number; totalMs: number; memoryMb: number }>;
+  /**
+   * Per entry, the runs of its scheduled rules (the timers poller, the outbox sweeper, the
+   * participation re-drive): by the clock, not per order, `runsPerDay` on AWS. Absent in
+   * baselines recorded before it was kept apart.
+   */
+  scheduled?: Record<string, { invocations: number; totalMs: number; memoryMb: number; runsPerDay: number }>;
   dynamo: DynamoUsage;
   sqs: SqsUsage & { esmBatches: number; messagesDelivered: number };
   emails: number;
@@ -77,19 +83,25 @@ export async function startBenchStack(options: {
     keys: (i.KeySchema ?? []).map((k) => k.AttributeName!),
     projection: i.Projection?.ProjectionType === 'INCLUDE' ? (i.Projection.NonKeyAttributes ?? []) : i.Projection?.ProjectionType === 'KEYS_ONLY' ? 'KEYS_ONLY' : 'ALL',
   }));
-  const dynamo = meter ? await meterDynamoDb({ endpoint: rt.endpoints.dynamodb, indexes, pollerIndex: TIMERS_INDEX }) : undefined;
+  const dynamo = meter ? await meterDynamoDb({ endpoint: rt.endpoints.dynamodb, indexes, scheduledIndexes: [TIMERS_INDEX, OUTBOX_INDEX] }) : undefined;
   const sqs = meter ? await meterSqs({ endpoint: rt.endpoints.sqs }) : undefined;
   const restore = captureStdout();
   const memory = Object.fromEntries(Object.values(rt.app.functions).map((f) => [f.entry, f.memoryMb]));
+  // Runs a day on AWS of each entry's scheduled rules (rate(1 minute): 1,440).
+  const runsPerDay: Record<string, number> = {};
+  for (const sch of rt.app.schedules) runsPerDay[sch.entry] = (runsPerDay[sch.entry] ?? 0) + 86_400 / sch.periodSeconds;
   return {
     rt,
     usage: () => {
       // Read by name: the Express counters come with issue 15's runtime (0 before it).
       const s = rt.stats() as LocalStats & { expressRequests?: number; expressBilledMs?: number };
       const lambda: Usage['lambda'] = {};
+      const scheduled: NonNullable<Usage['scheduled']> = {};
       for (const [entry, invocations] of Object.entries(s.lambdaInvocations)) {
         const d = s.durations[entry];
-        lambda[entry] = { invocations, totalMs: d ? d.count * d.meanMs : 0, memoryMb: memory[entry] ?? 128 };
+        const sch = s.scheduled?.[entry] ?? { invocations: 0, totalMs: 0 };
+        lambda[entry] = { invocations: invocations - sch.invocations, totalMs: (d ? d.count * d.meanMs : 0) - sch.totalMs, memoryMb: memory[entry] ?? 128 };
+        if (runsPerDay[entry]) scheduled[entry] = { ...sch, memoryMb: memory[entry] ?? 128, runsPerDay: runsPerDay[entry] };
       }
       const events = Object.values(s.ses.events).reduce((a, b) => a + b, 0);
       return {
@@ -100,6 +112,7 @@ export async function startBenchStack(options: {
         retries: s.retries,
         executions: Object.values(s.executions).reduce((a, b) => a + b, 0),
         lambda,
+        scheduled,
         dynamo: dynamo?.usage() ?? { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0, indexWru: {}, wruByItem: {} },
         sqs: { ...(sqs?.usage() ?? { requests: {} }), esmBatches: s.sqs.batchesDelivered, messagesDelivered: s.sqs.messagesDelivered },
         emails: s.ses.accepted,
@@ -127,7 +140,13 @@ export function usageBetween(before: Usage, after: Usage): Usage {
     const b = before.lambda[entry] ?? { invocations: 0, totalMs: 0 };
     lambda[entry] = { invocations: a.invocations - b.invocations, totalMs: a.totalMs - b.totalMs, memoryMb: a.memoryMb };
   }
+  const scheduled: NonNullable<Usage['scheduled']> = {};
+  for (const [entry, a] of Object.entries(after.scheduled ?? {})) {
+    const b = before.scheduled?.[entry] ?? { invocations: 0, totalMs: 0 };
+    scheduled[entry] = { ...a, invocations: a.invocations - b.invocations, totalMs: a.totalMs - b.totalMs };
+  }
   return {
+    scheduled,
     billedTransitions: after.billedTransitions - before.billedTransitions,
     stateTransitions: after.stateTransitions - before.stateTransitions,
     expressRequests: after.expressRequests - before.expressRequests,

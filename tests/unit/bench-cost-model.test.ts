@@ -80,9 +80,23 @@ describe('cost per 1,000 orders', () => {
     const few = costPer1000(usage({ lambda }), 10, prices).lines;
     const many = costPer1000(usage({ lambda }), 40, prices).lines;
     expect(line(few, 'Lambda requests').perOrder).toBe(4);
-    expect(line(few, 'Timers poller').per1000).toBeGreaterThan(0);
-    expect(line(few, 'Timers poller').per1000).toBe(line(many, 'Timers poller').per1000);
-    expect(line(few, 'Timers poller').perOrder * 1_000_000).toBe(24 * 60);
+    expect(line(few, 'Scheduled functions').per1000).toBeGreaterThan(0);
+    expect(line(few, 'Scheduled functions').per1000).toBe(line(many, 'Scheduled functions').per1000);
+    expect(line(few, 'Scheduled functions').perOrder * 1_000_000).toBe(24 * 60);
+  });
+
+  it('every scheduled rule is a fixed daily cost at its rate, priced by its own runs: the poller with a query per timer shard, the others one', () => {
+    const run = { invocations: 100, totalMs: 1000, memoryMb: 1024, runsPerDay: 1440 };
+    const withRules = (scheduled: NonNullable<Parameters<typeof costPer1000>[0]['scheduled']>) => line(costPer1000(usage({ scheduled }), 20, prices).lines, 'Scheduled functions');
+    const poller = withRules({ [TIMERS_ENTRY]: run });
+    const both = withRules({ [TIMERS_ENTRY]: run, outbox: run });
+    // Each run: a request, 10.5 ms at 1 GB, and its index queries at 0.5 RRU.
+    const perRun = (queries: number) => price('lambdaPerRequest') + (10.5 / 1000) * price('lambdaArmPerGbSecond') + queries * 0.5 * price('dynamoDbOnDemandPerRru');
+    expect(poller.per1000).toBeCloseTo(((1440 * perRun(16)) / 1_000_000) * 1000, 15);
+    expect(both.per1000).toBeCloseTo(((1440 * (perRun(16) + perRun(1))) / 1_000_000) * 1000, 15);
+    expect(both.perOrder * 1_000_000).toBe(2 * 1440);
+    // The scheduled runs are not per-order Lambda invocations.
+    expect(line(costPer1000(usage({ scheduled: { outbox: run } }), 20, prices).lines, 'Lambda requests').perOrder).toBe(0);
   });
 
   it('the total is what the lines in the target add up to (logs and traces are shown, not counted)', () => {
