@@ -118,9 +118,12 @@ export function costPer1000(usage: Usage, orders: number, prices: Prices): { lin
   const invocations = perOrderLambda.reduce((n, l) => n + l.invocations, 0);
   const gbSeconds = perOrderLambda.reduce((n, l) => n + ((l.totalMs + ROUNDING_MS * l.invocations) / 1000) * (l.memoryMb / 1024), 0);
   const expressGbSeconds = (usage.expressBilledMs / 1000) * (EXPRESS_BILLED_MB / 1024);
-  // Sends counted at the SQS API (the meter); the event source mapping's receives and deletes
-  // happen inside Lambda's poller: one ReceiveMessage and one DeleteMessageBatch per batch.
-  const sqsRequests = Object.values(usage.sqs.requests).reduce((a, b) => a + b, 0) + 2 * usage.sqs.esmBatches;
+  // Sends counted at the SQS API (the meter); the event source mappings' receives and deletes
+  // happen inside Lambda's poller: one ReceiveMessage and one DeleteMessageBatch per batch, for
+  // the event queue (the router's batches) and for the SES events queue, which SNS fills (its
+  // deliveries to SQS are not billed as publishes) and which the local SES stand-in hands to
+  // ses-events one event a batch: an upper bound, AWS batches up to 10 under load.
+  const sqsRequests = Object.values(usage.sqs.requests).reduce((a, b) => a + b, 0) + 2 * usage.sqs.esmBatches + 2 * usage.sesEvents;
   // Traces if every request were sampled: one per webhook or page request, per router batch,
   // per execution and per SES event notification.
   const traces = usage.httpRequests + usage.sqs.esmBatches + (old ? usage.executions : usage.expressRequests) + usage.sesEvents;

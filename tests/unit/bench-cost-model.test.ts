@@ -99,6 +99,11 @@ describe('cost per 1,000 orders', () => {
     expect(line(costPer1000(usage({ scheduled: { outbox: run } }), 20, prices).lines, 'Lambda requests').perOrder).toBe(0);
   });
 
+  it("SQS requests: the meter's, plus a receive and a delete per batch of the router's and of ses-events' queues (SES events one a batch locally)", () => {
+    const lines = costPer1000(usage({ sqs: { requests: { SendMessageBatch: 60 }, esmBatches: 60, messagesDelivered: 60 }, sesEvents: 120 }), 20, prices).lines;
+    expect(line(lines, 'SQS requests').perOrder).toBe((60 + 2 * 60 + 2 * 120) / 20);
+  });
+
   it('the total is what the lines in the target add up to (logs and traces are shown, not counted)', () => {
     const { lines, total } = costPer1000(usage({ emails: 60, logBytes: 1e6, httpRequests: 80, executions: 20 }), 20, prices);
     expect(total).toBeCloseTo(lines.filter((l) => l.inTarget).reduce((n, l) => n + l.per1000, 0), 12);
