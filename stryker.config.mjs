@@ -34,6 +34,10 @@ export default {
     'functions/domain/policy.ts',
     'functions/domain/order-state.ts',
     'functions/services/notify.ts',
+    // Issue 15's walk: one step per wake, the position written once, conditional on its version.
+    'functions/services/step.ts',
+    'functions/domain/walk.ts',
+    'functions/services/wake.ts',
     'functions/domain/webhooks/signatures.ts',
     // The ledger: claim, getLedger, takeOver, release, markSent, markSkipped.
     range(LEDGER, 'async claim(', "// --- The walk's position"),

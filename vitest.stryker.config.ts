@@ -33,6 +33,9 @@ export const MUTATION_TESTS = [
   'tests/integration/ledger-claim.test.ts',
   'tests/integration/notify-settle.test.ts',
   'tests/unit/policy*.test.ts',
+  // Issue 15's walk (step.ts, walk.ts, wake.ts): the machine's moves, and one step per wake against dynalite.
+  'tests/unit/walk.test.ts',
+  'tests/integration/order-step.test.ts',
   // Not the seeded timeline property suite: tens of seconds a run, too slow to repeat per mutant
   // (it runs in npm test); the rule-by-rule tests above cover the same decisions.
 ];
