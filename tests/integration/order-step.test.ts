@@ -203,6 +203,69 @@ describe('an order walked one step per wake', () => {
     expect((await w.position())!.state).toBe('AwaitDelivery');
   });
 
+  it('says when the walk entered the feedback window (the referral credit follows it) and calls onDelivered once per such walk; a cancelled order never', async () => {
+    const delivered = (id: string) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.shipped('2026-11-23T10:00:00Z'), events.status('2026-11-24T10:00:00Z', 'delivered')];
+    const w = await world(delivered);
+    w.at('2026-11-24T11:00:00Z');
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    const credited: string[] = [];
+    const [r] = await w.run({ onDelivered: async (l) => void credited.push(l.state.orderId) });
+    expect(r).toMatchObject({ at: 'AwaitFeedbackWindow', delivered: true, more: false, sent: 3 });
+    expect(credited).toEqual([w.orderId]);
+    // Woken again where it rests: it did not enter the window this time.
+    await wake(w.wakeDeps, STORE, w.orderId, 'again');
+    expect((await w.run())[0]).toMatchObject({ at: 'AwaitFeedbackWindow', delivered: false, sent: 0 });
+
+    const c = await world((id) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.cancelled('2026-11-23T09:00:00Z')]);
+    await wake(c.wakeDeps, STORE, c.orderId, 'placed', { create: true });
+    expect((await c.run({ onDelivered: async () => void credited.push('cancelled') })).every((x) => !x.delivered)).toBe(true);
+    expect(credited).toEqual([w.orderId]);
+  });
+
+  it('tells the step boundary which kinds its walk sent, and nothing of a walk that sent none', async () => {
+    const w = await world((id) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.shipped('2026-11-23T09:00:00Z')]);
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    const seen: Array<{ step: string; kinds?: readonly string[]; orderId?: string }> = [];
+    const checkpoint = async (step: string, detail: { kinds?: readonly string[]; orderId?: string }) => void seen.push({ step, ...detail });
+    await w.run({ checkpoint });
+    await w.run({ checkpoint });
+    const boundaries = seen.filter((x) => x.step === 'step.beforePosition');
+    expect(boundaries).toEqual([
+      { step: 'step.beforePosition', store: STORE, orderId: w.orderId, kinds: ['receipt', 'shipping_confirmation'] },
+      { step: 'step.beforePosition', store: STORE, orderId: w.orderId },
+    ]);
+  });
+
+  it('hands over after MAX_REWALKS lost position writes: superseded, nothing more to step, nothing sent twice', async () => {
+    const w = await world();
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    let loads = 0;
+    const orders = Object.create(w.orders) as typeof w.orders;
+    orders.load = (store, orderId) => (loads++, w.orders.load(store, orderId));
+    orders.savePosition = async () => false;
+    const [r] = await w.run({ orders });
+    expect(r).toEqual({ order: { store: STORE, orderId: w.orderId }, more: false, at: 'superseded', sent: 0, delivered: false });
+    expect(loads).toBe(5);
+    expect(w.ses.kinds()).toEqual(['receipt']);
+  });
+
+  it('answers an order not placed yet with unplaced, and nothing to step', async () => {
+    const w = await world(() => []);
+    expect(await step({ order: { store: STORE, orderId: w.orderId } }, w.deps)).toEqual({ order: { store: STORE, orderId: w.orderId }, more: false, at: 'unplaced', sent: 0, delivered: false });
+  });
+
+  it("a wake names the event type at its boundary; a timer's wake that lost the timer is taken, an event's wake of an unplaced order not-placed", async () => {
+    const w = await world();
+    const seen: Array<Record<string, unknown>> = [];
+    const deps = { ...w.wakeDeps, checkpoint: async (step: string, detail: object) => void seen.push({ step, ...detail }) };
+    expect(await wake(deps, STORE, w.orderId, 'placed', { create: true, eventType: 'order.placed' })).toBe('started');
+    expect(seen).toEqual([{ step: 'wake.afterLease', store: STORE, orderId: w.orderId, eventType: 'order.placed' }]);
+    expect(await wake(deps, STORE, w.orderId, 'timer', { ifTimerSk: 'not-the-timer' })).toBe('taken');
+    const u = await world(() => []);
+    expect(await wake(u.wakeDeps, STORE, u.orderId, 'shipped')).toBe('not-placed');
+    expect(w.started).toHaveLength(1);
+  });
+
   it('leaves the timers index when the walk ends', async () => {
     const w = await world((id) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.cancelled('2026-11-23T09:00:00Z', 'customer request')]);
     await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
