@@ -97,7 +97,9 @@ describe('an order walked one step per wake', () => {
     expect(first).toMatchObject({ sent: MAX_SENDING_STATES, more: true });
     // Between two steps the order is due within the lease: an execution that dies here is woken.
     const pos = (await w.position())!;
-    expect(Date.parse(pos.timerSk!.split('#')[0]!)).toBeLessThanOrEqual(w.deps.clock.now().getTime() + LEASE_MS);
+    const due = Date.parse(pos.timerSk!.split('#')[0]!);
+    expect(due).toBeLessThanOrEqual(w.deps.clock.now().getTime() + LEASE_MS);
+    expect(due).toBeGreaterThan(w.deps.clock.now().getTime());
     const rest = await w.run();
     expect(rest.at(-1)!.more).toBe(false);
     const kinds = w.ses.kinds();
