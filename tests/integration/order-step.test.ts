@@ -176,7 +176,10 @@ describe('an order walked one step per wake', () => {
     for (let i = 0; i < 15; i++) {
       const [r] = await w.run();
       expect(r).toMatchObject({ at: 'SendReceipt', more: false, sent: 0 });
-      expect((await w.position())!.timerSk).toMatch(/^2026-11-23T09:0[01]/);
+      // Due at the claim's settle end (claimed just now, a 60 s window), not a second from now.
+      const due = Date.parse((await w.position())!.timerSk!.split('#')[0]!);
+      expect(due).toBeGreaterThanOrEqual(Date.parse('2026-11-23T09:00:05Z') + 50_000);
+      expect(due).toBeLessThanOrEqual(Date.parse('2026-11-23T09:00:05Z') + 61_000);
     }
     expect(w.ses.sent).toEqual([]);
     // The window over (real time, as SES's events run): the take-over sends.

@@ -5,7 +5,7 @@ import { BatchGetCommand, DeleteCommand, DynamoDBDocumentClient, GetCommand, Put
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { OrderStore } from '../../functions/adapters/order-store.js';
 import { Mailer, parseLedgerTag } from '../../functions/adapters/mailer.js';
-import type { NotifyDeps } from '../../functions/services/notify.js';
+import { settle, type NotifyDeps } from '../../functions/services/notify.js';
 import { step } from '../../functions/services/step.js';
 import { sendState } from '../support/send-state.js';
 import { unpackContent } from '../../functions/adapters/console-store.js';
@@ -85,6 +85,19 @@ describe('notify: one email per order, kind and ref', () => {
 
     await expect(sendState('receipt', order, deps())).rejects.toMatchObject({ name: 'ClaimPending' });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it("settle puts an outcome in place of the same email's line only (same kind and ref), and adds one it did not have", () => {
+    const line = (kind: string, ref: string, status: string) => ({ kind, ref, status, claimId: `c-${kind}-${ref}`, claimedAt: now.toISOString() }) as never;
+    const ledger = [line('receipt', 'order', 'sent'), line('shipping_confirmation', 'f-1', 'claimed'), line('shipping_confirmation', 'f-2', 'sent')];
+    settle(ledger, line('shipping_confirmation', 'f-1', 'sent'));
+    settle(ledger, line('feedback_request', 'order', 'sent'));
+    expect(ledger.map((e: { kind: string; ref: string; status: string }) => `${e.kind}/${e.ref}:${e.status}`)).toEqual([
+      'receipt/order:sent',
+      'shipping_confirmation/f-1:sent',
+      'shipping_confirmation/f-2:sent',
+      'feedback_request/order:sent',
+    ]);
   });
 
   it('a claim another attempt held when the order was read, settled since, is planned around at once: one claim, no loop', async () => {
