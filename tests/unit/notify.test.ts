@@ -89,8 +89,8 @@ describe('notify: one email per order, kind and ref', () => {
 
   it("settle puts an outcome in place of the same email's line only (same kind and ref), and adds one it did not have", () => {
     const line = (kind: string, ref: string, status: string) => ({ kind, ref, status, claimId: `c-${kind}-${ref}`, claimedAt: now.toISOString() }) as never;
-    const ledger = [line('receipt', 'order', 'sent'), line('shipping_confirmation', 'f-1', 'claimed'), line('shipping_confirmation', 'f-2', 'sent')];
-    settle(ledger, line('shipping_confirmation', 'f-1', 'sent'));
+    const ledger = [line('receipt', 'order', 'sent'), line('shipping_confirmation', 'f-1', 'sent'), line('shipping_confirmation', 'f-2', 'claimed')];
+    settle(ledger, line('shipping_confirmation', 'f-2', 'sent'));
     settle(ledger, line('feedback_request', 'order', 'sent'));
     expect(ledger.map((e: { kind: string; ref: string; status: string }) => `${e.kind}/${e.ref}:${e.status}`)).toEqual([
       'receipt/order:sent',
