@@ -47,7 +47,7 @@ function printScenario(print: (s?: string) => void, s: Pick<ScenarioCost, 'scena
     `DynamoDB calls per order: ${Object.entries(d.requests).map(([k, v]) => `${k} ${fmt(v / s.orders, 1)}`).join(', ')}; ` +
       `${fmt(d.conditionFailures / s.orders, 1)} failed conditions/order; ${fmt(d.estimatedWru / s.orders, 1)} of the WRU/order estimated (conditions, indexes: ${Object.entries(d.indexWru ?? {}).map(([k, v]) => `${k} ${fmt(v / s.orders, 1)}`).join(', ') || 'not split'})`,
   );
-  if (d.pollerRru) print(`The scheduled functions' index queries (${fmt(d.pollerRru / s.orders, 1)} RRU per order here, at the local schedules' pace) are billed in their fixed line, at AWS's 1,440 runs a day`);
+  if (d.scheduledRru) print(`The scheduled functions' index queries (${fmt(d.scheduledRru / s.orders, 1)} RRU per order here, at the local schedules' pace) are billed in their fixed line, at AWS's 1,440 runs a day`);
   const byItem = Object.entries(d.wruByItem ?? {}).filter(([, v]) => v > 0).sort((a, b) => b[1] - a[1]);
   if (byItem.length) print(`WRU per order by item (index writes included; ! = failed condition): ${byItem.map(([k, v]) => `${k} ${fmt(v / s.orders, 1)}`).join(', ')}`);
   const lambdas = Object.entries(s.usage.lambda).filter(([, l]) => l.invocations > 0).sort((a, b) => b[1].invocations - a[1].invocations);

@@ -35,7 +35,7 @@ export interface DynamoUsage {
    * the schedules run every few hundred real ms, so counting them per order would bill a
    * scaled-clock artifact: they are kept apart here.
    */
-  pollerRru?: number;
+  scheduledRru?: number;
   /** Write units by item kind (`<action> <pk prefix>/<sk prefix>`, `!` for a failed condition), index writes included. */
   wruByItem?: Record<string, number>;
 }
@@ -120,12 +120,12 @@ export async function meterDynamoDb(options: {
   endpoint: string;
   /** The table's GSIs (dynalite reports no index writes). */
   indexes: MeteredIndex[];
-  /** Indexes only scheduled functions query (their reads are kept apart: see DynamoUsage.pollerRru). */
+  /** Indexes only scheduled functions query (their reads are kept apart: see DynamoUsage.scheduledRru). */
   scheduledIndexes?: readonly string[];
 }): Promise<{ usage: () => DynamoUsage; close: () => Promise<void> }> {
   const indexWrites = new IndexWrites(options.indexes);
   const byName = new Map(options.indexes.map((i) => [i.name, i.keys]));
-  const usage: DynamoUsage = { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0, indexWru: {}, wruByItem: {}, pollerRru: 0 };
+  const usage: DynamoUsage = { rru: 0, wru: 0, estimatedWru: 0, requests: {}, conditionFailures: 0, indexWru: {}, wruByItem: {}, scheduledRru: 0 };
   let item = '';
   const byItem = (units: number) => {
     usage.wruByItem![item] = (usage.wruByItem![item] ?? 0) + units;
@@ -140,8 +140,8 @@ export async function meterDynamoDb(options: {
     options.endpoint,
     (action, body) => (CAPACITY_ACTIONS.has(action) ? { ...body, ReturnConsumedCapacity: 'INDEXES' } : body),
     ({ action, request: req, status, response }) => {
-      const poller = action === 'Query' && typeof req.IndexName === 'string' && (options.scheduledIndexes ?? []).includes(req.IndexName);
-      const counted = poller ? `Query (scheduled, ${String(req.IndexName)} index)` : action;
+      const scheduled = action === 'Query' && typeof req.IndexName === 'string' && (options.scheduledIndexes ?? []).includes(req.IndexName);
+      const counted = scheduled ? `Query (scheduled, ${String(req.IndexName)} index)` : action;
       usage.requests[counted] = (usage.requests[counted] ?? 0) + 1;
       item = `${action} ${itemKind((req.Key ?? req.Item) as Json | undefined)}`;
       if (status >= 400) {
@@ -157,7 +157,7 @@ export async function meterDynamoDb(options: {
       }
       const consumed = response.ConsumedCapacity as { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> | undefined;
       const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((n, c) => n + (c.CapacityUnits ?? 0), 0);
-      if (poller) usage.pollerRru! += units;
+      if (scheduled) usage.scheduledRru! += units;
       else if (READS.has(action)) usage.rru += units;
       else {
         usage.wru += units;

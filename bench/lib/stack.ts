@@ -162,7 +162,7 @@ export function usageBetween(before: Usage, after: Usage): Usage {
       conditionFailures: after.dynamo.conditionFailures - before.dynamo.conditionFailures,
       indexWru: sub(after.dynamo.indexWru ?? {}, before.dynamo.indexWru ?? {}),
       wruByItem: sub(after.dynamo.wruByItem ?? {}, before.dynamo.wruByItem ?? {}),
-      pollerRru: (after.dynamo.pollerRru ?? 0) - (before.dynamo.pollerRru ?? 0),
+      scheduledRru: (after.dynamo.scheduledRru ?? 0) - (before.dynamo.scheduledRru ?? 0),
     },
     sqs: {
       requests: sub(after.sqs.requests, before.sqs.requests),

@@ -26,8 +26,7 @@ import type { LoadedOrder } from '../adapters/order-ledger.js';
 import { checkpoint as hostCheckpoint } from '../adapters/host-hooks.js';
 import { ClaimPending, sendDue, type NotifyDeps, type NotifyOptions } from './notify.js';
 import { LEASE_MS } from './wake.js';
-
-const earliest = (a: string | undefined, b: string): string => (a !== undefined && Date.parse(a) < Date.parse(b) ? a : b);
+import { earlier } from '../domain/promises.js';
 
 export const stepInputSchema = z.object({
   order: z.object({ store: z.string().min(1), orderId: z.string().min(1) }),
@@ -153,7 +152,7 @@ export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyO
     // Stepping again: due at the lease's end at the latest, so an execution that dies before its
     // next step is woken by the timers poller as a wake's lease would be (functions/services/wake.ts).
     const lease = new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
-    const due = pos.state === 'END' && !more ? undefined : more ? earliest(pos.deadline, lease) : pos.deadline;
+    const due = more ? earlier(pos.deadline, lease) : pos.state === 'END' ? undefined : pos.deadline;
     if (await deps.orders.savePosition(store, orderId, pos, { version: stored.version, history, due })) {
       return { order: input.order, more, at: pos.state, ...(pos.deadline ? { deadline: pos.deadline } : {}), sent, delivered };
     }
