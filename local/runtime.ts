@@ -127,6 +127,8 @@ export interface LocalOptions {
   sqsBatchingWindowMs?: number;
   /** Background invocations that run at once while the HTTP API answers. @default BACKGROUND_WHILE_ANSWERING at time scale 1, else no limit */
   backgroundWhileAnswering?: number;
+  /** When the SES stand-in publishes each email's Send event (local/ses.ts `sendEvent`). @default 'before-answer' */
+  sesSendEvent?: 'before-answer' | 'after-answer';
 }
 
 export interface LocalSecrets {
@@ -338,6 +340,7 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
   const settleSeconds = Math.max(LOCAL_SETTLE_FLOOR_SECONDS, Number(templateSettle ?? DEFAULT_CLAIM_SETTLE_SECONDS) / timeScale);
   const ses = await LocalSes.start({
     settleWindowMs: settleSeconds * 1000,
+    sendEvent: options.sesSendEvent,
     outbox,
     configurationSetName: app.configurationSetName,
     faults,

@@ -45,6 +45,16 @@ export interface LocalSesOptions {
   settleWindowMs?: number;
   /** Pause before each event of an email is published, in ms. @default 5 */
   eventDelayMs?: number;
+  /**
+   * When the Send event goes out. `before-answer` (the default): its first delivery is over before
+   * SendEmail answers, so a caller that sees the answer, or its loss, finds the claim already
+   * settled and the local settle window can be short without a retry ever racing SES's event.
+   * `after-answer`: SendEmail answers first and the event follows `eventDelayMs` later, as SES
+   * publishes it on AWS (a second or so after accepting); the cost bench uses it, so that what it
+   * counts (notify's record of the send succeeds, the event's read finds the line settled) is
+   * what AWS would bill.
+   */
+  sendEvent?: 'before-answer' | 'after-answer';
   region?: string;
   accountId?: string;
   random?: () => number;
@@ -287,11 +297,17 @@ export class LocalSes {
     this.options.outbox.add(email);
     this.counters.accepted++;
     const fate = this.options.afterAccept?.(email) ?? 'answer';
-    // The Send event is delivered (first attempt) before SendEmail answers: a caller that sees
-    // the answer, or its loss, finds the claim already settled, so the local settle window can
-    // be short without a retry ever racing SES's event.
-    await this.publishSend(email);
-    this.emitLifecycle(email);
+    // By default the Send event is delivered (first attempt) before SendEmail answers (see the
+    // `sendEvent` option); after the answer, as on AWS, if so configured.
+    if (this.options.sendEvent === 'after-answer') {
+      void this.track(async () => {
+        await this.publishSend(email);
+        this.emitLifecycle(email);
+      });
+    } else {
+      await this.publishSend(email);
+      this.emitLifecycle(email);
+    }
     if (fate === 'lose-answer') {
       this.counters.lostResponses++;
       this.counters.lostAnswers.push({ kind: email.kind, orderId: email.orderId });

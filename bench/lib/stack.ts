@@ -65,6 +65,7 @@ export async function startBenchStack(options: {
   meter?: boolean;
   crashPlans?: CrashPlan[];
   template?: CfnTemplate;
+  sesSendEvent?: 'before-answer' | 'after-answer';
 }): Promise<BenchStack> {
   const rt = await startLocal({
     port: 0,
@@ -75,6 +76,7 @@ export async function startBenchStack(options: {
     random: options.random,
     crashPlans: options.crashPlans,
     template: options.template,
+    sesSendEvent: options.sesSendEvent,
   });
   const meter = options.meter ?? true;
   // The table's indexes as the template defines them (lookup, event outbox, timers), with their projections.

@@ -18,13 +18,14 @@ interface SesEvent {
   bounce?: { bounceType: string };
 }
 
-async function harness(faults: SesFaults = {}, outboxFile?: string) {
+async function harness(faults: SesFaults = {}, outboxFile?: string, sendEvent?: 'before-answer' | 'after-answer') {
   const events: SesEvent[] = [];
   const outbox = new Outbox(outboxFile);
   const ses = await LocalSes.start({
     outbox,
     configurationSetName: 'Mail',
     faults,
+    sendEvent,
     deliverEvent: async (event: SQSEvent) => {
       events.push(JSON.parse(event.Records[0]!.body) as SesEvent);
     },
@@ -88,6 +89,18 @@ describe('local SES proxy', () => {
       destination: ['shopper@example.com'],
       tags: { claim: ['abc-123'], kind: ['receipt'], 'ses:configuration-set': ['Mail'] },
     });
+  });
+
+  it('delivers the Send event before SendEmail answers by default, after it when told to (as SES on AWS)', async () => {
+    for (const [mode, seenAtAnswer] of [[undefined, ['Send']], ['after-answer', []]] as const) {
+      const h = await harness({}, undefined, mode);
+      await h.client.send(new SendEmailCommand(email()));
+      const atAnswer = h.events.map((e) => e.eventType);
+      await h.ses.whenIdle();
+
+      expect(atAnswer, String(mode)).toEqual(seenAtAnswer);
+      expect(h.events.map((e) => e.eventType), String(mode)).toEqual(['Send', 'Delivery']);
+    }
   });
 
   it('bounces mail to the SES mailbox simulator and on demand', async () => {
