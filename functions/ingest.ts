@@ -30,8 +30,8 @@ const orders = new OrderStore(doc, env.TABLE_NAME, { clock, retentionDays: env.R
 const secretsFor = webhookSecrets(storesFromEnv());
 
 const enqueue = sqsEnqueue(sqs, env.QUEUE_URL);
-/** Same name as APP_METRICS.eventsDeferred in lib/monitoring.ts (entries do not import lib/). */
-const APP_METRIC_EVENTS_DEFERRED = 'EventsDeferredToOutbox';
+/** Same name as APP_METRICS.eventsNotQueued in lib/monitoring.ts (entries do not import lib/). */
+const APP_METRIC_EVENTS_NOT_QUEUED = 'EventsNotQueued';
 
 // The signature replay window is about real elapsed time, so it reads the wall clock even
 // when the local runtime makes workflow time pass faster.
@@ -43,11 +43,12 @@ async function ingestHandler(event: APIGatewayProxyEventV2): Promise<APIGatewayP
   metrics.addDimension('source', source);
   metrics.addMetric(answer.statusCode < 300 ? 'WebhooksAccepted' : 'WebhooksRejected', MetricUnit.Count, 1);
   logger.info('webhook', { source, status: answer.statusCode, code: (answer.body.error as { code?: string } | undefined)?.code });
-  if (answer.deferred) {
-    metrics.addMetric(APP_METRIC_EVENTS_DEFERRED, MetricUnit.Count, answer.deferred);
-    logger.warn('events stored but not queued; the outbox sweeper queues them', { source, deferred: answer.deferred });
+  if (answer.notQueued) {
+    metrics.addMetric(APP_METRIC_EVENTS_NOT_QUEUED, MetricUnit.Count, answer.notQueued);
+    logger.warn('events not queued: the queue refused them; nothing stored, answered 503', { source, notQueued: answer.notQueued });
   }
-  return { statusCode: answer.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(answer.body) };
+  if (answer.notStored) logger.warn('events queued but not stored; the router stores them', { source, notStored: answer.notStored });
+  return { statusCode: answer.statusCode, headers: { 'content-type': 'application/json', ...answer.headers }, body: JSON.stringify(answer.body) };
 }
 
 export const handler = middy(ingestHandler).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -1,6 +1,8 @@
 /**
- * Lambda entry: the outbox sweeper, run every minute by an EventBridge schedule. Queues the
- * stored events that ingest never got onto the queue (functions/services/sweep-outbox.ts).
+ * Lambda entry: the outbox sweeper, run every minute by an EventBridge schedule. Drains the
+ * legacy event outbox: events stored by earlier versions (items that still carry `outboxPk`)
+ * that their ingest never got onto the queue. Ingest now queues before it stores, so no new event
+ * enters the index (functions/services/sweep-outbox.ts).
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -31,7 +33,7 @@ const enqueue = sqsEnqueue(new SQSClient({}), env.QUEUE_URL);
 
 async function outboxHandler(_event: ScheduledEvent): Promise<SweepResult> {
   const result = await sweepOutbox({ orders, enqueue, graceSeconds: env.OUTBOX_GRACE_SECONDS });
-  if (result.queued > 0) logger.warn('queued events stranded in the outbox', { ...result });
+  if (result.queued > 0) logger.warn('queued legacy events stranded in the outbox', { ...result });
   return result;
 }
 

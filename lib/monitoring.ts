@@ -29,8 +29,8 @@ export const APP_METRICS = {
   webhooksAccepted: 'WebhooksAccepted',
   /** ingest: one per webhook refused (bad signature, unknown store…). */
   webhooksRejected: 'WebhooksRejected',
-  /** ingest: events stored but not queued (the enqueue failed); the outbox sweeper queues them. */
-  eventsDeferred: 'EventsDeferredToOutbox',
+  /** ingest: new events the queue refused; nothing stored, the webhook answered 503 (the platform retries). */
+  eventsNotQueued: 'EventsNotQueued',
   /**
    * notify: one per email handed to SES (dimension `kind`), from a metric filter on notify's
    * `email sent` log line (Monitoring's `emailSender`): Powertools Metrics for one counter was

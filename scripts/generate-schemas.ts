@@ -97,7 +97,7 @@ function responses(authCodes: string[], payloadCodes: string[], payloadExample: 
       status: 'ignored',
       reason: 'topic "products/update" is not used',
     }),
-    '202': receipt('Authentic: its new events are stored, and a stored event is routed (queued now, or by the outbox sweeper within about two minutes if the queue refused it). Do not retry.', { status: 'accepted', events: ['order-NH-100234-placed'] }),
+    '202': receipt('Authentic: its new events are queued for routing, and stored (by ingest, or by the router if that write failed). Do not retry.', { status: 'accepted', events: ['order-NH-100234-placed'] }),
     '400': errorResponse('Authentic but unusable: not JSON, or the first failing field (`field`, a dotted path) and why. Retrying the same request fails the same way.', payloadCodes, payloadExample),
     '401': errorResponse('Not authentic: missing or wrong signature, unknown store, or a timestamp outside the window.', authCodes, {
       code: 'invalid_signature',
@@ -111,6 +111,13 @@ function responses(authCodes: string[], payloadCodes: string[], payloadExample: 
       code: 'unsupported_media_type',
       message: 'content-type must be application/json (charset utf-8 if given)',
     }),
+    '503': {
+      ...errorResponse('The event queue refused the new events: nothing was stored. Retry the same delivery (after `Retry-After` seconds).', ['queue_unavailable'], {
+        code: 'queue_unavailable',
+        message: 'the event queue refused the events; nothing was stored: retry the delivery',
+      }),
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } } },
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
- * Handing stored events to the event queue (SQS), shared by ingest and the outbox sweeper.
- * Batches of ten (SendMessageBatch's limit); any entry SQS did not take fails the whole call,
- * and the caller leaves those events in the outbox for the next sweep.
+ * Handing events to the event queue (SQS), shared by ingest (before it stores them) and the
+ * outbox sweeper (legacy stored events). Batches of ten (SendMessageBatch's limit); any entry SQS
+ * did not take fails the whole call: ingest then stores nothing and answers 503, the sweeper
+ * leaves the events in the outbox for its next run. Batches already taken are routed anyway.
  */
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DomainEvent } from '../domain/events.js';

@@ -8,8 +8,10 @@
 
 /** The step boundaries of the email path, named `function.step`; see README "The exactly-once guarantee". */
 export const STEP_BOUNDARIES = [
-  /** ingest: the event is stored, not yet queued for the router. */
-  'ingest.afterStore',
+  /** ingest: the new events are found not stored; nothing is queued or stored yet. */
+  'ingest.beforeEnqueue',
+  /** ingest: SQS accepted the new events; they are not yet stored (the router stores what it finds missing). */
+  'ingest.afterEnqueue',
   /** router: a queued event is about to start or signal its order's execution. */
   'router.beforeRoute',
   /** router: the execution was started or signalled; the message is not yet acknowledged. */

@@ -1,7 +1,7 @@
 /**
  * DynamoDB access for an order's partition, all of it: what the walk reads and writes
  * (OrderLedger, order-ledger.ts: the order's Query, email ledger, walk position) and, here,
- * ingest's event writes and the transactional outbox, the lookups, a wake's lease, the timers
+ * ingest's event writes (and the drain of the legacy event outbox), the lookups, a wake's lease, the timers
  * index and what SES reports. Every write that guards a side effect is conditional, so retries
  * and concurrent invocations cannot send twice or lose an event.
  */
@@ -16,16 +16,6 @@ import { isConditionFailure, OrderLedger, unlessAlreadyDone } from './order-ledg
 export { storedPositionSchema } from './order-ledger.js';
 export type { ClaimResult, LoadedOrder, OrderStoreOptions, SentContent, StoredPosition } from './order-ledger.js';
 
-/**
- * Whether a stored event item has been queued: it left the outbox index (no `outboxPk`). Items
- * written before the router stopped marking events routed may carry `routedAt`: queued too.
- * Works on the item as the document client returns it and in wire format (the old item of a
- * failed condition): only the attribute names are read.
- */
-function isQueued(item: Record<string, unknown>): boolean {
-  return 'routedAt' in item || !('outboxPk' in item);
-}
-
 /** An order the timers index lists as due. */
 export interface DueTimer {
   store: string;
@@ -35,13 +25,30 @@ export interface DueTimer {
 
 export class OrderStore extends OrderLedger {
   /**
-   * Stores an event once. Returns 'new', or 'duplicate' with whether the first copy was already
-   * queued: out of the outbox, so SQS owns its delivery (retries, then the dead-letter queue) and
-   * ingest must not queue it again. A duplicate still in the outbox is queued again by ingest: its
-   * first enqueue may have failed, or its ingest died before the send (or before taking it out).
+   * Whether an event is stored, by an eventually consistent GetItem (half a read unit). Ingest
+   * asks before it queues anything: a stored event was always queued before it was stored (by
+   * ingest, or found missing and stored by the router), so SQS owns it and a duplicate queues
+   * nothing. A stale "not stored" only queues it once more, which routing absorbs. An item of an
+   * earlier version still in the outbox index (`outboxPk`) is a stored event like any other.
    */
-  async putEvent(event: DomainEvent, orderId: string): Promise<{ result: 'new' } | { result: 'duplicate'; queued: boolean }> {
-    const receivedAt = this.options.clock.now().toISOString();
+  async hasEvent(event: DomainEvent, orderId: string): Promise<boolean> {
+    const got = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId) },
+        ProjectionExpression: 'pk',
+      }),
+    );
+    return got.Item !== undefined;
+  }
+
+  /**
+   * Stores an event once, after SQS accepted it: a conditional put on its key. 'duplicate' (the
+   * condition failed) is a concurrent delivery, or the router storing it first (it stores an
+   * event it finds missing, functions/services/route-event.ts): either way stored. Writes
+   * nothing to the outbox index.
+   */
+  async putEvent(event: DomainEvent, orderId: string): Promise<'new' | 'duplicate'> {
     try {
       await this.doc.send(
         new PutCommand({
@@ -51,35 +58,23 @@ export class OrderStore extends OrderLedger {
             sk: keys.eventSk(event.occurredAt, event.eventId),
             itemType: 'event',
             event,
-            receivedAt,
-            // In the outbox index until someone has queued it: the transactional outbox. Real
-            // time, not the (possibly scaled) clock: the sweeper's grace outlasts a real
-            // invocation of ingest (see sweep-outbox.ts).
-            outboxPk: OUTBOX_PENDING,
-            outboxSk: Date.now(),
+            receivedAt: this.options.clock.now().toISOString(),
             expiresAt: this.expiresAt(),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { result: 'new' };
+      return 'new';
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
-      const old = (e as { Item?: Record<string, unknown> }).Item;
-      if (old) return { result: 'duplicate', queued: isQueued(old) };
-      // Some servers do not return the old item: read it.
-      const got = await this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId) }, ConsistentRead: true }),
-      );
-      // Deleted in between (its retention ran out): queue it again rather than drop it.
-      return { result: 'duplicate', queued: !!got.Item && isQueued(got.Item) };
+      return 'duplicate';
     }
   }
 
   /**
-   * Takes events out of the outbox once the queue has accepted them: from then on SQS owns
-   * their delivery (retries, then the dead-letter queue). Never creates an item.
+   * Takes legacy events out of the outbox once the queue has accepted them (the sweeper's drain
+   * of items stored by earlier versions, which put every event in the outbox index first). Never
+   * creates an item.
    */
   async markQueued(events: readonly DomainEvent[]): Promise<void> {
     await Promise.all(
@@ -102,7 +97,8 @@ export class OrderStore extends OrderLedger {
 
   /**
    * Stored events still in the outbox that were stored before `beforeMs` (real epoch ms),
-   * oldest first, at most `limit`. The index is eventually consistent: an event queued a moment ago
+   * oldest first, at most `limit`: only items of earlier versions, since no event enters the
+   * index now. The index is eventually consistent: an event queued a moment ago
    * may still show, and is then queued twice, which routing absorbs.
    */
   async outboxEvents(beforeMs: number, limit: number): Promise<DomainEvent[]> {

@@ -1,18 +1,20 @@
 /**
- * The webhook endpoint's core: authenticate and validate (parseWebhook), store every event
- * durably and once (a conditional put keyed by its business id, which also puts it in the
- * outbox index), then enqueue it for routing and take it out of the outbox.
+ * The webhook endpoint's core: authenticate and validate (parseWebhook), then enqueue first and
+ * store after.
  *
- * 2xx means stored, and a stored event is routed whatever happens next: if the enqueue fails,
- * or this invocation dies before or after it, the event stays in the outbox and the sweeper
- * (functions/services/sweep-outbox.ts) queues it. So a failed enqueue still answers 2xx; the
- * platform need not retry, and not every platform does.
+ * 1. Each event is looked up (an eventually consistent GetItem): a stored event was always
+ *    queued before it was stored, so SQS owns its delivery (retries, then the dead-letter
+ *    queue), and a duplicate queues nothing. A dead-lettered event is replayed from the
+ *    dead-letter queue, not by a redelivered webhook.
+ * 2. The new events are sent to SQS, each message the whole event. A refused send stores
+ *    nothing and answers 503 (`queue_unavailable`, with Retry-After): the platform retries.
+ * 3. Then each is stored, conditional on its key. A failed condition means it is stored already
+ *    (a concurrent delivery, or the router was first). Any other failure still answers 2xx: the
+ *    message is queued, and the router stores an event it finds missing (route-event.ts).
  *
- * A duplicate is queued again only while its first copy is still in the outbox (its enqueue
- * failed, or its ingest died or is still under way): the sweeper would queue it too, and routing
- * absorbs the second copy. Once an event left the outbox SQS owns its delivery (retries, then the
- * dead-letter queue), so a duplicate of it queues nothing; a dead-lettered event is replayed from
- * the dead-letter queue, not by a redelivered webhook.
+ * So 2xx means queued, and stored or to be stored by the router; an invocation that dies between
+ * the send and the put gives no 2xx, and the router still stores and routes the event, whether
+ * or not the platform retries.
  */
 import { orderIdOf, type DomainEvent } from '../domain/events.js';
 import { parseWebhook } from '../domain/webhooks/parse-webhook.js';
@@ -35,9 +37,15 @@ export interface IngestDeps {
 export interface HttpAnswer {
   statusCode: number;
   body: Record<string, unknown>;
-  /** Events stored but not queued now: the outbox sweeper queues them (for the entry's log). */
-  deferred?: number;
+  headers?: Record<string, string>;
+  /** New events the queue refused: nothing stored, answered 503 (for the entry's metric and log). */
+  notQueued?: number;
+  /** Events queued whose put failed: the router stores them (for the entry's log). */
+  notStored?: number;
 }
+
+/** Seconds a platform is asked to wait before retrying a delivery the queue refused. */
+export const QUEUE_RETRY_AFTER_SECONDS = 5;
 
 export async function ingestWebhook(
   req: { source: 'shopify' | 'generic'; headers: Record<string, string | undefined>; rawBody: string },
@@ -47,33 +55,28 @@ export async function ingestWebhook(
   if (!parsed.ok) return { statusCode: parsed.status, body: { error: parsed.error } };
   if (parsed.events.length === 0) return { statusCode: 200, body: { status: 'ignored', reason: parsed.ignored ?? 'nothing to do' } };
 
-  const toRoute: DomainEvent[] = [];
-  let duplicates = 0;
-  for (const event of parsed.events) {
-    const stored = await deps.orders.putEvent(event, orderIdOf(event));
-    if (stored.result === 'new') toRoute.push(event);
-    else {
-      duplicates++;
-      if (!stored.queued) toRoute.push(event);
-    }
+  const stored = await Promise.all(parsed.events.map((event) => deps.orders.hasEvent(event, orderIdOf(event))));
+  const fresh: DomainEvent[] = parsed.events.filter((_, i) => !stored[i]);
+  const receipt = (status: 'accepted' | 'duplicate') => ({ status, events: parsed.events.map((e) => e.eventId) });
+  if (fresh.length === 0) return { statusCode: 200, body: receipt('duplicate') };
+
+  const first = fresh[0]!;
+  const where = { store: first.store, orderId: orderIdOf(first), eventType: first.type };
+  await checkpoint('ingest.beforeEnqueue', where);
+  try {
+    await deps.enqueue(fresh);
+  } catch {
+    // Nothing is stored: the platform's retry finds the events new and sends them again. Any of
+    // them SQS did take (an earlier batch of ten) is routed, and stored, by the router.
+    return {
+      statusCode: 503,
+      headers: { 'retry-after': String(QUEUE_RETRY_AFTER_SECONDS) },
+      body: { error: { code: 'queue_unavailable', message: 'the event queue refused the events; nothing was stored: retry the delivery' } },
+      notQueued: fresh.length,
+    };
   }
-  await checkpoint('ingest.afterStore', { store: parsed.events[0]!.store, orderId: orderIdOf(parsed.events[0]!), eventType: parsed.events[0]!.type });
-  let deferred = 0;
-  if (toRoute.length > 0) {
-    try {
-      await deps.enqueue(toRoute);
-      // Queued: SQS owns delivery from here. If this write fails (or this invocation dies before
-      // it) the events stay in the outbox and the sweeper queues them once more after its grace:
-      // routed twice, which routing absorbs (a wake walks the stored order, not the message).
-      await deps.orders.markQueued(toRoute).catch(() => undefined);
-    } catch {
-      deferred = toRoute.length;
-    }
-  }
-  const allDuplicates = duplicates === parsed.events.length;
-  return {
-    statusCode: allDuplicates ? 200 : 202,
-    body: { status: allDuplicates ? 'duplicate' : 'accepted', events: parsed.events.map((e) => e.eventId) },
-    ...(deferred > 0 ? { deferred } : {}),
-  };
+  await checkpoint('ingest.afterEnqueue', where);
+  const puts = await Promise.allSettled(fresh.map((event) => deps.orders.putEvent(event, orderIdOf(event))));
+  const notStored = puts.filter((p) => p.status === 'rejected').length;
+  return { statusCode: 202, body: receipt('accepted'), ...(notStored > 0 ? { notStored } : {}) };
 }

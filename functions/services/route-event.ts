@@ -5,12 +5,16 @@
  * order.placed wake walks with it. An event after the walk ended wakes it like any other: the
  * walk is at its end, and a late email is sent only through the states that send it (issue 15).
  *
- * Routing writes nothing to the event's item: once SQS accepted an event (ingest or the outbox
- * sweeper took it out of the outbox) SQS owns its delivery, retries and then the dead-letter
- * queue. An ingest that died after the send and before taking the event out leaves it in the
- * outbox, and the sweeper queues it again after its grace: routed twice, which routing absorbs
- * (a wake is a lease and a walk of the stored order, not of the message; the lookups are puts
- * and the tallies apply once; see sweep-outbox.ts).
+ * The event may not be stored yet: ingest queues it first and stores it after, so a message can
+ * arrive before ingest's put, or without one (the put failed, or ingest died between the send
+ * and the put). So the router loads the order first (the one Query it needs anyway, for the
+ * tallies) and, if the message's event is not among its events, stores it with the same
+ * conditional put (a failed condition: ingest was first) and loads again, on that rare path
+ * only. The event is stored before the wake, so the step execution the wake starts, and any walk
+ * the wake's lease makes walk again, sees it. Otherwise routing writes nothing to the event's
+ * item; a message routed twice (a platform's retry sent it again, SQS redelivered it) is
+ * absorbed: a wake is a lease and a walk of the stored order, not of the message; the lookups
+ * are puts and the tallies apply once.
  */
 import { orderIdOf, type DomainEvent } from '../domain/events.js';
 import { orderTallies } from '../domain/console/tallies.js';
@@ -19,8 +23,13 @@ import type { SignalDeps } from './signal.js';
 
 export type RouteDeps = SignalDeps;
 
-export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{ wake: WakeOutcome }> {
+export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{ wake: WakeOutcome; /** The router stored the event (it was missing). */ stored?: true }> {
   const orderId = orderIdOf(event);
+  let loaded = await deps.orders.load(event.store, orderId);
+  const missing = !loaded.events.some((e) => e.eventId === event.eventId && e.occurredAt === event.occurredAt);
+  // 'new': the router stored it (ingest's put failed, or ingest died before it, or is still under way).
+  const stored: boolean = missing && (await deps.orders.putEvent(event, orderId)) === 'new';
+  if (missing) loaded = await deps.orders.load(event.store, orderId);
   if (event.type === 'order.placed' || event.type === 'order.updated') {
     const order = event.data.order;
     await deps.orders.putLookup(event.store, orderId, order.orderName, order.customer.email, order.placedAt);
@@ -29,10 +38,9 @@ export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{
   const config = deps.configFor(event.store);
   // The console's counters of shipped, delivered and delayed orders, each milestone once.
   if (config) {
-    const loaded = await deps.orders.load(event.store, orderId);
     for (const tally of orderTallies({ ...loaded, config, now: deps.clock.now() })) {
       if (!loaded.tallied.has(tally.key)) await deps.orders.stats.applyOnce(event.store, orderId, tally);
     }
   }
-  return { wake: woken };
+  return { wake: woken, ...(stored ? { stored: true as const } : {}) };
 }

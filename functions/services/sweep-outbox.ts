@@ -1,15 +1,15 @@
 /**
- * The outbox sweeper: routing follows from the stored event, not from ingest getting as far as
- * the queue. Ingest stores each event in the outbox index and takes it out once SQS accepted
- * it; an event still there `graceSeconds` after it was stored had its enqueue fail, or its
- * ingest invocation die between the put and the send (or between the send and the removal).
- * The sweeper, run every minute by a schedule, queues those and takes them out in turn. Only
- * ingest and the sweeper take an event out, each once SQS accepted it; the router writes nothing
- * to the event, so an event whose ingest died between the send and the removal (or whose removal
- * failed) is always swept, though already queued once.
+ * The outbox sweeper, now the drain of the legacy event outbox. Earlier versions stored each
+ * event in the outbox index first and took it out once SQS accepted it; ingest now queues each
+ * event before it stores it and writes nothing to the index (functions/services/ingest-webhook.ts),
+ * so no new event enters it. What is left there are events stored by an earlier version whose
+ * enqueue failed, or whose ingest died between the put and the send (or between the send and
+ * the removal). The sweeper, run every minute by a schedule, queues those and takes them out,
+ * until the index holds no event (a query of the empty partition a minute costs next to
+ * nothing); it can go once no deployment's index holds one.
  *
- * The grace is at least ingest's timeout, so an invocation still under way is never swept; an
- * event swept twice, or swept after all, is routed twice, which routing absorbs (executions
+ * The grace is at least ingest's timeout, so an old invocation still under way is never swept;
+ * an event swept twice, or swept after all, is routed twice, which routing absorbs (executions
  * start by name; waiting states are settled by a decision on the stored order, not by the
  * message). A failed enqueue leaves the events in place for the next run and fails this one,
  * so the function's error alarm shows a queue that refuses messages.

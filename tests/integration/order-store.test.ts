@@ -2,7 +2,8 @@
  * The email ledger of OrderStore against a real DynamoDB API (dynalite): claim, take-over,
  * release and settle are conditional writes, and only a server evaluates their conditions. Each
  * test reads the outcome back from the table, as the next notify attempt or SES event would.
- * Also ingest's event put: what a duplicate finds (still in the outbox, or queued).
+ * Also the event puts of ingest and the router (enqueue first, then store), and a legacy item
+ * still in the outbox index.
  */
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -10,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderStore } from '../../functions/adapters/order-store.js';
 import { keys } from '../../functions/adapters/keys.js';
 import { startLocalTable, type LocalTable } from '../support/dynalite.js';
-import { anOrder, events } from '../support/builders.js';
+import { aStoreConfig, anOrder, events } from '../support/builders.js';
+import { routeEvent } from '../../functions/services/route-event.js';
+import type { WorkflowClient } from '../../functions/adapters/workflow-client.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
 
 const STORE = 'acme-dev.myshopify.com';
@@ -474,7 +477,7 @@ describe('ledger settlement: skipped', () => {
   });
 });
 
-describe('event store: a duplicate is queued again only while its first copy is in the outbox', () => {
+describe('event store: enqueue first, then store; the router stores what it finds missing', () => {
   const placedEvent = () => {
     const orderId = anOrderId();
     return { orderId, event: events.placed(anOrder({ orderId, orderName: `#${orderId}` })) };
@@ -482,32 +485,61 @@ describe('event store: a duplicate is queued again only while its first copy is 
   const storedItem = async (event: DomainEvent, orderId: string) =>
     (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId) }, ConsistentRead: true }))).Item;
 
-  it('stores an event once, in the outbox; its duplicate is not queued yet, so ingest queues it again', async () => {
+  it('stores an event once, outside the outbox index; a second put is a duplicate and changes nothing', async () => {
     const { orderId, event } = placedEvent();
-    expect(await orders.putEvent(event, orderId)).toEqual({ result: 'new' });
-    expect(await storedItem(event, orderId)).toMatchObject({ outboxPk: 'PENDING', outboxSk: expect.any(Number) });
-    expect(await orders.putEvent(event, orderId)).toEqual({ result: 'duplicate', queued: false });
+    expect(await orders.hasEvent(event, orderId)).toBe(false);
+    expect(await orders.putEvent(event, orderId)).toBe('new');
+    const item = await storedItem(event, orderId);
+    expect(item).toMatchObject({ itemType: 'event', event, receivedAt: NOW.toISOString(), expiresAt: EXPIRES });
+    expect(item).not.toHaveProperty('outboxPk');
+    expect(item).not.toHaveProperty('outboxSk');
+    expect(await orders.putEvent(event, orderId)).toBe('duplicate');
+    expect(await storedItem(event, orderId)).toEqual(item);
+    expect(await orders.hasEvent(event, orderId)).toBe(true);
   });
 
-  it('reports a duplicate of an event taken out of the outbox (SQS accepted it) as queued, and changes nothing', async () => {
-    const { orderId, event } = placedEvent();
-    await orders.putEvent(event, orderId);
-    await orders.markQueued([event]);
-    const before = await storedItem(event, orderId);
-    expect(before).toBeDefined();
-    expect(before).not.toHaveProperty('outboxPk');
-    expect(await orders.putEvent(event, orderId)).toEqual({ result: 'duplicate', queued: true });
-    expect(await storedItem(event, orderId)).toEqual(before);
-  });
-
-  it('reports an event item written by older code with routedAt as queued', async () => {
+  it('counts an item of an earlier version still in the outbox index as a stored event; the sweeper\'s removal takes it out (tests/integration/outbox.test.ts sweeps one)', async () => {
     const { orderId, event } = placedEvent();
     await table.doc.send(
       new PutCommand({
         TableName: table.tableName,
-        Item: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId), itemType: 'event', event, routedAt: NOW.toISOString() },
+        Item: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId), itemType: 'event', event, outboxPk: 'PENDING', outboxSk: 1_000 },
       }),
     );
-    expect(await orders.putEvent(event, orderId)).toEqual({ result: 'duplicate', queued: true });
+    expect(await orders.hasEvent(event, orderId)).toBe(true);
+    expect(await orders.putEvent(event, orderId)).toBe('duplicate');
+    await orders.markQueued([event]);
+    const item = await storedItem(event, orderId);
+    expect(item).toMatchObject({ itemType: 'event', event });
+    expect(item).not.toHaveProperty('outboxPk');
+  });
+
+  it('the router stores an event it finds missing before it wakes the order: the step it starts and the tallies see it', async () => {
+    // As after an ingest that died between the send and the put (or whose put failed): the
+    // messages reach the router, the events are not stored.
+    const placed = events.placed();
+    const shipped = events.shipped('2026-11-23T08:30:00Z');
+    const seenByStep: string[][] = [];
+    const deps = {
+      orders,
+      clock: { now: () => NOW },
+      configFor: () => aStoreConfig(),
+      workflow: {
+        // What the step execution the wake starts loads first: the order.
+        startStep: async (store: string, orderId: string) => void seenByStep.push((await orders.load(store, orderId)).events.map((e) => e.eventId)),
+      } as unknown as WorkflowClient,
+    };
+
+    expect(await routeEvent(placed, deps)).toEqual({ wake: 'started', stored: true });
+    expect(await routeEvent(shipped, deps)).toEqual({ wake: 'started', stored: true });
+    // A redelivered message (or ingest's put coming later) finds it stored: nothing more is written.
+    expect(await routeEvent(shipped, deps)).toEqual({ wake: 'started' });
+    expect(await orders.putEvent(shipped, '1001')).toBe('duplicate');
+
+    const both = [placed.eventId, shipped.eventId].sort();
+    expect(seenByStep.map((ids) => ids.sort())).toEqual([[placed.eventId], both, both]);
+    const loaded = await orders.load(placed.store, '1001');
+    expect(loaded.events.map((e) => e.eventId).sort()).toEqual(both);
+    expect(loaded.tallied.has('shipped')).toBe(true);
   });
 });

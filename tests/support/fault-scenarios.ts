@@ -35,13 +35,13 @@ export type Kind = (typeof EMAIL_KINDS)[number];
 export const NOTIFY_STEPS: CrashStep[] = ['notify.afterClaim', 'ses.afterAccept', 'notify.beforeRecord', 'notify.afterRecord', 'step.beforePosition'];
 
 /**
- * The boundaries an event crosses before any email: ingest between store and enqueue, the router
- * before and after it acts. Not `wake.afterLease` (leased, no execution started): a crash there is
+ * The boundaries an event crosses before any email: ingest before it queues the event and between
+ * queueing and storing it, the router before and after it acts. Not `wake.afterLease` (leased, no execution started): a crash there is
  * recovered as one at `router.afterRoute` is (SQS redelivers), and every further router crash fails
  * a whole batch, so the matrix would dead-letter events that five crashed batches happened to
  * hold; the lease's own recovery (the poller wakes it) is tests/integration/order-step.test.ts's.
  */
-export const ROUTING_STEPS: CrashStep[] = ['ingest.afterStore', 'router.beforeRoute', 'router.afterRoute'];
+export const ROUTING_STEPS: CrashStep[] = ['ingest.beforeEnqueue', 'ingest.afterEnqueue', 'router.beforeRoute', 'router.afterRoute'];
 
 /** The webhook of a scenario whose routing decides the email it is about (the reminder follows the request, decided by the delivery). */
 export const EVENT_OF: Record<Kind, string> = {
@@ -66,8 +66,8 @@ export const EVENT_OF: Record<Kind, string> = {
  * One kind per deciding webhook type (the order, the shipment, the delay, the carrier's report,
  * the cancellation, the refund, the edit, ready for pickup, collected), the seed picking among the
  * kinds that share one (seven share the carrier's shipment.updated): for a crash whose cost is a
- * restart each, at a boundary that sees the webhook, not the email (ingest between store and
- * enqueue).
+ * restart each, at a boundary that sees the webhook, not the email (ingest between enqueue and
+ * store).
  */
 export function onePerDecidingWebhook(random: () => number): Kind[] {
   const byType = new Map<string, Kind[]>();
@@ -94,7 +94,7 @@ export interface FaultOrder {
   webhooks: Webhook[][];
   expected: string[];
   plan?: CrashPlan;
-  /** The platform sends the crashed webhook once and never retries it (not every platform does): only the outbox sweeper can route it. */
+  /** The platform sends the crashed webhook once and never retries it (not every platform does): only the queued message routes it (the router stores the event). */
   noRetry?: boolean;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The webhook Lambda entry with the AWS SDK mocked: the answers a platform sees, and what is
- * (and is not) stored and queued for each.
+ * (and is not) queued and stored for each. Enqueue first, then store: a stored event was always
+ * queued before, so a duplicate of one queues nothing.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -76,6 +77,11 @@ function shopifyRequest(rawBody: string, opts: { shop?: string; secret?: string 
 const body = JSON.stringify({ ...placed, store: STORE });
 const shopifyBody = JSON.stringify(shopifyOrder);
 const storedPk = () => ddb.commandCalls(PutCommand)[0]!.args[0].input.Item!.pk as string;
+/** The key the event of `body` is stored under. */
+const storedKey = () => {
+  const e = JSON.parse(body) as { store: string; data: { order: { orderId: string } } };
+  return { pk: `ORDER#${e.store}#${e.data.order.orderId}`, sk: expect.stringMatching(/^EVENT#/) as unknown as string };
+};
 const context = { functionName: 'ingest', awsRequestId: 'r-1' } as Context;
 
 describe('ingest webhook', () => {
@@ -83,6 +89,7 @@ describe('ingest webhook', () => {
     ddb.reset();
     sqs.reset();
     ddb.on(PutCommand).resolves({});
+    ddb.on(GetCommand).resolves({});
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'q-1', MD5OfMessageBody: 'x' }] });
   });
 
@@ -114,64 +121,78 @@ describe('ingest webhook', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
-  it('answers a duplicate of an event already queued (out of the outbox) with 200 and queues nothing: SQS owns its delivery', async () => {
-    ddb.on(PutCommand).rejects(conditionalFailure({ pk: 'ORDER#acme-outlet#1001', sk: 'EVENT#x', itemType: 'event', receivedAt: '2026-11-23T09:00:00Z' }));
+  it('answers a duplicate of a stored event with 200 and neither queues nor writes anything: SQS owns its delivery', async () => {
+    ddb.on(GetCommand).resolves({ Item: { pk: 'ORDER#acme-outlet#1001' } });
     const res = await handler(signedRequest(body), context);
 
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body!).status).toBe('duplicate');
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    // Half a read unit: an eventually consistent GetItem of the event's own item.
+    const get = ddb.commandCalls(GetCommand)[0]!.args[0].input;
+    expect(get.ConsistentRead).toBeUndefined();
+    expect(get.Key).toEqual({ pk: storedKey().pk, sk: storedKey().sk });
+  });
+
+  it('treats an item of an earlier version still in the outbox index (outboxPk) as stored: the duplicate queues nothing', async () => {
+    ddb.on(GetCommand).resolves({ Item: { pk: 'ORDER#acme-outlet#1001', outboxPk: 'PENDING', outboxSk: 1_700_000_000_000 } });
+    const res = await handler(signedRequest(body), context);
+
+    expect(res.statusCode).toBe(200);
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
-  it('treats an event item stored by older code with routedAt as queued: the duplicate queues nothing', async () => {
-    ddb.on(PutCommand).rejects(conditionalFailure({ itemType: 'event', routedAt: '2026-11-23T09:00:00Z' }));
-    const res = await handler(signedRequest(body), context);
-
-    expect(res.statusCode).toBe(200);
-    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
-  });
-
-  it('queues a duplicate again, and takes it out of the outbox, while its first copy is still in the outbox (its enqueue failed or its ingest died)', async () => {
-    ddb.on(PutCommand).rejects(conditionalFailure({ itemType: 'event', outboxPk: 'PENDING', outboxSk: 1_700_000_000_000 }));
-    const res = await handler(signedRequest(body), context);
-
-    expect(res.statusCode).toBe(200);
-    expect(JSON.parse(res.body!).status).toBe('duplicate');
-    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
-    expect(ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input.UpdateExpression)).toEqual(['REMOVE outboxPk, outboxSk']);
-  });
-
-  it('reads the first copy when the failed put does not return it, and decides the same way: queued or still in the outbox', async () => {
-    ddb.on(PutCommand).rejects(conditionalFailure());
-    ddb.on(GetCommand).resolves({ Item: { itemType: 'event', receivedAt: '2026-11-23T09:00:00Z' } });
-    await handler(signedRequest(body), context);
-    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(0);
-    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input.ConsistentRead).toBe(true);
-
-    ddb.on(GetCommand).resolves({ Item: { itemType: 'event', outboxPk: 'PENDING', outboxSk: 1_700_000_000_000 } });
-    await handler(signedRequest(body), context);
-    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
-  });
-
-  it('stores the event in the outbox, queues it, then takes it out of the outbox', async () => {
+  it('queues the event, then stores it with a conditional put that writes nothing to the outbox index', async () => {
+    const calls: string[] = [];
+    ddb.on(PutCommand).callsFake(() => (calls.push('put'), {}));
+    sqs.on(SendMessageBatchCommand).callsFake(() => (calls.push('send'), { Successful: [{ Id: '0', MessageId: 'q-1', MD5OfMessageBody: 'x' }] }));
     const res = await handler(signedRequest(body), context);
 
     expect(res.statusCode).toBe(202);
+    expect(calls).toEqual(['send', 'put']);
     const put = ddb.commandCalls(PutCommand)[0]!.args[0].input;
-    expect(put.Item).toMatchObject({ outboxPk: 'PENDING', outboxSk: expect.any(Number) });
-    const [update] = ddb.commandCalls(UpdateCommand);
-    expect(update!.args[0].input).toMatchObject({ Key: { pk: put.Item!.pk, sk: put.Item!.sk }, UpdateExpression: 'REMOVE outboxPk, outboxSk' });
+    expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(put.Item).not.toHaveProperty('outboxPk');
+    expect(put.Item).not.toHaveProperty('outboxSk');
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
-  it('answers 202 when the event is stored but the queue refuses it, leaving it in the outbox for the sweeper', async () => {
+  it('answers 503 queue_unavailable with Retry-After when the queue refuses the event, and stores nothing: the platform retries', async () => {
     sqs.on(SendMessageBatchCommand).rejects(new Error('throttled'));
+    const res = await handler(signedRequest(body), context);
+
+    expect(res.statusCode).toBe(503);
+    expect(JSON.parse(res.body!).error.code).toBe('queue_unavailable');
+    expect(res.headers).toMatchObject({ 'retry-after': expect.stringMatching(/^\d+$/) });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('answers 503 too when SQS takes the batch but fails an entry of it', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [{ Id: '0', Code: 'InternalError', SenderFault: false }] });
+    const res = await handler(signedRequest(body), context);
+
+    expect(res.statusCode).toBe(503);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('answers 202 when the put fails its condition after the send: stored meanwhile (a concurrent delivery, or the router first)', async () => {
+    ddb.on(PutCommand).rejects(conditionalFailure());
     const res = await handler(signedRequest(body), context);
 
     expect(res.statusCode).toBe(202);
     expect(JSON.parse(res.body!).status).toBe('accepted');
-    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ outboxPk: 'PENDING' });
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('answers 202 when the put fails otherwise after the send: the event is queued, and the router stores it', async () => {
+    ddb.on(PutCommand).rejects(Object.assign(new Error('Throughput exceeded'), { name: 'ProvisionedThroughputExceededException', $metadata: {} }));
+    const res = await handler(signedRequest(body), context);
+
+    expect(res.statusCode).toBe(202);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
   });
 
   describe('store ids', () => {

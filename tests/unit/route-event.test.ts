@@ -8,6 +8,7 @@ import { WorkflowClient, executionName, stepExecutionName } from '../../function
 import { routeEvent } from '../../functions/services/route-event.js';
 import { STORE, aStoreConfig, events } from '../support/builders.js';
 import { eventItem } from '../support/sdk.js';
+import type { DomainEvent } from '../../functions/domain/events.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
@@ -22,6 +23,10 @@ function deps() {
     configFor: () => aStoreConfig(),
   };
 }
+
+/** The order's items as its Query returns them: these events stored. */
+const storedEvents = (...stored: DomainEvent[]) => ddb.on(QueryCommand).resolves({ Items: stored.map((e) => eventItem(e)) });
+const queries = () => ddb.commandCalls(QueryCommand).length;
 
 const leases = () => ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.Key?.sk === 'POSITION');
 
@@ -60,24 +65,54 @@ describe('router: every event wakes its order', () => {
       if (input.Key?.sk === 'POSITION') throw new ConditionalCheckFailedException({ message: 'no position', $metadata: {} });
       return {};
     });
+    storedEvents(events.shipped('2026-11-23T09:30:00Z'));
     expect((await routeEvent(events.shipped('2026-11-23T09:30:00Z'), deps())).wake).toBe('not-placed');
     expect(sfn.commandCalls(StartExecutionCommand)).toEqual([]);
     expect(eventItemWrites()).toEqual([]);
   });
 
-  // Once SQS accepted an event it owns its delivery; the router's only writes are the order's
-  // (lookups, lease, tallies). A write to the event item per routing is a write unit per event
-  // the outbox design does without (an ingest that died before taking the event out of the
-  // outbox leaves it to the sweeper, and the event is routed twice).
+  // Once SQS accepted an event it owns its delivery; for a stored event the router's only writes
+  // are the order's (lookups, lease, tallies), and the order costs one Query.
   it.each([
     ['order.placed', () => events.placed(), 1],
     ['a later event', () => events.refunded('2026-11-23T09:55:00Z', false), 7],
     ['a delivery status', () => events.status('2026-11-23T09:58:00Z', 'delivered'), 7],
   ] as const)('writes nothing to the event item when it routes %s', async (_name, event, version) => {
     ddb.on(UpdateCommand).resolves({ Attributes: { version } });
-    expect((await routeEvent(event(), deps())).wake).toBe('started');
-    expect(ddb.calls().length).toBeGreaterThan(0);
+    const routed = event();
+    storedEvents(events.placed(), routed);
+    expect(await routeEvent(routed, deps())).toEqual({ wake: 'started' });
     expect(eventItemWrites()).toEqual([]);
+    expect(queries()).toBe(1);
+  });
+
+  // Ingest queues first and stores after: a message may come before ingest's put, or without one
+  // (the put failed, or ingest died between the send and the put).
+  it('stores an event it does not find in the order with the conditional put, before the wake, and loads the order again', async () => {
+    const calls: string[] = [];
+    ddb.on(QueryCommand).callsFake(() => (calls.push('query'), { Items: [eventItem(events.placed())] }));
+    ddb.on(PutCommand).callsFake((input: { Item?: { sk?: string } }) => (calls.push(String(input.Item?.sk).startsWith('EVENT#') ? 'put event' : 'put'), {}));
+    ddb.on(UpdateCommand).callsFake((input: { Key?: { sk?: string } }) => (input.Key?.sk === 'POSITION' && calls.push('lease'), { Attributes: { version: 7 } }));
+    const refund = events.refunded('2026-11-23T09:55:00Z', false);
+
+    expect(await routeEvent(refund, deps())).toEqual({ wake: 'started', stored: true });
+    const [put] = eventItemWrites();
+    expect(put).toContain('PutCommand');
+    const input = ddb.commandCalls(PutCommand).find((c) => String(c.args[0].input.Item?.sk).startsWith('EVENT#'))!.args[0].input;
+    expect(input).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { sk: `EVENT#${refund.occurredAt}#${refund.eventId}`, itemType: 'event', event: refund } });
+    expect(input.Item).not.toHaveProperty('outboxPk');
+    expect(calls.slice(0, 3)).toEqual(['query', 'put event', 'query']);
+    expect(calls.indexOf('lease')).toBeGreaterThan(2);
+  });
+
+  it('routes on when its put finds the event stored meanwhile (ingest was first)', async () => {
+    ddb.on(PutCommand).callsFake((input: { Item?: { sk?: string } }) => {
+      if (String(input.Item?.sk).startsWith('EVENT#')) throw new ConditionalCheckFailedException({ message: 'stored', $metadata: {} });
+      return {};
+    });
+    ddb.on(UpdateCommand).resolves({ Attributes: { version: 7 } });
+    expect(await routeEvent(events.refunded('2026-11-23T09:55:00Z', false), deps())).toEqual({ wake: 'started' });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
 });
 

@@ -16,12 +16,12 @@ const placed = readFileSync(new URL('../fixtures/generic/order-placed.json', imp
 function deps(overrides: Partial<IngestDeps> = {}): IngestDeps {
   const stored = new Set<string>();
   const orders = {
+    hasEvent: async (event: DomainEvent) => stored.has(event.eventId),
     putEvent: async (event: DomainEvent) => {
-      if (stored.has(event.eventId)) return { result: 'duplicate' as const, queued: true };
+      if (stored.has(event.eventId)) return 'duplicate' as const;
       stored.add(event.eventId);
-      return { result: 'new' as const };
+      return 'new' as const;
     },
-    markQueued: async () => {},
   } as unknown as OrderStore;
   return { orders, enqueue: async () => {}, secretsFor: async (s) => (s === 'nordic-home' ? [SECRET] : undefined), now: () => NOW, ...overrides };
 }
@@ -78,8 +78,9 @@ describe('webhook answers match the published contract', () => {
       ingestWebhook(request(placed, { 'content-type': 'text/plain' }), deps()),
       ingestWebhook(request(placed, { 'webhook-signature': 'v1,AAAA' }), deps()),
       ingestWebhook(request(JSON.stringify({ ...JSON.parse(placed), type: 'nonsense' })), deps()),
+      ingestWebhook(request(placed), deps({ enqueue: async () => Promise.reject(new Error('queue refused')) })),
     ]);
-    expect(answers.map((a) => a.statusCode)).toEqual([413, 415, 401, 400]);
+    expect(answers.map((a) => a.statusCode)).toEqual([413, 415, 401, 400, 503]);
     for (const answer of answers) {
       expect(webhookErrorResponseSchema.safeParse(answer.body).success).toBe(true);
       expect(documented('/webhooks')).toContain(String(answer.statusCode));

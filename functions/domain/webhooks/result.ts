@@ -18,6 +18,8 @@ export const webhookErrorCodeSchema = z.enum([
   'invalid_header',
   'invalid_json',
   'invalid_payload',
+  /** 503: the event queue refused the delivery's new events; nothing was stored. */
+  'queue_unavailable',
 ]);
 export type WebhookErrorCode = z.infer<typeof webhookErrorCodeSchema>;
 
@@ -30,13 +32,14 @@ export const webhookErrorSchema = z.object({
 });
 export type WebhookError = z.infer<typeof webhookErrorSchema>;
 
-/** Body of every 4xx answer. */
+/** Body of every 4xx answer, and of the 503 when the queue refused the events. */
 export const webhookErrorResponseSchema = z.object({ error: webhookErrorSchema });
 export type WebhookErrorResponse = z.infer<typeof webhookErrorResponseSchema>;
 
 /**
  * Body of a 2xx answer, as functions/services/ingest-webhook.ts sends it: 202 `accepted` when
- * new events were stored and queued, 200 `duplicate` when all were stored before, 200
+ * new events were queued (and stored, or left for the router to store), 200 `duplicate` when all
+ * were stored before, 200
  * `ignored` when the authentic delivery produced no event.
  */
 export const webhookReceiptSchema = z.discriminatedUnion('status', [
