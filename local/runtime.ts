@@ -205,11 +205,11 @@ export interface LocalRuntime {
   setFaults(faults: LocalFaults): void;
   /**
    * Resolves once nothing is queued or running (waiting executions aside). With `outbox`, also
-   * once no stored event waits in the event outbox for the sweeper (an ingest that died or could
-   * not enqueue, and a platform that never retries): that takes the sweeper's grace, real time.
+   * once no stored event waits in the event outbox for the sweeper: only items an earlier version
+   * left there (ingest now queues first and writes nothing to it); that takes the sweeper's grace, real time.
    */
   whenIdle(options?: { timeoutMs?: number; outbox?: boolean }): Promise<void>;
-  /** Stored events in the event outbox: not yet queued for the router (the sweeper queues them after its grace). */
+  /** Stored events in the event outbox (left by an earlier version): not yet queued for the router (the sweeper queues them after its grace). */
   outboxEvents(): Promise<number>;
   /** Resumed on start: executions recorded as running by the previous process. */
   resumed: string[];
@@ -650,7 +650,8 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     }
     const answer = await fetch(`${url}${route.path}`, { method: 'POST', headers, body });
     const text = await answer.text();
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+    const retryAfter = answer.headers.get('retry-after');
+    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json', ...(retryAfter ? { 'retry-after': retryAfter } : {}) });
     res.end(text);
   };
 

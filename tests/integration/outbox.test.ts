@@ -1,18 +1,28 @@
 /**
- * Routing follows from the stored event: when the queue refuses ingest's send and the platform
- * never retries, the outbox sweeper (run by its schedule on the virtual clock) still queues the
- * event, and the shopper gets the receipt once.
+ * Enqueue first, then store, on the local runtime: a queue that refuses ingest's send gets the
+ * platform a 503 and nothing is stored, so its retry routes the event; a healthy event enters no
+ * outbox index; and the outbox sweeper (run by its schedule on the virtual clock) still drains an
+ * event an earlier version left in the outbox index, once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/local-harness.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { OrderStore } from '../../functions/adapters/order-store.js';
+import { keys, OUTBOX_PENDING } from '../../functions/adapters/keys.js';
+import type { DomainEvent } from '../../functions/domain/events.js';
+import { GENERIC_STORE, startHarness, type Harness } from '../support/local-harness.js';
 
-describe('the event outbox on the local runtime', () => {
+describe('the event queue and the legacy event outbox on the local runtime', () => {
   let h: Harness;
+  let doc: DynamoDBDocumentClient;
+  let orders: OrderStore;
   beforeAll(async () => {
     // The manual clock: the sweeper's grace is real time (20 s, twice ingest's timeout), and no
     // promise of the order may pass while it waits, however slow the machine. The schedule runs
     // at its floor (every 250 ms real) and the test waits for what it observes, not for a time.
     h = await startHarness({ manualClock: true });
+    doc = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: h.rt.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    orders = new OrderStore(doc, h.rt.env.TABLE_NAME!, { clock: { now: () => h.rt.clock.now() }, retentionDays: 30 });
   }, 120_000);
   afterAll(async () => {
     await h?.stop();
@@ -31,38 +41,78 @@ describe('the event outbox on the local runtime', () => {
     expect(h.rt.app.schedules.filter((s) => s.entry === 'outbox')).toEqual([expect.objectContaining({ expression: 'rate(1 minute)', periodSeconds: 60, entry: 'outbox' })]);
   });
 
-  it('routes an acknowledged order whose enqueue failed, though the platform never retries: one receipt', async () => {
+  it('answers 503 and stores nothing while the queue refuses the event; the platform\'s retry routes it: one receipt', async () => {
+    const at = h.at();
     h.rt.setFaults({ sqsSendFailureRate: 1 });
-    const refusedBefore = h.rt.stats().sqs.sendsRefused;
-    const answer = await h.post('order.placed', { order: h.order('OUTBOX-1') });
+    try {
+      const refused = await h.post('order.placed', { order: h.order('QUEUE-1') }, { at, eventId: 'queue-1-placed' });
 
-    // Acknowledged: the event is stored, so it will be routed; the platform has nothing to retry.
-    expect(answer.status).toBe(202);
-    // While the queue keeps refusing, the sweeper's own sends fail too and the event waits.
-    await until('the sweeper has tried to queue it', () => h.rt.stats().sqs.sendsRefused > refusedBefore + 3);
-    expect(await h.emails('OUTBOX-1')).toEqual([]);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('queue_unavailable');
+      expect((await orders.load(GENERIC_STORE, 'QUEUE-1')).events).toEqual([]);
+      expect(await h.rt.outboxEvents()).toBe(0);
+    } finally {
+      h.rt.setFaults({ sqsSendFailureRate: 0 });
+    }
 
-    h.rt.setFaults({ sqsSendFailureRate: 0 });
-    await h.waitForEmail('OUTBOX-1', 'receipt');
+    const retried = await h.post('order.placed', { order: h.order('QUEUE-1') }, { at, eventId: 'queue-1-placed' });
+    expect(retried.status).toBe(202);
+    await h.waitForEmail('QUEUE-1', 'receipt');
     await h.rt.whenIdle();
 
-    expect((await h.emails('OUTBOX-1')).map((e) => e.kind)).toEqual(['receipt']);
+    expect((await h.emails('QUEUE-1')).map((e) => e.kind)).toEqual(['receipt']);
+    expect((await orders.load(GENERIC_STORE, 'QUEUE-1')).events.map((e) => e.eventId)).toEqual(['queue-1-placed']);
     // Nothing is open while it waits: its walk rests in the shipment wait.
-    expect((await h.position('OUTBOX-1'))?.state).toBe('AwaitShipment');
+    expect((await h.position('QUEUE-1'))?.state).toBe('AwaitShipment');
   }, 90_000);
 
-  it('leaves nothing in the outbox once events are queued: a healthy order is queued once by ingest', async () => {
+  it('queues a healthy event once and puts nothing in the outbox index', async () => {
     const delivered = h.rt.stats().sqs.messagesDelivered;
-    const answer = await h.post('order.placed', { order: h.order('OUTBOX-2') });
-    await h.waitForEmail('OUTBOX-2', 'receipt');
+    const answer = await h.post('order.placed', { order: h.order('QUEUE-2') });
+    expect(answer.status).toBe(202);
+    expect(await h.rt.outboxEvents()).toBe(0);
+    await h.waitForEmail('QUEUE-2', 'receipt');
     await h.rt.whenIdle();
     // A few sweeps later nothing more was delivered for it.
     const runs = h.rt.stats().schedules.runs;
     await until('the sweeper ran again', () => h.rt.stats().schedules.runs >= runs + 3);
     await h.rt.whenIdle();
 
-    expect(answer.status).toBe(202);
-    expect((await h.emails('OUTBOX-2')).map((e) => e.kind)).toEqual(['receipt']);
+    expect((await h.emails('QUEUE-2')).map((e) => e.kind)).toEqual(['receipt']);
+    expect(h.rt.stats().sqs.messagesDelivered - delivered).toBe(1);
+    expect(await h.rt.outboxEvents()).toBe(0);
+  }, 90_000);
+
+  it('drains an event an earlier version stored in the outbox index and never queued: the sweeper queues it once, one receipt', async () => {
+    // As an earlier version's ingest left it when it died between its put and its send.
+    const order = h.order('LEGACY-1');
+    const event = { eventId: 'legacy-1-placed', store: GENERIC_STORE, source: 'generic', occurredAt: order.placedAt, type: 'order.placed', data: { order } } as DomainEvent;
+    await doc.send(
+      new PutCommand({
+        TableName: h.rt.env.TABLE_NAME!,
+        Item: {
+          pk: keys.order(GENERIC_STORE, 'LEGACY-1'),
+          sk: keys.eventSk(event.occurredAt, event.eventId),
+          itemType: 'event',
+          event,
+          receivedAt: h.at(),
+          // Real epoch ms, past the sweeper's grace.
+          outboxPk: OUTBOX_PENDING,
+          outboxSk: Date.now() - 60_000,
+        },
+      }),
+    );
+    expect(await h.rt.outboxEvents()).toBe(1);
+    const delivered = h.rt.stats().sqs.messagesDelivered;
+
+    await h.waitForEmail('LEGACY-1', 'receipt');
+    await until('the outbox index is empty', async () => (await h.rt.outboxEvents()) === 0);
+    const runs = h.rt.stats().schedules.runs;
+    await until('the sweeper ran again', () => h.rt.stats().schedules.runs >= runs + 3);
+    await h.rt.whenIdle();
+
+    expect((await h.emails('LEGACY-1')).map((e) => e.kind)).toEqual(['receipt']);
     expect(h.rt.stats().sqs.messagesDelivered - delivered).toBe(1);
   }, 90_000);
 });

@@ -1,5 +1,6 @@
 /**
- * The outbox sweeper's core with an in-memory outbox: what counts as stranded, and what stays
+ * The outbox sweeper's core with an in-memory outbox of legacy items (events an earlier version
+ * stored in the outbox index; no new event enters it): what counts as stranded, and what stays
  * when the queue refuses a batch.
  */
 import { describe, expect, it } from 'vitest';
