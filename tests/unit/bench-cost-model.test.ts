@@ -154,6 +154,15 @@ describe('scale envelope', () => {
     expect(timers.bindsAt).toBeCloseTo((16 * 1000 * 86_400) / (3 * 24), 6);
   });
 
+  it('with no outbox index writes (events no longer enter it) the row says so and never binds, without dividing by zero', () => {
+    const e = scaleEnvelope({ ...newProfile, outboxIndexWru: 0 }, prices, { peakFactor: 3, goal: 1_000_000 });
+    const outbox = e.rows.find((r) => r.key === 'outboxIndexPartition')!;
+    expect(outbox).toMatchObject({ quota: expect.stringMatching(/carries no events/), perOrder: '0 index WU', bindsAt: Infinity, raise: undefined });
+    expect(e.rows.every((r) => !Number.isNaN(r.bindsAt))).toBe(true);
+    const measured = scaleEnvelope(newProfile, prices, { peakFactor: 3, goal: 1_000_000 }).rows.find((r) => r.key === 'outboxIndexPartition')!;
+    expect(measured.bindsAt).toBeCloseTo((1000 * 86_400) / (3 * 8), 6);
+  });
+
   it('a higher peak factor lowers every rate quota in proportion and leaves the open-execution level alone', () => {
     const at3 = scaleEnvelope(oldProfile, prices, { peakFactor: 3, goal: 1_000_000 });
     const at6 = scaleEnvelope(oldProfile, prices, { peakFactor: 6, goal: 1_000_000 });
