@@ -18,11 +18,11 @@ export interface EventOutboxProps {
 }
 
 /**
- * The transactional outbox around the event queue: ingest stores each event in the table's
- * sparse outbox index and takes it out once SQS accepted it; this schedule runs the sweeper,
- * which queues whatever is still there after the grace (twice the producer's timeout, so an
- * invocation under way is never swept). Routing then follows from the stored event even when
- * the enqueue failed and the platform never retries.
+ * The drain of the legacy event outbox: earlier versions of ingest stored each event in the
+ * table's sparse outbox index first and took it out once SQS accepted it; ingest now queues each
+ * event before it stores it and writes nothing to the index. This schedule runs the sweeper,
+ * which queues whatever an earlier version left there after the grace (twice the producer's
+ * timeout, so an invocation under way is never swept), until nothing is left.
  */
 export class EventOutbox extends Construct {
   readonly rule: events.Rule;

@@ -50,8 +50,8 @@ export class OrderTable extends Construct {
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
-    // Sparse: only stored events not yet queued carry its keys (the transactional outbox, see
-    // functions/services/sweep-outbox.ts), so it stays a handful of items. The sweeper needs
+    // Sparse: only stored events an earlier version never queued carry its keys (ingest now
+    // queues first and writes neither; functions/services/sweep-outbox.ts drains them). The sweeper needs
     // the event itself to queue it, and nothing else. Its MAIL partition holds unsettled
     // participation email claims (keys only: the re-drive reads each line back,
     // functions/services/redrive-participation.ts).
@@ -81,7 +81,7 @@ export class OrderTable extends Construct {
       acknowledge(
         fn.role,
         wildcardResourceFinding(this, `${this.table.tableArn}/index/*`),
-        `Grants on the table cover its indexes as "<table arn>/index/*": ${LOOKUP_INDEX} (order lookup by store and order number), ${OUTBOX_INDEX} (stored events not yet queued) and ${TIMERS_INDEX} (orders due at a time).`,
+        `Grants on the table cover its indexes as "<table arn>/index/*": ${LOOKUP_INDEX} (order lookup by store and order number), ${OUTBOX_INDEX} (legacy stored events not yet queued, unsettled participation claims) and ${TIMERS_INDEX} (orders due at a time).`,
       );
     }
     return grant;

@@ -23,7 +23,7 @@ export interface ChildRuntime {
   /** Graceful stop (SIGTERM). */
   stop(): Promise<void>;
   outbox(): Promise<Email[]>;
-  /** As LocalRuntime.whenIdle; `outbox`: also until no stored event waits for the outbox sweeper. */
+  /** As LocalRuntime.whenIdle; `outbox`: also until no stored event (left by an earlier version) waits for the outbox sweeper. */
   idle(timeoutMs?: number, options?: { outbox?: boolean }): Promise<void>;
   advance(days: number): Promise<void>;
   post(event: Record<string, unknown>): Promise<Response>;

@@ -5,7 +5,7 @@
  * | item                | pk                          | sk                                   |
  * |---------------------|-----------------------------|--------------------------------------|
  * | domain event        | ORDER#<store>#<orderId>     | EVENT#<occurredAt>#<eventId>         |
- * |   (not yet queued)  |   + outbox index: outboxPk PENDING, outboxSk <stored at, epoch ms>  |
+ * |   (legacy, unqueued)|   + outbox index: outboxPk PENDING, outboxSk <stored at, epoch ms>  |
  * | order lookup        | ORDER#<store>#<orderId>     | META  (gsi1: LOOKUP#<store>#<name>)  |
  * | lookup by email     | ORDER#<store>#<orderId>     | META#EMAIL (gsi1: EMAIL#<store>#<email>) |
  * | email ledger        | ORDER#<store>#<orderId>     | MAIL#<kind>#<ref>                    |
@@ -65,10 +65,11 @@ export const keys = {
 export const LOOKUP_INDEX = 'gsi1';
 
 /**
- * Name of the sparse outbox index: it holds exactly the stored events not yet handed to the
- * queue (attributes `outboxPk` = OUTBOX_PENDING and `outboxSk` = when the event was stored, real epoch milliseconds).
- * Whoever queues an event removes the attributes, and so takes it out of the index; the outbox
- * sweeper queues what stays there (functions/services/sweep-outbox.ts).
+ * Name of the sparse outbox index. Its PENDING partition holds the stored events an earlier
+ * version never handed to the queue (attributes `outboxPk` = OUTBOX_PENDING and `outboxSk` = when
+ * the event was stored, real epoch milliseconds): ingest now queues each event before it stores
+ * it and writes neither, so no new event enters it. The outbox sweeper queues what is left there
+ * and removes the attributes (functions/services/sweep-outbox.ts).
  */
 export const OUTBOX_INDEX = 'outbox';
 export const OUTBOX_PENDING = 'PENDING';
