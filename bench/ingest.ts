@@ -1,7 +1,7 @@
 /**
  * Ingest latency and throughput in-process: the real Lambda entry (functions/ingest.ts: middy,
  * Powertools logger and metrics, signature check, Shopify mapping, zod validation, the store's
- * conditional put and the SQS batch) answering a signed Shopify orders/create, with the SDK's
+ * look-up, the SQS batch and the conditional put) answering a signed Shopify orders/create, with the SDK's
  * `send` answered by in-process stubs. Against a baseline handler, measured in the same run,
  * that parses the JSON body and answers 200. Run in its own process (see lib/child.ts).
  */
@@ -77,14 +77,14 @@ const baselineHandler: Handler = async (event) => {
 };
 
 /**
- * In-process stand-ins for the two SDK clients ingest uses: the conditional put succeeds (a new
- * event) and the batch is accepted. They replace `send` on the client classes, so the module-scope
+ * In-process stand-ins for the two SDK clients ingest uses: the look-up finds nothing (a new
+ * event), the batch is accepted and the conditional put succeeds. They replace `send` on the client classes, so the module-scope
  * clients in functions/ingest.ts answer without any I/O.
  */
 function stubSdk(): void {
   (DynamoDBDocumentClient.prototype as unknown as { send: (c: unknown) => Promise<unknown> }).send = async (command: unknown) => {
     const name = (command as { constructor: { name: string } }).constructor.name;
-    if (name !== 'PutCommand') throw new Error(`unexpected DynamoDB call ${name}`);
+    if (name !== 'PutCommand' && name !== 'GetCommand') throw new Error(`unexpected DynamoDB call ${name}`);
     return { $metadata: { httpStatusCode: 200 } };
   };
   (SQSClient.prototype as unknown as { send: (c: unknown) => Promise<unknown> }).send = async (command: unknown) => {

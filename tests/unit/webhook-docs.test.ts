@@ -15,7 +15,7 @@ describe('published webhook docs', () => {
   it('documents every status the webhook endpoints answer with, on both endpoints', () => {
     const paths = buildOpenApiDocument().paths as Record<string, { post: { responses: Record<string, unknown> } }>;
     for (const path of ['/webhooks', '/webhooks/shopify']) {
-      expect(Object.keys(paths[path]?.post.responses ?? {}).sort()).toEqual(['200', '202', '400', '401', '413', '415']);
+      expect(Object.keys(paths[path]?.post.responses ?? {}).sort()).toEqual(['200', '202', '400', '401', '413', '415', '503']);
     }
   });
 
