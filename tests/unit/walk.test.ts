@@ -77,6 +77,33 @@ describe('walking the lifecycle', () => {
     expect(describePosition(undefined)).toMatch(/^not started/);
   });
 
+  it('takes the deadline route at the deadline\'s own instant, not a moment after', () => {
+    const feedback: Position = { state: 'AwaitFeedback', deadline: '2026-12-10T09:00:00.000Z', steps: 9 };
+    const delivered = [placed, events.shipped('2026-11-24T10:00:00Z'), events.status('2026-11-26T10:00:00Z', 'delivered')];
+    const ledger = [sent('receipt'), sent('shipping_confirmation', 'f-1'), sent('feedback_request', 'order', '2026-12-03T09:00:00Z')];
+    expect(walkStep(feedback, ctx(delivered, feedback.deadline!, ledger))).toMatchObject({ kind: 'move', to: { state: 'SendFeedbackReminder' }, cause: 'States.Timeout' });
+  });
+
+  it('rests until the deadline fixed when the wait was entered, not one computed again now', () => {
+    // Entered with a deadline before the one the order would give it today (a promise moved since).
+    const fixed: Position = { ...afterReceipt, deadline: '2026-11-25T12:00:00.000Z' };
+    const c = ctx([placed], '2026-11-24T10:00:00Z', [sent('receipt')]);
+    expect(deadlineOf('shipment', c)).not.toBe(fixed.deadline);
+    expect(walkStep(fixed, c)).toEqual({ kind: 'rest', position: fixed });
+  });
+
+  it('leaves an ended walk where it is after a send, and refuses a send step at a wait', () => {
+    const c = ctx([placed], '2026-11-24T09:00:00Z', [sent('receipt')]);
+    expect(afterSend({ state: 'END', steps: 7 }, c)).toEqual({ state: 'END', steps: 7 });
+    expect(() => afterSend(afterReceipt, c)).toThrow(/AwaitShipment, which is a wait, not a send state/);
+  });
+
+  it('schedules nothing after the last email of a walk (the reminder, the cancellation)', () => {
+    const delivered = [placed, events.shipped('2026-11-24T10:00:00Z'), events.status('2026-11-26T10:00:00Z', 'delivered')];
+    const c = ctx(delivered, '2026-12-10T09:00:30Z', [sent('receipt'), sent('shipping_confirmation', 'f-1'), sent('feedback_request'), sent('feedback_reminder')]);
+    expect(afterSend({ state: 'SendFeedbackReminder', steps: 10 }, c)).toEqual({ state: 'END', steps: 10 });
+  });
+
   it('keeps the last transitions only, oldest dropped', () => {
     let history = withTransition([], { at: 't0', from: 'SendReceipt', to: 'AwaitShipment' });
     for (let i = 1; i <= HISTORY_CAP + 5; i++) history = withTransition(history, { at: `t${i}`, from: 'AwaitShipment', to: 'SendShipmentDelayNotice' });
