@@ -55,9 +55,13 @@ import { JwtAuthorizer } from './jwt-authorizer.js';
  * waits for SES's Send event before notify takes it over; SES's event latency is what it covers.
  * Locally the window is scaled like every other wait, so a crashed send is retried within the
  * virtual minutes it would take on AWS, but never below the stand-in's own event latency on a
- * loaded machine.
+ * loaded machine. 2 s was too short: with both cores busy (the CI suite plus a second job), the
+ * resilience run's Send events and notify's records came later than that, the take-over sent
+ * again, and receipts, confirmations and notices went out twice (2 December, reproduced with two
+ * busy loops beside `tests/integration/resilience.test.ts`, before and after enqueue-first; at 6 s
+ * it passes under the same load).
  */
-export const LOCAL_SETTLE_FLOOR_SECONDS = 2;
+export const LOCAL_SETTLE_FLOOR_SECONDS = 6;
 
 /**
  * Background invocations (queue batches, state machine tasks, schedules; not SES events) that run

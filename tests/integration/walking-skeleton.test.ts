@@ -45,7 +45,10 @@ describe('walking skeleton', () => {
   it('turns a signed order webhook into exactly one receipt with the items and total, even when delivered twice', async () => {
     const body = JSON.stringify({ type: 'order.placed', timestamp: h.at(), store: GENERIC_STORE, eventId: 'w-1-placed', data: { order: h.order('W-1') } });
     const [first, second] = await Promise.all([signed(h, body), signed(h, body)]);
-    expect([first.status, second.status].sort()).toEqual([200, 202]);
+    // Two deliveries at once may both find the event new and both queue it (ingest queues before
+    // it stores): 202 twice, or 200 for one that found it stored. Either way one receipt.
+    expect([first.status, second.status].sort()).toContainEqual(202);
+    expect([first.status, second.status].every((s) => s === 200 || s === 202)).toBe(true);
     const [receipt] = await h.waitForEmail('W-1', 'receipt');
     await h.idle();
     const receipts = (await h.emails('W-1')).filter((e) => e.kind === 'receipt');
