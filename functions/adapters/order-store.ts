@@ -16,6 +16,9 @@ import { isConditionFailure, OrderLedger, unlessAlreadyDone } from './order-ledg
 export { storedPositionSchema } from './order-ledger.js';
 export type { ClaimResult, LoadedOrder, OrderStoreOptions, SentContent, StoredPosition } from './order-ledger.js';
 
+/** The key of an event's item in its order's partition. */
+const eventKey = (event: DomainEvent, orderId: string) => ({ pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId) });
+
 /** An order the timers index lists as due. */
 export interface DueTimer {
   store: string;
@@ -35,7 +38,7 @@ export class OrderStore extends OrderLedger {
     const got = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: keys.order(event.store, orderId), sk: keys.eventSk(event.occurredAt, event.eventId) },
+        Key: eventKey(event, orderId),
         ProjectionExpression: 'pk',
       }),
     );
@@ -54,8 +57,7 @@ export class OrderStore extends OrderLedger {
         new PutCommand({
           TableName: this.tableName,
           Item: {
-            pk: keys.order(event.store, orderId),
-            sk: keys.eventSk(event.occurredAt, event.eventId),
+            ...eventKey(event, orderId),
             itemType: 'event',
             event,
             receivedAt: this.options.clock.now().toISOString(),
@@ -78,7 +80,7 @@ export class OrderStore extends OrderLedger {
    */
   async markQueued(events: readonly DomainEvent[]): Promise<void> {
     await Promise.all(
-      events.map((event) => this.leaveOutbox({ pk: keys.order(event.store, orderIdOf(event)), sk: keys.eventSk(event.occurredAt, event.eventId) })),
+      events.map((event) => this.leaveOutbox(eventKey(event, orderIdOf(event)))),
     );
   }
 
