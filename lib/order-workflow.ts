@@ -31,9 +31,9 @@ export const EXPRESS_MAX = Duration.minutes(5);
  * Issue 15's machine: one short EXPRESS execution per wake (an event, a due timer), no execution
  * open while an order waits. `Step` walks from the position stored on the order to where it
  * rests, sending on the way (at most a few send states per call, functions/services/step.ts);
- * while it says `more`, the execution steps again. Retries stay
- * inside Express's five minutes; past them the wake's lease brings the order back (the timers
- * poller), so nothing rests on a retry budget.
+ * while it says `more`, the execution steps again. Retries stay inside Express's five minutes;
+ * past them `Lease` leaves the order due within the lease, and the timers poller brings it back,
+ * so nothing rests on a retry budget.
  *
  * State data: `{ order: { store, orderId }, cause }` in; each step's `{ more, at }` at `$.step`.
  */
@@ -49,18 +49,36 @@ export class OrderStepWorkflow extends Construct {
       // The wake's input stays as it was (the next step walks the same order, for the same cause).
       resultSelector: { 'more.$': '$.Payload.more', 'at.$': '$.Payload.at', 'delivered.$': '$.Payload.delivered' },
       resultPath: '$.step',
-      taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+      // The function's own limit (30 s, lib/postpurchase-stack.ts) and a little more.
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(32)),
       retryOnServiceExceptions: true,
     });
-    // 1 + 2 + 4 + 8 + 16 + 32 s at most between attempts: about a minute, well inside the five.
+    // 1 + 2 + 4 + 8 s at most between attempts; five attempts of a 30 s function and the lease's
+    // own below stay inside Express's five minutes (tests/cdk/order-step.test.ts adds them up).
     stepTask.addRetry({
       errors: [WorkflowErrors.transient, 'Lambda.Unknown', 'Sandbox.Timedout', WorkflowErrors.timedOut, 'States.Timeout'],
       interval: Duration.seconds(1),
-      maxAttempts: 6,
+      maxAttempts: 4,
       backoffRate: 2,
-      maxDelay: Duration.seconds(32),
+      maxDelay: Duration.seconds(8),
       jitterStrategy: sfn.JitterType.FULL,
     });
+    // Past the retries the step leaves the order leased (the same function, asked to lease, not
+    // walk): the timers poller wakes it once the lease ends, as often as its walks fail. A wake
+    // takes no lease before it starts (functions/services/wake.ts); this is where a failed one does.
+    const lease = new tasks.LambdaInvoke(this, 'Lease', {
+      stateName: 'Lease',
+      lambdaFunction: props.stepFunction,
+      payload: sfn.TaskInput.fromObject({ 'order.$': '$.order', 'cause.$': '$.cause', lease: true }),
+      resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(20)),
+      retryOnServiceExceptions: true,
+    });
+    lease.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(1), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    const failed = new sfn.Fail(this, 'Failed', { stateName: 'Failed', error: 'StepFailed', cause: 'The step failed past its retries; the order is leased, and the timers poller wakes it when the lease ends.' });
+    lease.addCatch(failed, { errors: ['States.ALL'], resultPath: sfn.JsonPath.DISCARD });
+    lease.next(failed);
+    stepTask.addCatch(lease, { errors: ['States.ALL'], resultPath: '$.error' });
     const done = new sfn.Succeed(this, 'Rests', { stateName: 'Rests', comment: 'The order rests in a wait, or its walk ended: the position and its timer say which.' });
     const again = new sfn.Choice(this, 'More', { stateName: 'More' }).when(sfn.Condition.booleanEquals('$.step.more', true), stepTask).otherwise(done);
     let afterStep: sfn.IChainable = again;

@@ -24,8 +24,8 @@ export const STEP_BOUNDARIES = [
   'notify.afterRecord',
   /** step: the walk sent (or rested, or ended) and has not yet recorded its position; `kinds`: what it sent. */
   'step.beforePosition',
-  /** wake: the order's lease is written (it is due within the lease); its step execution is not started. */
-  'wake.afterLease',
+  /** wake: its step execution is about to start (the poller's wake: its lease is written, the order due within it). */
+  'wake.beforeStart',
   /** ses-events: SES's Send event is about to settle its ledger claim (its delivery is retried until it succeeds). */
   'sesEvents.beforeSettle',
   /** a participation email (review reward, reply, alerts; functions/services/participation.ts): claimed, SES not called. */

@@ -22,7 +22,7 @@ import type { EmailKind, LedgerEntry, OrderView } from '../domain/lifecycle.js';
 import { foldOrder } from '../domain/order-state.js';
 import type { Clock } from './clock.js';
 import { keys, timerShard, timerSk } from './keys.js';
-import { positionSchema, transitionSchema, type Position, type Transition } from '../domain/walk.js';
+import { START, positionSchema, transitionSchema, type Position, type Transition } from '../domain/walk.js';
 import * as z from 'zod';
 import { counter, dayOf } from '../domain/console/tallies.js';
 import { StoreStats } from './store-stats.js';
@@ -301,19 +301,74 @@ export class OrderLedger {
   // --- The walk's position. Above: the ledger, the mutated range of stryker.config.mjs.
 
   /**
+   * A lease: makes the order due within `leaseMs` (the timers poller wakes it then if no walk
+   * records its next due time first) and bumps the position's version, so a walk that loaded
+   * before it fails its write and walks again. Taken by the poller's wake (`ifTimerSk`: only
+   * while the timer it found is still the one set, so one poller run wins it) and by a step that
+   * failed past its retries (functions/services/step.ts; `create`: a placed order whose first
+   * walk failed gets its position at the start).
+   * Returns the position's new version, or undefined when the condition failed (no position and
+   * not `create`, or the timer moved).
+   */
+  async lease(store: string, orderId: string, leaseMs: number, options: { create?: boolean; ifTimerSk?: string } = {}): Promise<number | undefined> {
+    const now = this.options.clock.now();
+    const due = new Date(now.getTime() + leaseMs).toISOString();
+    const condition = options.ifTimerSk !== undefined ? 'timerSk = :old' : options.create ? undefined : 'attribute_exists(pk)';
+    try {
+      const res = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.order(store, orderId), sk: keys.position },
+          ReturnValues: 'UPDATED_NEW',
+          UpdateExpression:
+            'SET version = if_not_exists(version, :zero) + :one, timerPk = :shard, timerSk = :due, updatedAt = :now, #state = if_not_exists(#state, :start), steps = if_not_exists(steps, :steps), history = if_not_exists(history, :empty), itemType = :type, #store = :store, orderId = :orderId, expiresAt = :exp',
+          ...(condition ? { ConditionExpression: condition } : {}),
+          ExpressionAttributeNames: { '#state': 'state', '#store': 'store' },
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':shard': timerShard(store, orderId),
+            ':due': timerSk(due, store, orderId),
+            ':now': now.toISOString(),
+            ':start': START.state,
+            ':steps': START.steps,
+            ':empty': [],
+            ':type': 'position',
+            ':store': store,
+            ':orderId': orderId,
+            ':exp': this.expiresAt(),
+            ...(options.ifTimerSk !== undefined ? { ':old': options.ifTimerSk } : {}),
+          },
+        }),
+      );
+      return Number(res.Attributes?.version);
+    } catch (e) {
+      if (isConditionFailure(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /**
    * Records where the walk rests now, only if nobody wrote the position since it was loaded at
-   * `version` (false: reload and walk again). `due`: when it is next due (absent: only an event
-   * moves it, and it leaves the timers index).
+   * `version` (false: reload and walk again; 0: the first position, written only if there is
+   * none). `due`: when it is next due (absent: only an event moves it, and it leaves the timers
+   * index).
    */
   async savePosition(store: string, orderId: string, next: Position, options: { version: number; history: readonly Transition[]; due?: string }): Promise<boolean> {
     const now = this.options.clock.now().toISOString();
     const set = ['#state = :state', 'steps = :steps', 'history = :history', 'updatedAt = :now', 'version = :next', 'expiresAt = :exp'];
     const remove: string[] = [];
-    const values: Record<string, unknown> = { ':state': next.state, ':steps': next.steps, ':history': options.history, ':now': now, ':v': options.version, ':next': options.version + 1, ':exp': this.expiresAt() };
+    // Version 0: the order's first position (its first walk writes it), only if none exists.
+    const create = options.version === 0;
+    const values: Record<string, unknown> = { ':state': next.state, ':steps': next.steps, ':history': options.history, ':now': now, ':next': options.version + 1, ':exp': this.expiresAt(), ...(create ? {} : { ':v': options.version }) };
     if (next.deadline) {
       set.push('deadline = :deadline');
       values[':deadline'] = next.deadline;
     } else remove.push('deadline');
+    if (create) {
+      set.push('itemType = :type', '#store = :store', 'orderId = :orderId');
+      Object.assign(values, { ':type': 'position', ':store': store, ':orderId': orderId });
+    }
     if (options.due) {
       set.push('timerPk = :shard', 'timerSk = :due');
       values[':shard'] = timerShard(store, orderId);
@@ -325,8 +380,8 @@ export class OrderLedger {
           TableName: this.tableName,
           Key: { pk: keys.order(store, orderId), sk: keys.position },
           UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeNames: { '#state': 'state' },
+          ConditionExpression: create ? 'attribute_not_exists(pk)' : 'version = :v',
+          ExpressionAttributeNames: { '#state': 'state', ...(create ? { '#store': 'store' } : {}) },
           ExpressionAttributeValues: values,
         }),
       );

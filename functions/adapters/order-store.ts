@@ -8,8 +8,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { domainEventSchema, orderIdOf, type DomainEvent } from '../domain/events.js';
 import type { EmailKind } from '../domain/lifecycle.js';
-import { keys, OUTBOX_INDEX, OUTBOX_PENDING, TIMERS_INDEX, TIMER_SHARDS, timerShard, timerSk } from './keys.js';
-import { START } from '../domain/walk.js';
+import { keys, OUTBOX_INDEX, OUTBOX_PENDING, TIMERS_INDEX, TIMER_SHARDS } from './keys.js';
 import { counter, dayOf } from '../domain/console/tallies.js';
 import { isConditionFailure, OrderLedger, unlessAlreadyDone } from './order-ledger.js';
 
@@ -232,53 +231,6 @@ export class OrderStore extends OrderLedger {
     await this.stats.add(target.store, dayOf(at), { [counter.delivery(outcome)]: 1 });
   }
 
-
-  /**
-   * A wake's lease: makes the order due within `leaseMs` (the timers poller wakes it then if the
-   * walk this wake starts never records its next due time) and bumps the position's version, so
-   * a walk that loaded before this wake fails its write and walks again, seeing what woke it.
-   * `create`: an order just placed gets its position at the start. `ifTimerSk`: the poller's
-   * lease, taken only while the timer it found is still the one set (one poller run wins it).
-   * Returns the position's new version, or undefined when the condition failed (no position and
-   * not `create`, or the timer moved).
-   */
-  async lease(store: string, orderId: string, leaseMs: number, options: { create?: boolean; ifTimerSk?: string } = {}): Promise<number | undefined> {
-    const now = this.options.clock.now();
-    const due = new Date(now.getTime() + leaseMs).toISOString();
-    const condition = options.ifTimerSk !== undefined ? 'timerSk = :old' : options.create ? undefined : 'attribute_exists(pk)';
-    try {
-      const res = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: keys.order(store, orderId), sk: keys.position },
-          ReturnValues: 'UPDATED_NEW',
-          UpdateExpression:
-            'SET version = if_not_exists(version, :zero) + :one, timerPk = :shard, timerSk = :due, updatedAt = :now, #state = if_not_exists(#state, :start), steps = if_not_exists(steps, :steps), history = if_not_exists(history, :empty), itemType = :type, #store = :store, orderId = :orderId, expiresAt = :exp',
-          ...(condition ? { ConditionExpression: condition } : {}),
-          ExpressionAttributeNames: { '#state': 'state', '#store': 'store' },
-          ExpressionAttributeValues: {
-            ':zero': 0,
-            ':one': 1,
-            ':shard': timerShard(store, orderId),
-            ':due': timerSk(due, store, orderId),
-            ':now': now.toISOString(),
-            ':start': START.state,
-            ':steps': START.steps,
-            ':empty': [],
-            ':type': 'position',
-            ':store': store,
-            ':orderId': orderId,
-            ':exp': this.expiresAt(),
-            ...(options.ifTimerSk !== undefined ? { ':old': options.ifTimerSk } : {}),
-          },
-        }),
-      );
-      return Number(res.Attributes?.version);
-    } catch (e) {
-      if (isConditionFailure(e)) return undefined;
-      throw e;
-    }
-  }
 
   /** Orders due by `now` in one shard of the timers index, oldest first, at most `limit`. */
   async dueTimers(shard: number, now: Date, limit: number): Promise<DueTimer[]> {

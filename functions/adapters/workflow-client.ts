@@ -2,7 +2,7 @@
  * Step Functions calls: start a step execution of an order (lib/order-workflow.ts, OrderStep)
  * for a wake (functions/services/wake.ts).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 
 /** Execution names allow [A-Za-z0-9-_] and 80 characters; a hash keeps them unique per order. */
@@ -12,9 +12,14 @@ export function executionName(store: string, orderId: string): string {
   return `${slug(store, 28)}-${slug(orderId, 24)}-${hash}`;
 }
 
-/** The name of one step execution of an order: unique per wake, as each wake's lease bumps the version. */
-export function stepExecutionName(store: string, orderId: string, version: number): string {
-  return `${executionName(store, orderId)}-v${version}`;
+/**
+ * The name of one step execution of an order: the order's name and, for the poller's wake, the
+ * version its lease took (unique per lease); for any other wake a random tag. Express does not
+ * keep names unique (two starts under one name are two executions), so the name is for the logs:
+ * which order, and which wake.
+ */
+export function stepExecutionName(store: string, orderId: string, version?: number): string {
+  return `${executionName(store, orderId)}-${version === undefined ? randomBytes(4).toString('hex') : `v${version}`}`;
 }
 
 export class WorkflowClient {
@@ -24,10 +29,11 @@ export class WorkflowClient {
   ) {}
 
   /**
-   * Starts a step execution of the order for the wake that leased it at `version`; one already
-   * started under that name counts as started.
+   * Starts a step execution of the order: for the poller's wake that leased it at `version`, or
+   * (`version` undefined) for a wake without a lease; one already started under that name counts
+   * as started.
    */
-  async startStep(store: string, orderId: string, version: number, cause: string): Promise<'started' | 'exists'> {
+  async startStep(store: string, orderId: string, version: number | undefined, cause: string): Promise<'started' | 'exists'> {
     try {
       await this.sfn.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: stepExecutionName(store, orderId, version), input: JSON.stringify({ order: { store, orderId }, cause }) }));
       return 'started';

@@ -1,9 +1,10 @@
 /**
- * Routes one stored domain event: every event wakes its order (functions/services/wake.ts), which
- * leases it and starts a step execution; an order just placed gets its position at the receipt.
- * An event that comes before its order is kept in the order's partition and wakes nothing: the
- * order.placed wake walks with it. An event after the walk ended wakes it like any other: the
- * walk is at its end, and a late email is sent only through the states that send it (issue 15).
+ * Routes one stored domain event: every event of a placed order wakes it (functions/services/wake.ts),
+ * which starts a step execution; the walk of an order just placed writes its position at the
+ * receipt. An event that comes before its order is kept in the order's partition and wakes
+ * nothing: the order.placed wake walks with it. An event after the walk ended wakes it like any
+ * other: the walk is at its end, and a late email is sent only through the states that send it
+ * (issue 15).
  *
  * The event may not be stored yet: ingest queues it first and stores it after, so a message can
  * arrive before ingest's put, or without one (the put failed, or ingest died between the send
@@ -11,10 +12,11 @@
  * tallies) and, if the message's event is not among its events, stores it with the same
  * conditional put (a failed condition: ingest was first) and loads again, on that rare path
  * only. The event is stored before the wake, so the step execution the wake starts, and any walk
- * the wake's lease makes walk again, sees it. Otherwise routing writes nothing to the event's
- * item; a message routed twice (a platform's retry sent it again, SQS redelivered it) is
- * absorbed: a wake is a lease and a walk of the stored order, not of the message; the lookups
- * are puts and the tallies apply once.
+ * that loses its position write to it and walks again, sees it. Otherwise routing writes nothing
+ * to the event's item; a message routed twice (a platform's retry sent it again, SQS redelivered
+ * it) is absorbed: a wake is a walk of the stored order, not of the message; the lookups are
+ * puts and the tallies apply once. The message is acknowledged only once the execution started:
+ * a start that fails (throttled) is retried by SQS.
  */
 import { orderIdOf, type DomainEvent } from '../domain/events.js';
 import { orderTallies } from '../domain/console/tallies.js';
@@ -23,7 +25,10 @@ import type { SignalDeps } from './signal.js';
 
 export type RouteDeps = SignalDeps;
 
-export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{ wake: WakeOutcome; /** The router stored the event (it was missing). */ stored?: true }> {
+/** `not-placed`: the order's placed event is not stored yet (its own wake walks with this one). */
+export type RouteOutcome = WakeOutcome | 'not-placed';
+
+export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{ wake: RouteOutcome; /** The router stored the event (it was missing). */ stored?: true }> {
   const orderId = orderIdOf(event);
   let loaded = await deps.orders.load(event.store, orderId);
   const missing = !loaded.events.some((e) => e.eventId === event.eventId && e.occurredAt === event.occurredAt);
@@ -34,7 +39,8 @@ export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{
     const order = event.data.order;
     await deps.orders.putLookup(event.store, orderId, order.orderName, order.customer.email, order.placedAt);
   }
-  const woken = await wake(deps, event.store, orderId, event.eventId, { create: event.type === 'order.placed', eventType: event.type });
+  const placed = loaded.events.some((e) => e.type === 'order.placed');
+  const woken: RouteOutcome = placed ? await wake(deps, event.store, orderId, event.eventId, { eventType: event.type }) : 'not-placed';
   const config = deps.configFor(event.store);
   // The console's counters of shipped, delivered and delayed orders, each milestone once.
   if (config) {

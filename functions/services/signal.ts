@@ -1,7 +1,9 @@
 /**
  * Waking an order from outside its events: the pages and reviews after feedback (the walk then
  * ends at once instead of at the reminder's deadline), the console after its mail was stopped.
- * The same lease-and-start as the router's (functions/services/wake.ts).
+ * The same start as the router's, without a lease (functions/services/wake.ts): what the signal
+ * says is stored first, so a wake that is lost (its start failed) only leaves it to the order's
+ * next timer, whose walk sees it (the reminder's deadline ends the walk without a reminder).
  */
 import type { OrderStore } from '../adapters/order-store.js';
 import type { WorkflowClient } from '../adapters/workflow-client.js';

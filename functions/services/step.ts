@@ -32,6 +32,11 @@ export const stepInputSchema = z.object({
   order: z.object({ store: z.string().min(1), orderId: z.string().min(1) }),
   /** What woke the order (an event id, a timer), for the logs. */
   cause: z.string().optional(),
+  /**
+   * The machine's `Lease` state, after the step failed past its retries: lease the order (due
+   * within LEASE_MS, when the timers poller wakes it again) instead of walking.
+   */
+  lease: z.literal(true).optional(),
 });
 export type StepInput = z.input<typeof stepInputSchema>;
 
@@ -40,7 +45,7 @@ export interface StepResult {
   /** It stopped after MAX_SENDING_STATES send states that sent, short of a rest: the execution steps again. */
   more: boolean;
   /** Where the walk rests or got to, and until when. */
-  at: Position['state'] | 'unplaced' | 'superseded';
+  at: Position['state'] | 'unplaced' | 'superseded' | 'leased';
   deadline?: string;
   sent: number;
   /** It entered the feedback window (delivered, reported or assumed): the machine credits a referral. */
@@ -72,6 +77,7 @@ const MAX_REWALKS = 5;
 
 export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyOptions = {}): Promise<StepResult> {
   const input = stepInputSchema.parse(rawInput);
+  if (input.lease) return leaseAfterFailure(input, deps);
   const { store, orderId } = input.order;
   const config = deps.configFor(store);
   if (!config) throw new Error(`Unknown store "${store}": add it to the STORES configuration`);
@@ -79,9 +85,10 @@ export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyO
 
   for (let walk = 0; walk < MAX_REWALKS; walk++) {
     const loaded = await deps.orders.load(store, orderId);
-    const stored = loaded.position;
-    // Not placed yet (an event that came before its order): the order.placed wake creates it.
-    if (!stored) return { order: input.order, more: false, at: 'unplaced', sent: 0, delivered: false };
+    // No position yet: the first walk of a placed order writes it (version 0: only if none was
+    // written meanwhile); not placed yet (an event that came before its order), nothing to walk.
+    if (!loaded.position && !loaded.events.some((e) => e.type === 'order.placed')) return { order: input.order, more: false, at: 'unplaced', sent: 0, delivered: false };
+    const stored = loaded.position ?? { ...START, version: 0, history: [] };
     const ledger: LedgerEntry[] = [...loaded.ledger];
     const ctx = (): DecisionContext => ({ ...loaded, ledger, config, now: deps.clock.now() });
     let pos: Position = { state: stored.state, steps: stored.steps, ...(stored.deadline ? { deadline: stored.deadline } : {}) };
@@ -159,4 +166,23 @@ export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyO
   }
   // Every walk lost to a newer wake, whose own execution walks from what it wrote.
   return { order: input.order, more: false, at: 'superseded', sent: 0, delivered: false };
+}
+
+/**
+ * A step that failed past the machine's retries leaves the order leased: due within LEASE_MS, so
+ * the timers poller wakes it again then, and again, as long as its walks fail (no retry budget
+ * runs out). Wakes take no lease before they start (functions/services/wake.ts); this is where a
+ * failed one takes it. A placed order whose first walk failed gets its position at the start;
+ * an order not placed has nothing to walk.
+ */
+async function leaseAfterFailure(input: z.output<typeof stepInputSchema>, deps: StepDeps): Promise<StepResult> {
+  const { store, orderId } = input.order;
+  const leased = (await deps.orders.lease(store, orderId, LEASE_MS)) !== undefined;
+  if (!leased) {
+    // No position yet: only a placed order gets one.
+    const loaded = await deps.orders.load(store, orderId);
+    if (!loaded.events.some((e) => e.type === 'order.placed')) return { order: input.order, more: false, at: 'unplaced', sent: 0, delivered: false };
+    await deps.orders.lease(store, orderId, LEASE_MS, { create: true });
+  }
+  return { order: input.order, more: false, at: 'leased', sent: 0, delivered: false };
 }

@@ -8,7 +8,19 @@ import { joinToText } from './support.js';
 interface Asl {
   StartAt: string;
   TimeoutSeconds: number;
-  States: Record<string, { Type: string; Next?: string; Default?: string; Choices?: Array<{ Next: string }>; Retry?: Array<{ IntervalSeconds: number; MaxAttempts: number; BackoffRate: number; MaxDelaySeconds?: number }> }>;
+  States: Record<
+    string,
+    {
+      Type: string;
+      Next?: string;
+      Default?: string;
+      TimeoutSeconds?: number;
+      Parameters?: { Payload?: Record<string, unknown> };
+      Choices?: Array<{ Next: string }>;
+      Retry?: Array<{ ErrorEquals: string[]; IntervalSeconds: number; MaxAttempts: number; BackoffRate: number; MaxDelaySeconds?: number }>;
+      Catch?: Array<{ ErrorEquals: string[]; Next: string }>;
+    }
+  >;
 }
 
 function synthStep(): { template: Template; asl: Asl } {
@@ -35,11 +47,24 @@ describe('the order step machine (issue 15)', () => {
     expect(asl.States[asl.States.More!.Default!]!.Type).toBe('Succeed');
   });
 
-  it('pauses between retries of a failed step for under half the execution\'s limit (beyond it, the lease wakes the order)', () => {
-    for (const r of asl.States.Step!.Retry!) {
+  it('leases the order when a step fails past its retries, then fails the execution', () => {
+    expect(asl.States.Step!.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Lease' })]);
+    expect(asl.States.Lease!.Parameters!.Payload).toEqual({ 'order.$': '$.order', 'cause.$': '$.cause', lease: true });
+    expect(asl.States.Lease!.Next).toBe('Failed');
+    expect(asl.States.Lease!.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'Failed' })]);
+    expect(asl.States.Failed!.Type).toBe('Fail');
+  });
+
+  // A step that times out on every attempt, then a lease that does too: the lease must still be
+  // tried before Express ends the execution (it would end it without a Catch).
+  it('tries every step attempt and every lease attempt, each to its timeout, within what Express allows', () => {
+    const worst = (state: string, errors: string) => {
+      const s = asl.States[state]!;
+      const r = s.Retry!.find((x) => x.ErrorEquals.includes(errors))!;
       let pauses = 0;
       for (let a = 0; a < r.MaxAttempts; a++) pauses += Math.min(r.IntervalSeconds * r.BackoffRate ** a, r.MaxDelaySeconds ?? Infinity);
-      expect(pauses).toBeLessThan(EXPRESS_MAX.toSeconds() / 2);
-    }
+      return (r.MaxAttempts + 1) * s.TimeoutSeconds! + pauses;
+    };
+    expect(worst('Step', 'States.Timeout') + worst('Lease', 'States.ALL')).toBeLessThan(EXPRESS_MAX.toSeconds());
   });
 });

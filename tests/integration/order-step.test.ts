@@ -1,6 +1,6 @@
 /**
- * The walk stored on the order (issue 15), against a real DynamoDB API (dynalite): a wake leases
- * the order and starts a step; a step walks from the stored position, sends one state's emails
+ * The walk stored on the order (issue 15), against a real DynamoDB API (dynalite): a wake starts
+ * a step (the poller's after its lease); a step walks from the stored position, sends one state's emails
  * and records where it rests and when it is next due in the timers index; the poller wakes what
  * is due. The execution that runs the steps is a recording stand-in here (the local runtime runs
  * the real Express definition); SES is a stand-in at the Mailer boundary.
@@ -45,8 +45,8 @@ async function world(first: (orderId: string) => DomainEvent[] = (id) => [events
   const clock = { now: () => now };
   const orders = new OrderStore(table.doc, table.tableName, { clock, retentionDays: 30 });
   const ses = new Ses();
-  const started: { version: number; cause: string }[] = [];
-  const workflow = { startStep: async (_s: string, _o: string, version: number, cause: string) => (started.push({ version, cause }), 'started' as const) };
+  const started: { version?: number; cause: string }[] = [];
+  const workflow = { startStep: async (_s: string, _o: string, version: number | undefined, cause: string) => (started.push({ ...(version === undefined ? {} : { version }), cause }), 'started' as const) };
   const deps: StepDeps = {
     orders,
     mailer: ses as unknown as Mailer,
@@ -77,7 +77,7 @@ async function world(first: (orderId: string) => DomainEvent[] = (id) => [events
 describe('an order walked one step per wake', () => {
   it('sends the receipt, then rests in the shipment wait with its deadline in the timers index', async () => {
     const w = await world();
-    expect(await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true })).toBe('started');
+    expect(await wake(w.wakeDeps, STORE, w.orderId, 'placed')).toBe('started');
     const steps = await w.run();
     // One call, one position write: the walk goes on past the send to where it rests.
     expect(steps.map((s) => [s.at, s.sent, s.more])).toEqual([['AwaitShipment', 1, false]]);
@@ -92,7 +92,7 @@ describe('an order walked one step per wake', () => {
     // shipping confirmation, the delivered email and the feedback request are all due.
     const w = await world((id) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.shipped('2026-11-23T10:00:00Z'), events.status('2026-11-24T10:00:00Z', 'delivered')]);
     w.at('2026-12-20T10:00:00Z');
-    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed');
     const first = await step({ order: { store: STORE, orderId: w.orderId } }, w.deps);
     expect(first).toMatchObject({ sent: MAX_SENDING_STATES, more: true });
     // Between two steps the order is due within the lease: an execution that dies here is woken.
@@ -108,29 +108,64 @@ describe('an order walked one step per wake', () => {
   });
 
   it('does nothing for an event that came before its order, and is not in the timers index for it', async () => {
-    const w = await world(() => []);
-    expect(await wake(w.wakeDeps, STORE, w.orderId, 'shipped first')).toBe('not-placed');
-    expect(w.started).toEqual([]);
+    const w = await world(() => [events.shipped('2026-11-23T09:30:00Z')]);
+    expect(await wake(w.wakeDeps, STORE, w.orderId, 'shipped first')).toBe('started');
+    expect((await w.run())[0]).toMatchObject({ at: 'unplaced', sent: 0 });
+    expect(w.ses.sent).toEqual([]);
     expect(await w.position()).toBeUndefined();
   });
 
-  it('leaves a wake its lease: a step that never ran is woken by the poller once the lease is over, and once only', async () => {
+  it("writes the order's first position with its first walk, once: of two first walks at once, one writes it and the other walks again from it", async () => {
     const w = await world();
-    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    expect(await w.position()).toBeUndefined();
+    const [a, b] = await Promise.all([w.run(), w.run()]);
+    expect([a[0]!.at, b[0]!.at]).toEqual(['AwaitShipment', 'AwaitShipment']);
+    expect(w.ses.kinds()).toEqual(['receipt']);
+    const pos = (await w.position())!;
+    // One creation (version 1); the loser's walk again found it and wrote nothing new, or wrote version 2.
+    expect(pos.version).toBeGreaterThanOrEqual(1);
+    expect(pos.history.filter((t) => t.from === 'SendReceipt')).toHaveLength(1);
+  });
+
+  it("takes no lease for a wake: the order's position and timer are as the last walk left them until the step runs", async () => {
+    const w = await world();
+    await w.run();
+    const before = (await w.position())!;
+    expect(await wake(w.wakeDeps, STORE, w.orderId, 'shipped')).toBe('started');
+    expect(await w.position()).toEqual(before);
+    expect(w.started).toEqual([{ cause: 'shipped' }]);
+  });
+
+  it('leases an order whose step failed past its retries: the poller wakes it once the lease is over, and once only', async () => {
+    const w = await world();
+    // The first walk of a placed order failed: the Lease state gives it its position, leased.
+    expect(await step({ order: { store: STORE, orderId: w.orderId }, cause: 'placed', lease: true }, w.deps)).toMatchObject({ at: 'leased', sent: 0 });
     const shard = Number(timerShard(STORE, w.orderId).slice(2));
     const mine = async () => (await w.orders.dueTimers(shard, w.deps.clock.now(), 1000)).filter((t) => t.orderId === w.orderId);
     expect(await mine()).toEqual([]);
     w.at(new Date(Date.parse('2026-11-23T09:00:05Z') + LEASE_MS).toISOString());
     expect(await mine()).toHaveLength(1);
-    // Two poller runs at once: the lease is conditional on the timer found, so one wins.
+    // Two poller runs at once: the poller's lease is conditional on the timer found, so one wins.
     const [a, b] = await Promise.all([pollTimers({ ...w.wakeDeps, clock: w.deps.clock }), pollTimers({ ...w.wakeDeps, clock: w.deps.clock })]);
     expect(w.started.filter((s) => s.cause.startsWith('timer'))).toHaveLength(1);
     expect(a.woken + b.woken).toBe(1);
+    await w.run();
+    expect(w.ses.kinds()).toEqual(['receipt']);
+    // A later step that fails leases the position it has (it moves the timer to the lease's end).
+    w.at('2026-11-23T12:00:00Z');
+    expect(await step({ order: { store: STORE, orderId: w.orderId }, lease: true }, w.deps)).toMatchObject({ at: 'leased' });
+    expect((await w.position())!.timerSk).toBe(`2026-11-23T12:05:00.000Z#${STORE}#${w.orderId}`);
+  });
+
+  it('leases nothing for an order not placed', async () => {
+    const w = await world(() => [events.shipped('2026-11-23T09:30:00Z')]);
+    expect(await step({ order: { store: STORE, orderId: w.orderId }, lease: true }, w.deps)).toMatchObject({ at: 'unplaced' });
+    expect(await w.position()).toBeUndefined();
   });
 
   it('wakes at the deadline and takes its route: past the ship-by date, a delay notice', async () => {
     const w = await world();
-    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed');
     await w.run();
     const { deadline } = (await w.position())!;
     w.at(deadline!);
@@ -144,18 +179,40 @@ describe('an order walked one step per wake', () => {
     expect(w.ses.kinds()).toEqual(['receipt', 'delay_notice']);
   });
 
-  it('walks again when a wake came while it walked: the event it missed is not lost', async () => {
+  it('misses no event that came while it walked: the wake of the event walks after the walk that did not see it', async () => {
     const w = await world();
-    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed');
     await w.run();
-    // While a step walks (it read the order before the shipment was stored), the shipment comes and its wake leases.
+    // While a step walks (it read the order before the shipment was stored), the shipment comes and is woken.
+    let raced = false;
+    const racing = await w.run({
+      checkpoint: async (boundary) => {
+        if (boundary !== 'step.beforePosition' || raced) return;
+        raced = true;
+        await w.store(events.shipped('2026-11-23T09:30:00Z'));
+        await wake(w.wakeDeps, STORE, w.orderId, 'shipped');
+      },
+    });
+    expect(raced).toBe(true);
+    expect(racing.at(-1)!.at).toBe('AwaitShipment');
+    // The shipment's own step, which its wake started, loads after it was stored.
+    expect(w.started.map((s) => s.cause)).toEqual(['placed', 'shipped']);
+    const results = await w.run();
+    expect(w.ses.kinds()).toEqual(['receipt', 'shipping_confirmation']);
+    expect(results.at(-1)!.at).toBe('AwaitDelivery');
+  });
+
+  it('walks again when its position write loses to a walk that saw more: the event it missed is not lost', async () => {
+    const w = await world();
+    await w.run();
+    // While a step walks, the shipment comes and its own walk runs to its end first.
     let raced = false;
     const results = await w.run({
       checkpoint: async (boundary) => {
         if (boundary !== 'step.beforePosition' || raced) return;
         raced = true;
         await w.store(events.shipped('2026-11-23T09:30:00Z'));
-        await wake(w.wakeDeps, STORE, w.orderId, 'shipped');
+        await w.run();
       },
     });
     expect(raced).toBe(true);
@@ -171,7 +228,7 @@ describe('an order walked one step per wake', () => {
         Item: { pk: keys.order(STORE, w.orderId), sk: keys.mailSk('receipt', 'order'), itemType: 'mail', kind: 'receipt', ref: 'order', status: 'claimed', claimId: 'earlier', claimedAt: '2026-11-23T09:00:05Z', claimedAtMs: Date.now() },
       }),
     );
-    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed');
     // No budget to run out: every wake before the window's end rests again, due at its end.
     for (let i = 0; i < 15; i++) {
       const [r] = await w.run();
@@ -190,7 +247,7 @@ describe('an order walked one step per wake', () => {
 
   it('a timer that fires late, and again, sends nothing wrong and nothing twice: the shipment its wake never walked is confirmed, no delay notice', async () => {
     const w = await world();
-    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed');
     await w.run();
     const { deadline } = (await w.position())!;
     // Shipped an hour before the ship-by passed; its wake was lost (no lease, no step): only the
@@ -212,7 +269,7 @@ describe('an order walked one step per wake', () => {
     const delivered = (id: string) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.shipped('2026-11-23T10:00:00Z'), events.status('2026-11-24T10:00:00Z', 'delivered')];
     const w = await world(delivered);
     w.at('2026-11-24T11:00:00Z');
-    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed');
     const credited: string[] = [];
     const [r] = await w.run({ onDelivered: async (l) => void credited.push(l.state.orderId) });
     expect(r).toMatchObject({ at: 'AwaitFeedbackWindow', delivered: true, more: false, sent: 3 });
@@ -222,14 +279,14 @@ describe('an order walked one step per wake', () => {
     expect((await w.run())[0]).toMatchObject({ at: 'AwaitFeedbackWindow', delivered: false, sent: 0 });
 
     const c = await world((id) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.cancelled('2026-11-23T09:00:00Z')]);
-    await wake(c.wakeDeps, STORE, c.orderId, 'placed', { create: true });
+    await wake(c.wakeDeps, STORE, c.orderId, 'placed');
     expect((await c.run({ onDelivered: async () => void credited.push('cancelled') })).every((x) => !x.delivered)).toBe(true);
     expect(credited).toEqual([w.orderId]);
   });
 
   it('tells the step boundary which kinds its walk sent, and nothing of a walk that sent none', async () => {
     const w = await world((id) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.shipped('2026-11-23T09:00:00Z')]);
-    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed');
     const seen: Array<{ step: string; kinds?: readonly string[]; orderId?: string }> = [];
     const checkpoint = async (step: string, detail: { kinds?: readonly string[]; orderId?: string }) => void seen.push({ step, ...detail });
     await w.run({ checkpoint });
@@ -243,7 +300,7 @@ describe('an order walked one step per wake', () => {
 
   it('hands over after MAX_REWALKS lost position writes: superseded, nothing more to step, nothing sent twice', async () => {
     const w = await world();
-    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed');
     let loads = 0;
     const orders = Object.create(w.orders) as typeof w.orders;
     orders.load = (store, orderId) => (loads++, w.orders.load(store, orderId));
@@ -259,21 +316,19 @@ describe('an order walked one step per wake', () => {
     expect(await step({ order: { store: STORE, orderId: w.orderId } }, w.deps)).toEqual({ order: { store: STORE, orderId: w.orderId }, more: false, at: 'unplaced', sent: 0, delivered: false });
   });
 
-  it("a wake names the event type at its boundary; a timer's wake that lost the timer is taken, an event's wake of an unplaced order not-placed", async () => {
+  it("a wake names the event type at its boundary; a timer's wake that lost the timer is taken", async () => {
     const w = await world();
     const seen: Array<Record<string, unknown>> = [];
     const deps = { ...w.wakeDeps, checkpoint: async (step: string, detail: object) => void seen.push({ step, ...detail }) };
-    expect(await wake(deps, STORE, w.orderId, 'placed', { create: true, eventType: 'order.placed' })).toBe('started');
-    expect(seen).toEqual([{ step: 'wake.afterLease', store: STORE, orderId: w.orderId, eventType: 'order.placed' }]);
+    expect(await wake(deps, STORE, w.orderId, 'placed', { eventType: 'order.placed' })).toBe('started');
+    expect(seen).toEqual([{ step: 'wake.beforeStart', store: STORE, orderId: w.orderId, eventType: 'order.placed' }]);
     expect(await wake(deps, STORE, w.orderId, 'timer', { ifTimerSk: 'not-the-timer' })).toBe('taken');
-    const u = await world(() => []);
-    expect(await wake(u.wakeDeps, STORE, u.orderId, 'shipped')).toBe('not-placed');
     expect(w.started).toHaveLength(1);
   });
 
   it('leaves the timers index when the walk ends', async () => {
     const w = await world((id) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.cancelled('2026-11-23T09:00:00Z', 'customer request')]);
-    await wake(w.wakeDeps, STORE, w.orderId, 'placed', { create: true });
+    await wake(w.wakeDeps, STORE, w.orderId, 'placed');
     await w.run();
     const pos = await w.position();
     expect(pos!.state).toBe('END');

@@ -36,10 +36,11 @@ export const NOTIFY_STEPS: CrashStep[] = ['notify.afterClaim', 'ses.afterAccept'
 
 /**
  * The boundaries an event crosses before any email: ingest before it queues the event and between
- * queueing and storing it, the router before and after it acts. Not `wake.afterLease` (leased, no execution started): a crash there is
- * recovered as one at `router.afterRoute` is (SQS redelivers), and every further router crash fails
- * a whole batch, so the matrix would dead-letter events that five crashed batches happened to
- * hold; the lease's own recovery (the poller wakes it) is tests/integration/order-step.test.ts's.
+ * queueing and storing it, the router before and after it acts. Not `wake.beforeStart` (the event
+ * stored, no execution started): a crash there is recovered as one at `router.beforeRoute` is (SQS
+ * redelivers), and every further router crash fails a whole batch, so the matrix would
+ * dead-letter events that five crashed batches happened to hold; the poller's lease and the
+ * failed execution's lease are tests/integration/order-step.test.ts's.
  */
 export const ROUTING_STEPS: CrashStep[] = ['ingest.beforeEnqueue', 'ingest.afterEnqueue', 'router.beforeRoute', 'router.afterRoute'];
 

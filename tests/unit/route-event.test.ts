@@ -4,7 +4,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { OrderStore } from '../../functions/adapters/order-store.js';
-import { WorkflowClient, executionName, stepExecutionName } from '../../functions/adapters/workflow-client.js';
+import { WorkflowClient, executionName } from '../../functions/adapters/workflow-client.js';
 import { routeEvent } from '../../functions/services/route-event.js';
 import { STORE, aStoreConfig, events } from '../support/builders.js';
 import { eventItem } from '../support/sdk.js';
@@ -40,31 +40,32 @@ describe('router: every event wakes its order', () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:1', startDate: now });
   });
 
-  it('leases a placed order, creating its position, and starts a step named from the order and the lease', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: { version: 1 } });
+  it('wakes a placed order without a lease: no position write, a step named from the order, with the event as its cause', async () => {
     expect((await routeEvent(events.placed(), deps())).wake).toBe('started');
-    const [lease] = leases();
-    expect(lease!.args[0].input.ConditionExpression).toBeUndefined();
-    expect(lease!.args[0].input.ExpressionAttributeValues).toMatchObject({ ':start': 'SendReceipt', ':due': `2026-11-23T10:05:00.000Z#${STORE}#1001` });
+    expect(leases()).toEqual([]);
     const [start] = sfn.commandCalls(StartExecutionCommand);
-    expect(start!.args[0].input.name).toBe(stepExecutionName(STORE, '1001', 1));
     expect(start!.args[0].input.name).toMatch(/^[A-Za-z0-9_-]{1,80}$/);
-    expect(start!.args[0].input.name!.startsWith(executionName(STORE, '1001'))).toBe(true);
+    expect(start!.args[0].input.name!.startsWith(`${executionName(STORE, '1001')}-`)).toBe(true);
     expect(JSON.parse(start!.args[0].input.input!)).toEqual({ order: { store: STORE, orderId: '1001' }, cause: events.placed().eventId });
   });
 
-  it('wakes an order already placed for any later event (a late refund included), never creating one', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: { version: 7 } });
+  it('wakes an order already placed for any later event (a late refund included), each wake its own execution', async () => {
+    storedEvents(events.placed(), events.refunded('2026-11-23T09:55:00Z', false));
     expect((await routeEvent(events.refunded('2026-11-23T09:55:00Z', false), deps())).wake).toBe('started');
-    expect(leases()[0]!.args[0].input.ConditionExpression).toBe('attribute_exists(pk)');
-    expect(sfn.commandCalls(StartExecutionCommand)[0]!.args[0].input.name).toBe(stepExecutionName(STORE, '1001', 7));
+    expect((await routeEvent(events.refunded('2026-11-23T09:55:00Z', false), deps())).wake).toBe('started');
+    const names = sfn.commandCalls(StartExecutionCommand).map((c) => c.args[0].input.name);
+    expect(names).toHaveLength(2);
+    expect(names[0]).not.toBe(names[1]);
+    expect(leases()).toEqual([]);
+  });
+
+  it('leaves the message unacknowledged when the start fails (SQS delivers it again): nothing was written that a retry would repeat wrongly', async () => {
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(routeEvent(events.placed(), deps())).rejects.toThrow('Rate exceeded');
+    expect(leases()).toEqual([]);
   });
 
   it('starts nothing for an event that came before its order (the placed order\'s wake walks with it), and writes nothing to the event', async () => {
-    ddb.on(UpdateCommand).callsFake((input: { Key?: { sk?: string } }) => {
-      if (input.Key?.sk === 'POSITION') throw new ConditionalCheckFailedException({ message: 'no position', $metadata: {} });
-      return {};
-    });
     storedEvents(events.shipped('2026-11-23T09:30:00Z'));
     expect((await routeEvent(events.shipped('2026-11-23T09:30:00Z'), deps())).wake).toBe('not-placed');
     expect(sfn.commandCalls(StartExecutionCommand)).toEqual([]);
@@ -74,11 +75,10 @@ describe('router: every event wakes its order', () => {
   // Once SQS accepted an event it owns its delivery; for a stored event the router's only writes
   // are the order's (lookups, lease, tallies), and the order costs one Query.
   it.each([
-    ['order.placed', () => events.placed(), 1],
-    ['a later event', () => events.refunded('2026-11-23T09:55:00Z', false), 7],
-    ['a delivery status', () => events.status('2026-11-23T09:58:00Z', 'delivered'), 7],
-  ] as const)('writes nothing to the event item when it routes %s', async (_name, event, version) => {
-    ddb.on(UpdateCommand).resolves({ Attributes: { version } });
+    ['order.placed', () => events.placed()],
+    ['a later event', () => events.refunded('2026-11-23T09:55:00Z', false)],
+    ['a delivery status', () => events.status('2026-11-23T09:58:00Z', 'delivered')],
+  ] as const)('writes nothing to the event item when it routes %s', async (_name, event) => {
     const routed = event();
     storedEvents(events.placed(), routed);
     expect(await routeEvent(routed, deps())).toEqual({ wake: 'started' });
@@ -92,7 +92,7 @@ describe('router: every event wakes its order', () => {
     const calls: string[] = [];
     ddb.on(QueryCommand).callsFake(() => (calls.push('query'), { Items: [eventItem(events.placed())] }));
     ddb.on(PutCommand).callsFake((input: { Item?: { sk?: string } }) => (calls.push(String(input.Item?.sk).startsWith('EVENT#') ? 'put event' : 'put'), {}));
-    ddb.on(UpdateCommand).callsFake((input: { Key?: { sk?: string } }) => (input.Key?.sk === 'POSITION' && calls.push('lease'), { Attributes: { version: 7 } }));
+    sfn.on(StartExecutionCommand).callsFake(() => (calls.push('start'), { executionArn: 'arn:1', startDate: now }));
     const refund = events.refunded('2026-11-23T09:55:00Z', false);
 
     expect(await routeEvent(refund, deps())).toEqual({ wake: 'started', stored: true });
@@ -102,7 +102,7 @@ describe('router: every event wakes its order', () => {
     expect(input).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { sk: `EVENT#${refund.occurredAt}#${refund.eventId}`, itemType: 'event', event: refund } });
     expect(input.Item).not.toHaveProperty('outboxPk');
     expect(calls.slice(0, 3)).toEqual(['query', 'put event', 'query']);
-    expect(calls.indexOf('lease')).toBeGreaterThan(2);
+    expect(calls.indexOf('start')).toBeGreaterThan(2);
   });
 
   it('routes on when its put finds the event stored meanwhile (ingest was first)', async () => {
@@ -110,7 +110,6 @@ describe('router: every event wakes its order', () => {
       if (String(input.Item?.sk).startsWith('EVENT#')) throw new ConditionalCheckFailedException({ message: 'stored', $metadata: {} });
       return {};
     });
-    ddb.on(UpdateCommand).resolves({ Attributes: { version: 7 } });
     expect(await routeEvent(events.refunded('2026-11-23T09:55:00Z', false), deps())).toEqual({ wake: 'started' });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
   });
