@@ -301,19 +301,16 @@ export class OrderLedger {
   // --- The walk's position. Above: the ledger, the mutated range of stryker.config.mjs.
 
   /**
-   * A lease: makes the order due within `leaseMs` (the timers poller wakes it then if no walk
-   * records its next due time first) and bumps the position's version, so a walk that loaded
-   * before it fails its write and walks again. Taken by the poller's wake (`ifTimerSk`: only
-   * while the timer it found is still the one set, so one poller run wins it) and by a step that
-   * failed past its retries (functions/services/step.ts; `create`: a placed order whose first
-   * walk failed gets its position at the start).
-   * Returns the position's new version, or undefined when the condition failed (no position and
-   * not `create`, or the timer moved).
+   * A failed step's lease (functions/services/step.ts): makes the order due within `leaseMs` (the
+   * timers poller wakes it then, if no walk records its next due time first) and bumps the
+   * position's version, so a walk that loaded before it fails its write and walks again.
+   * `create`: a placed order whose first walk failed gets its position at the start. Returns the
+   * position's new version, or undefined when there is no position and not `create`.
    */
-  async lease(store: string, orderId: string, leaseMs: number, options: { create?: boolean; ifTimerSk?: string } = {}): Promise<number | undefined> {
+  async lease(store: string, orderId: string, leaseMs: number, options: { create?: boolean } = {}): Promise<number | undefined> {
     const now = this.options.clock.now();
     const due = new Date(now.getTime() + leaseMs).toISOString();
-    const condition = options.ifTimerSk !== undefined ? 'timerSk = :old' : options.create ? undefined : 'attribute_exists(pk)';
+    const condition = options.create ? undefined : 'attribute_exists(pk)';
     try {
       const res = await this.doc.send(
         new UpdateCommand({
@@ -321,7 +318,7 @@ export class OrderLedger {
           Key: { pk: keys.order(store, orderId), sk: keys.position },
           ReturnValues: 'UPDATED_NEW',
           UpdateExpression:
-            'SET version = if_not_exists(version, :zero) + :one, timerPk = :shard, timerSk = :due, updatedAt = :now, #state = if_not_exists(#state, :start), steps = if_not_exists(steps, :steps), history = if_not_exists(history, :empty), itemType = :type, #store = :store, orderId = :orderId, expiresAt = :exp',
+            'SET version = if_not_exists(version, :zero) + :one, timerPk = :shard, timerSk = :due, updatedAt = :now, #state = if_not_exists(#state, :start), steps = if_not_exists(steps, :steps), history = if_not_exists(history, :empty), itemType = :type, #store = :store, orderId = :orderId, expiresAt = :exp REMOVE leaseUntil',
           ...(condition ? { ConditionExpression: condition } : {}),
           ExpressionAttributeNames: { '#state': 'state', '#store': 'store' },
           ExpressionAttributeValues: {
@@ -337,8 +334,36 @@ export class OrderLedger {
             ':store': store,
             ':orderId': orderId,
             ':exp': this.expiresAt(),
-            ...(options.ifTimerSk !== undefined ? { ':old': options.ifTimerSk } : {}),
           },
+        }),
+      );
+      return Number(res.Attributes?.version);
+    } catch (e) {
+      if (isConditionFailure(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * The timers poller's lease of a due timer it found: taken only while that timer is still the
+   * one set and no other run's lease of it is live, so of two poller runs one wins it. It bumps
+   * the position's version (a walk that loaded before it walks again) and holds the timer until
+   * `leaseMs` from now in `leaseUntil`, which no index carries: the timer stays where it is, due,
+   * so a walk that dies is woken again once the lease is over, and the walk that records the
+   * position moves the timer once (the position write ends the lease). Returns the new version,
+   * or undefined when the condition failed.
+   */
+  async leaseTimer(store: string, orderId: string, leaseMs: number, timer: string): Promise<number | undefined> {
+    const now = this.options.clock.now();
+    try {
+      const res = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: keys.order(store, orderId), sk: keys.position },
+          ReturnValues: 'UPDATED_NEW',
+          UpdateExpression: 'SET version = version + :one, leaseUntil = :until, updatedAt = :now',
+          ConditionExpression: 'timerSk = :timer AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
+          ExpressionAttributeValues: { ':one': 1, ':until': new Date(now.getTime() + leaseMs).toISOString(), ':now': now.toISOString(), ':timer': timer },
         }),
       );
       return Number(res.Attributes?.version);
@@ -357,7 +382,8 @@ export class OrderLedger {
   async savePosition(store: string, orderId: string, next: Position, options: { version: number; history: readonly Transition[]; due?: string }): Promise<boolean> {
     const now = this.options.clock.now().toISOString();
     const set = ['#state = :state', 'steps = :steps', 'history = :history', 'updatedAt = :now', 'version = :next', 'expiresAt = :exp'];
-    const remove: string[] = [];
+    // The walk's record ends a poller's lease: its timer is the one set here.
+    const remove: string[] = ['leaseUntil'];
     // Version 0: the order's first position (its first walk writes it), only if none exists.
     const create = options.version === 0;
     const values: Record<string, unknown> = { ':state': next.state, ':steps': next.steps, ':history': options.history, ':now': now, ':next': options.version + 1, ':exp': this.expiresAt(), ...(create ? {} : { ':v': options.version }) };

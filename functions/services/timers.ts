@@ -1,9 +1,10 @@
 /**
  * The timers poller, every minute (EventBridge rate(1 minute)): wakes every order the timers
- * index lists as due (a wait's deadline, an unsettled claim's settle end, a wake's lease that
- * its step never replaced). Each wake is conditional on the timer it found, so two runs that
- * overlap wake an order once; a timer that fires late only wakes later (the walk asks what
- * happened meanwhile), and one that fires twice walks to where the order already rests.
+ * index lists as due (a wait's deadline, an unsettled claim's settle end, a failed step's
+ * lease). Each wake leases the timer it found, conditional on it and on no live lease of it, so
+ * two runs that overlap wake an order once; the timer stays due under the lease, so a walk that
+ * dies is woken again once the lease is over. A timer that fires late only wakes later (the walk
+ * asks what happened meanwhile), and one that fires twice walks to where the order already rests.
  */
 import { TIMER_SHARDS } from '../adapters/keys.js';
 import type { OrderStore } from '../adapters/order-store.js';
@@ -11,7 +12,7 @@ import type { Clock } from '../adapters/clock.js';
 import { wake, type WakeDeps } from './wake.js';
 
 export interface TimersDeps extends WakeDeps {
-  orders: Pick<OrderStore, 'lease' | 'dueTimers'>;
+  orders: Pick<OrderStore, 'leaseTimer' | 'dueTimers'>;
   clock: Clock;
   /** Due timers read per shard and run; the rest wait for the next minute (their order is kept). @default 500 */
   limitPerShard?: number;

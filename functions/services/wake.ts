@@ -4,8 +4,8 @@
  * (functions/services/step.ts), which walks from the position stored on the order.
  *
  * Only the poller's wake takes a lease first. It is conditional on the timer the poller found, so
- * of two poller runs that read the same timer one wakes it, and it makes the order due within
- * LEASE_MS, so a walk that dies is woken again then. Every other wake starts without writing
+ * of two poller runs that read the same timer one wakes it, and it leaves that timer due, so a
+ * walk that dies is woken again once the lease (LEASE_MS) is over. Every other wake starts without writing
  * anything: what woke it is already stored (the router stores an event before its wake; the
  * pages store the feedback), and each walk loads the order when it starts, so it sees it; two
  * walks at once are safe (the position write is conditional on the version each loaded, and the
@@ -16,7 +16,7 @@
  *   takes the lease then, and the poller wakes the order once it ends;
  * - an execution that died: Express runs an asynchronous execution at least once.
  * That leaves a wake's position writes at one (the walk's), where a lease before every wake
- * made three (issue 15, docs/BENCHMARKS.md).
+ * made three (issue 15, docs/BENCHMARKS.md); the poller's lease is one item write, no index write.
  */
 import type { OrderStore } from '../adapters/order-store.js';
 import type { WorkflowClient } from '../adapters/workflow-client.js';
@@ -26,7 +26,7 @@ import { checkpoint as hostCheckpoint, type CheckpointDetail, type StepBoundary 
 export const LEASE_MS = 5 * 60_000;
 
 export interface WakeDeps {
-  orders: Pick<OrderStore, 'lease'>;
+  orders: Pick<OrderStore, 'leaseTimer'>;
   workflow: Pick<WorkflowClient, 'startStep'>;
   /** @default the host hook */
   checkpoint?: (step: StepBoundary, detail: CheckpointDetail) => Promise<void>;
@@ -42,7 +42,7 @@ export type WakeOutcome = 'started' | 'taken';
 export async function wake(deps: WakeDeps, store: string, orderId: string, cause: string, options: { ifTimerSk?: string; eventType?: string } = {}): Promise<WakeOutcome> {
   let version: number | undefined;
   if (options.ifTimerSk !== undefined) {
-    version = await deps.orders.lease(store, orderId, LEASE_MS, { ifTimerSk: options.ifTimerSk });
+    version = await deps.orders.leaseTimer(store, orderId, LEASE_MS, options.ifTimerSk);
     if (version === undefined) return 'taken';
   }
   await (deps.checkpoint ?? hostCheckpoint)('wake.beforeStart', { store, orderId, ...(options.eventType ? { eventType: options.eventType } : {}) });

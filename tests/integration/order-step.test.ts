@@ -5,7 +5,7 @@
  * is due. The execution that runs the steps is a recording stand-in here (the local runtime runs
  * the real Express definition); SES is a stand-in at the Mailer boundary.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderStore } from '../../functions/adapters/order-store.js';
 import type { Mailer, OutgoingEmail, SendOutcome } from '../../functions/adapters/mailer.js';
@@ -161,6 +161,38 @@ describe('an order walked one step per wake', () => {
     const w = await world(() => [events.shipped('2026-11-23T09:30:00Z')]);
     expect(await step({ order: { store: STORE, orderId: w.orderId }, lease: true }, w.deps)).toMatchObject({ at: 'unplaced' });
     expect(await w.position()).toBeUndefined();
+  });
+
+  it("leases a due timer without moving it: a walk of it that dies is woken again once the lease is over, and the walk's record ends the lease", async () => {
+    const w = await world();
+    await w.run();
+    const { deadline, timerSk } = (await w.position())!;
+    w.at(deadline!);
+    // The other tests' orders share the table (and may be due too): count this order's wakes.
+    const mine: string[] = [];
+    const workflow = { startStep: async (_s: string, orderId: string, _v: number | undefined, cause: string) => (orderId === w.orderId && mine.push(cause), 'started' as const) };
+    const poll = async () => {
+      const before = mine.length;
+      await pollTimers({ ...w.wakeDeps, workflow, clock: w.deps.clock });
+      return mine.length - before;
+    };
+    expect(await poll()).toBe(1);
+    // Its walk died: the timer is where it was, due, and leased (another run does not take it).
+    expect((await w.position())!.timerSk).toBe(timerSk);
+    const leased = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: keys.order(STORE, w.orderId), sk: keys.position } }));
+    expect(leased.Item!.leaseUntil).toBe(new Date(Date.parse(deadline!) + LEASE_MS).toISOString());
+    expect(await poll()).toBe(0);
+    w.at(new Date(Date.parse(deadline!) + LEASE_MS).toISOString());
+    expect(await poll()).toBe(1);
+    // This one walks: the delay notice, the timer moved to the next deadline, the lease gone.
+    await w.run();
+    expect(w.ses.kinds()).toEqual(['receipt', 'delay_notice']);
+    const after = (await w.position())!;
+    expect(after.timerSk).not.toBe(timerSk);
+    // The stored item itself (the loaded position's schema keeps only what the walk reads).
+    const raw = await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: keys.order(STORE, w.orderId), sk: keys.position } }));
+    expect(raw.Item).not.toHaveProperty('leaseUntil');
+    expect(await poll()).toBe(0);
   });
 
   it('wakes at the deadline and takes its route: past the ship-by date, a delay notice', async () => {
