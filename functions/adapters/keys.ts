@@ -9,7 +9,7 @@
  * | order lookup        | ORDER#<store>#<orderId>     | META  (gsi1: LOOKUP#<store>#<name>)  |
  * | lookup by email     | ORDER#<store>#<orderId>     | META#EMAIL (gsi1: EMAIL#<store>#<email>) |
  * | email ledger        | ORDER#<store>#<orderId>     | MAIL#<kind>#<ref>                    |
- * | walk position       | ORDER#<store>#<orderId>     | POSITION (timers index: timerPk T#<shard>, timerSk <due>#<store>#<orderId>) |
+ * | walk position       | ORDER#<store>#<orderId>     | POSITION (timers index: timerPk T#<shard>, timerSk <due>#<store>#<orderId>; `tallied`: the milestones counted) |
  * | feedback            | ORDER#<store>#<orderId>     | FEEDBACK                             |
  * | webhook dedupe      | WEBHOOK#<store>#<eventId>   | WEBHOOK                              |
  * | suppression         | SUPPRESS#<store>#<email>    | SUPPRESS   (store "*" = every store)  |
@@ -17,7 +17,7 @@
  * | SES message index   | MESSAGE#<sesMessageId>      | MESSAGE  (console resends and replies only; ledger emails' events find their line by the `ledger` tag) |
  * | sending pause flag  | CONFIG#sending              | NON_ESSENTIAL_PAUSE                  |
  * | store day counters  | STATS#<store>               | DAY#<yyyy-mm-dd>                     |
- * | tally marker        | ORDER#<store>#<orderId>     | TALLY#<shipped|delivered|delay:<id>> |
+ * | tally marker (legacy: read, no longer written) | ORDER#<store>#<orderId> | TALLY#<shipped|delivered|delay:<id>> |
  * | sent email's copy   | COPY#<store>#<orderId>      | MAIL#<kind>#<ref>  (packed: sent-copy.ts; its own partition) |
  * | console resend      | ORDER#<store>#<orderId>     | RESEND#<request id>                  |
  * | console reply       | ORDER#<store>#<orderId>     | REPLY                                |

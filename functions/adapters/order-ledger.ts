@@ -121,6 +121,8 @@ export class OrderLedger {
       else if (sk === keys.position) {
         const parsed = storedPositionSchema.safeParse(item);
         if (parsed.success) position = parsed.data;
+        // The milestones its walks counted (a string set; earlier versions kept TALLY# items).
+        if (item.tallied instanceof Set) for (const key of item.tallied) tallied.add(String(key));
       }
       else if (sk === keys.feedback && typeof item.rating === 'number') feedback = { rating: item.rating, at: String(item.at ?? item.ratedAt ?? '') };
       else if (sk.startsWith('TALLY#')) tallied.add(sk.slice('TALLY#'.length));
@@ -377,9 +379,10 @@ export class OrderLedger {
    * Records where the walk rests now, only if nobody wrote the position since it was loaded at
    * `version` (false: reload and walk again; 0: the first position, written only if there is
    * none). `due`: when it is next due (absent: only an event moves it, and it leaves the timers
-   * index).
+   * index). `tallied`: milestones this walk counts (functions/services/step.ts), added to the
+   * position's set by the same conditional write, so each is counted once.
    */
-  async savePosition(store: string, orderId: string, next: Position, options: { version: number; history: readonly Transition[]; due?: string }): Promise<boolean> {
+  async savePosition(store: string, orderId: string, next: Position, options: { version: number; history: readonly Transition[]; due?: string; tallied?: readonly string[] }): Promise<boolean> {
     const now = this.options.clock.now().toISOString();
     const set = ['#state = :state', 'steps = :steps', 'history = :history', 'updatedAt = :now', 'version = :next', 'expiresAt = :exp'];
     // The walk's record ends a poller's lease: its timer is the one set here.
@@ -391,6 +394,7 @@ export class OrderLedger {
       set.push('deadline = :deadline');
       values[':deadline'] = next.deadline;
     } else remove.push('deadline');
+    if (options.tallied?.length) values[':tallied'] = new Set(options.tallied);
     if (create) {
       set.push('itemType = :type', '#store = :store', 'orderId = :orderId');
       Object.assign(values, { ':type': 'position', ':store': store, ':orderId': orderId });
@@ -405,7 +409,7 @@ export class OrderLedger {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: keys.order(store, orderId), sk: keys.position },
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}${options.tallied?.length ? ' ADD tallied :tallied' : ''}`,
           ConditionExpression: create ? 'attribute_not_exists(pk)' : 'version = :v',
           ExpressionAttributeNames: { '#state': 'state', ...(create ? { '#store': 'store' } : {}) },
           ExpressionAttributeValues: values,

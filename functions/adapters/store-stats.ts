@@ -5,17 +5,13 @@
  * items, whatever the store's volume (ConsoleStore.dayCounters reads them; this class only
  * writes, so the functions that count do not carry the console's reads).
  *
- * Each increment follows the write that makes its fact true (a conditional one), without a
- * transaction (dynalite, the local stand-in, has none): a crash between the two can leave a
+ * Each increment follows the write that makes its fact true (a conditional one: an order's
+ * milestones are the walk's position write, functions/services/step.ts), without a transaction (dynalite, the local stand-in, has none): a crash between the two can leave a
  * count short by one, never double.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Counters, Tally } from '../domain/console/tallies.js';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Counters } from '../domain/console/tallies.js';
 import { keys } from './keys.js';
-
-const isConditionFailure = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException || (e as { name?: string } | undefined)?.name === 'ConditionalCheckFailedException';
 
 export class StoreStats {
   constructor(
@@ -45,23 +41,4 @@ export class StoreStats {
       }),
     );
   }
-
-  /** Applies an order's tally once: a marker in the order's partition, put only if absent, then the counters. */
-  async applyOnce(store: string, orderId: string, tally: Tally): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: keys.order(store, orderId), sk: keys.tally(tally.key), itemType: 'tally', day: tally.day, expiresAt: Math.floor(Date.now() / 1000) + this.options.retentionDays * 86_400 },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (e) {
-      if (isConditionFailure(e)) return false;
-      throw e;
-    }
-    await this.add(store, tally.day, tally.counters);
-    return true;
-  }
-
 }

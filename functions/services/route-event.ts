@@ -8,18 +8,17 @@
  *
  * The event may not be stored yet: ingest queues it first and stores it after, so a message can
  * arrive before ingest's put, or without one (the put failed, or ingest died between the send
- * and the put). So the router loads the order first (the one Query it needs anyway, for the
- * tallies) and, if the message's event is not among its events, stores it with the same
+ * and the put). So the router loads the order first (the one Query it needs anyway: is the
+ * order placed?) and, if the message's event is not among its events, stores it with the same
  * conditional put (a failed condition: ingest was first) and loads again, on that rare path
  * only. The event is stored before the wake, so the step execution the wake starts, and any walk
  * that loses its position write to it and walks again, sees it. Otherwise routing writes nothing
  * to the event's item; a message routed twice (a platform's retry sent it again, SQS redelivered
- * it) is absorbed: a wake is a walk of the stored order, not of the message; the lookups are
- * puts and the tallies apply once. The message is acknowledged only once the execution started:
+ * it) is absorbed: a wake is a walk of the stored order, not of the message, and the lookups are
+ * puts. The console's milestone counters are the walk's (functions/services/step.ts). The message is acknowledged only once the execution started:
  * a start that fails (throttled) is retried by SQS.
  */
 import { orderIdOf, type DomainEvent } from '../domain/events.js';
-import { orderTallies } from '../domain/console/tallies.js';
 import { wake, type WakeOutcome } from './wake.js';
 import type { SignalDeps } from './signal.js';
 
@@ -41,12 +40,5 @@ export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{
   }
   const placed = loaded.events.some((e) => e.type === 'order.placed');
   const woken: RouteOutcome = placed ? await wake(deps, event.store, orderId, event.eventId, { eventType: event.type }) : 'not-placed';
-  const config = deps.configFor(event.store);
-  // The console's counters of shipped, delivered and delayed orders, each milestone once.
-  if (config) {
-    for (const tally of orderTallies({ ...loaded, config, now: deps.clock.now() })) {
-      if (!loaded.tallied.has(tally.key)) await deps.orders.stats.applyOnce(event.store, orderId, tally);
-    }
-  }
   return { wake: woken, ...(stored ? { stored: true as const } : {}) };
 }

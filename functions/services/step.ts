@@ -27,6 +27,7 @@ import { checkpoint as hostCheckpoint } from '../adapters/host-hooks.js';
 import { ClaimPending, sendDue, type NotifyDeps, type NotifyOptions } from './notify.js';
 import { LEASE_MS } from './wake.js';
 import { earlier } from '../domain/promises.js';
+import { orderTallies } from '../domain/console/tallies.js';
 
 export const stepInputSchema = z.object({
   order: z.object({ store: z.string().min(1), orderId: z.string().min(1) }),
@@ -160,7 +161,12 @@ export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyO
     // next step is woken by the timers poller as a wake's lease would be (functions/services/wake.ts).
     const lease = new Date(deps.clock.now().getTime() + LEASE_MS).toISOString();
     const due = more ? earlier(pos.deadline, lease) : pos.state === 'END' ? undefined : pos.deadline;
-    if (await deps.orders.savePosition(store, orderId, pos, { version: stored.version, history, due })) {
+    // The console's counters of shipped, delivered and delayed orders, each milestone once: the
+    // conditional position write records which it counts, then the day counters follow it (a
+    // crash between the two leaves a count short, never double, as every counter's).
+    const tallies = orderTallies(ctx()).filter((t) => !loaded.tallied.has(t.key));
+    if (await deps.orders.savePosition(store, orderId, pos, { version: stored.version, history, due, tallied: tallies.map((t) => t.key) })) {
+      for (const t of tallies) await deps.orders.stats.add(store, t.day, t.counters);
       return { order: input.order, more, at: pos.state, ...(pos.deadline ? { deadline: pos.deadline } : {}), sent, delivered };
     }
   }

@@ -16,6 +16,7 @@ import { LEASE_MS, wake } from '../../functions/services/wake.js';
 import { pollTimers } from '../../functions/services/timers.js';
 import { STORE, aStoreConfig, anOrder, events } from '../support/builders.js';
 import { eventItem } from '../support/sdk.js';
+import { counter } from '../../functions/domain/console/tallies.js';
 import { startLocalTable, type LocalTable } from '../support/dynalite.js';
 
 class Ses {
@@ -356,6 +357,19 @@ describe('an order walked one step per wake', () => {
     expect(seen).toEqual([{ step: 'wake.beforeStart', store: STORE, orderId: w.orderId, eventType: 'order.placed' }]);
     expect(await wake(deps, STORE, w.orderId, 'timer', { ifTimerSk: 'not-the-timer' })).toBe('taken');
     expect(w.started).toHaveLength(1);
+  });
+
+  it("counts the order's milestones once, with the walk's position write: a shipment is counted by the walk that sees it, not by walks again or walks at once", async () => {
+    const w = await world();
+    await w.run();
+    await w.store(events.shipped('2026-11-23T09:30:00Z'));
+    const day = async () => (await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: keys.stats(STORE), sk: keys.statsDay('2026-11-23') } }))).Item ?? {};
+    const before = Number((await day())[counter.shipOnTime] ?? 0);
+    await Promise.all([w.run(), w.run()]);
+    await w.run();
+    expect(Number((await day())[counter.shipOnTime]) - before).toBe(1);
+    expect((await w.orders.load(STORE, w.orderId)).tallied).toEqual(new Set(['shipped']));
+    expect(w.ses.kinds()).toEqual(['receipt', 'shipping_confirmation']);
   });
 
   it('leaves the timers index when the walk ends', async () => {

@@ -514,7 +514,7 @@ describe('event store: enqueue first, then store; the router stores what it find
     expect(item).not.toHaveProperty('outboxPk');
   });
 
-  it('the router stores an event it finds missing before it wakes the order: the step it starts and the tallies see it', async () => {
+  it('the router stores an event it finds missing before it wakes the order: the step it starts sees it', async () => {
     // As after an ingest that died between the send and the put (or whose put failed): the
     // messages reach the router, the events are not stored.
     const placed = events.placed();
@@ -540,6 +540,5 @@ describe('event store: enqueue first, then store; the router stores what it find
     expect(seenByStep.map((ids) => ids.sort())).toEqual([[placed.eventId], both, both]);
     const loaded = await orders.load(placed.store, '1001');
     expect(loaded.events.map((e) => e.eventId).sort()).toEqual(both);
-    expect(loaded.tallied.has('shipped')).toBe(true);
   });
 });
