@@ -88,7 +88,11 @@ export class OrderLedger {
 
 
   /** Everything about one order, in one strongly consistent Query (plus the suppression look-up). */
-  async load(store: string, orderId: string): Promise<LoadedOrder> {
+  /**
+   * The order's partition, folded. `suppression: false`: skip the shopper's suppression look-up
+   * (a BatchGetItem) for a reader that sends nothing (the router), which reads both as false.
+   */
+  async load(store: string, orderId: string, options: { suppression?: boolean } = {}): Promise<LoadedOrder> {
     const pk = keys.order(store, orderId);
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -130,7 +134,7 @@ export class OrderLedger {
     }
     const state = foldOrder(store, orderId, events);
     const email = state.order?.customer.email;
-    const { unsubscribed, suppressed } = email ? await this.suppressionOf(store, email) : { unsubscribed: false, suppressed: false };
+    const { unsubscribed, suppressed } = email && options.suppression !== false ? await this.suppressionOf(store, email) : { unsubscribed: false, suppressed: false };
     return { events, state, ledger, ...(position ? { position } : {}), feedback, unsubscribed, suppressed, tallied, ...(stopped ? { stopped } : {}) };
   }
 

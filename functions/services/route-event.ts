@@ -29,11 +29,13 @@ export type RouteOutcome = WakeOutcome | 'not-placed';
 
 export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{ wake: RouteOutcome; /** The router stored the event (it was missing). */ stored?: true }> {
   const orderId = orderIdOf(event);
-  let loaded = await deps.orders.load(event.store, orderId);
+  // The router sends nothing: no suppression look-up.
+  const load = () => deps.orders.load(event.store, orderId, { suppression: false });
+  let loaded = await load();
   const missing = !loaded.events.some((e) => e.eventId === event.eventId && e.occurredAt === event.occurredAt);
   // 'new': the router stored it (ingest's put failed, or ingest died before it, or is still under way).
   const stored: boolean = missing && (await deps.orders.putEvent(event, orderId)) === 'new';
-  if (missing) loaded = await deps.orders.load(event.store, orderId);
+  if (missing) loaded = await load();
   if (event.type === 'order.placed' || event.type === 'order.updated') {
     const order = event.data.order;
     await deps.orders.putLookup(event.store, orderId, order.orderName, order.customer.email, order.placedAt);

@@ -84,6 +84,8 @@ describe('router: every event wakes its order', () => {
     expect(await routeEvent(routed, deps())).toEqual({ wake: 'started' });
     expect(eventItemWrites()).toEqual([]);
     expect(queries()).toBe(1);
+    // The router sends nothing, so it looks up no suppression.
+    expect(ddb.commandCalls(BatchGetCommand)).toEqual([]);
   });
 
   // Ingest queues first and stores after: a message may come before ingest's put, or without one
