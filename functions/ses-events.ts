@@ -1,14 +1,16 @@
 /**
- * Lambda entry: SES configuration-set events (SNS topic → SQS queue, raw messages: each record's
- * body is one SES event; lib/mailer.ts) and reputation alarm changes (via EventBridge). A record
- * that fails is reported as a batch item failure, so the queue redelivers it (a Send event must
- * get through within the settle window) and only it.
+ * Lambda entry: SES configuration-set events and reputation alarm changes (via EventBridge).
+ * SES publishes its events to an SNS topic (lib/mailer.ts); Delivery events come from the topic
+ * itself (an SNS record, its message the SES event), every other event through an SQS queue (raw
+ * messages: each record's body is one SES event). A queue record that fails is reported as a
+ * batch item failure, so the queue redelivers it (a Send event must get through within the settle
+ * window) and only it; a Delivery event that fails fails the invocation, which Lambda retries.
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { ENV, readEnv } from './adapters/env.js';
 import { OrderStore } from './adapters/order-store.js';
@@ -34,10 +36,11 @@ async function sesEventsHandler(event: SQSEvent | unknown): Promise<SQSBatchResp
   }
   const results: string[] = [];
   const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of (event as SQSEvent).Records ?? []) {
+  for (const record of (event as SQSEvent | SNSEvent).Records ?? []) {
+    const fromTopic = 'Sns' in record;
     let body: unknown;
     try {
-      body = JSON.parse(record.body);
+      body = JSON.parse(fromTopic ? record.Sns.Message : record.body);
     } catch {
       body = undefined;
     }
@@ -54,6 +57,8 @@ async function sesEventsHandler(event: SQSEvent | unknown): Promise<SQSBatchResp
       results.push(result);
     } catch (e) {
       logger.error('ses event failed, to be redelivered', { type: parsed.data.eventType, messageId: parsed.data.mail.messageId, error: e instanceof Error ? e.message : String(e) });
+      // From the topic: Lambda retries the whole invocation (one record), then dead-letters it.
+      if (fromTopic) throw e;
       results.push('failed');
       batchItemFailures.push({ itemIdentifier: record.messageId });
     }

@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
 import { ENV } from '../functions/adapters/env.js';
 import { DEFAULT_CLAIM_SETTLE_SECONDS } from '../functions/services/notify.js';
@@ -21,6 +22,9 @@ export const MAIL_EVENT_TYPES: readonly ses.EmailSendingEvent[] = [
   ses.EmailSendingEvent.RENDERING_FAILURE,
   ses.EmailSendingEvent.DELIVERY_DELAY,
 ];
+
+/** The `eventType` of SES's Delivery event, as published (the configuration set's `delivery`). */
+export const DELIVERY_EVENT = 'Delivery';
 
 export interface MailerProps {
   /** The From address of every email. */
@@ -133,7 +137,8 @@ export class Mailer extends Construct {
   }
 
   /**
-   * Delivers every sending event to a function, durably: topic → queue → function. A Send event
+   * Delivers every sending event to a function, durably: topic → queue → function (Delivery
+   * events directly, below). A Send event
    * settles the ledger claim of an email whose SendEmail answer was lost; if it were given up on
    * before the settle window (CLAIM_SETTLE_SECONDS) has passed, notify's retry would take the
    * claim over and send the email again. A Lambda subscription allows two retries within about
@@ -156,9 +161,19 @@ export class Mailer extends Construct {
       // Receives 2…n are retries, one visibility timeout apart.
       deadLetterQueue: { queue: this.eventsDeadLetterQueue, maxReceiveCount: Math.ceil((2 * settleWindow.toSeconds()) / visibility) + 1 },
     });
-    // The message is the SES event itself, not wrapped in an SNS envelope.
-    this.eventsTopic.addSubscription(new subscriptions.SqsSubscription(this.eventsQueue, { rawMessageDelivery: true }));
+    // The message is the SES event itself, not wrapped in an SNS envelope. Every event but
+    // Delivery: a Send event settles a claim, a bounce or complaint suppresses an address.
+    const eventType = (filter: sns.SubscriptionFilter) => ({ eventType: sns.FilterOrPolicy.filter(filter) });
+    this.eventsTopic.addSubscription(
+      new subscriptions.SqsSubscription(this.eventsQueue, { rawMessageDelivery: true, filterPolicyWithMessageBody: eventType(sns.SubscriptionFilter.stringFilter({ denylist: [DELIVERY_EVENT] })) }),
+    );
     fn.addEventSource(new SqsEventSource(this.eventsQueue, { batchSize: 10, reportBatchItemFailures: true }));
+    // Delivery events straight to the function: a delivery note (the timeline's "delivered", the
+    // day's count) needs no retry span past a few minutes, and SNS's deliveries to Lambda are not
+    // billed where the queue's receive and delete are (2 SQS requests an email). Lambda's own
+    // asynchronous retries (two), then the same dead-letter queue.
+    this.eventsTopic.addSubscription(new subscriptions.LambdaSubscription(fn, { filterPolicyWithMessageBody: eventType(sns.SubscriptionFilter.stringFilter({ allowlist: [DELIVERY_EVENT] })), deadLetterQueue: this.eventsDeadLetterQueue }));
+    fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new destinations.SqsDestination(this.eventsDeadLetterQueue) });
   }
 
   /** The queue between the events topic and its handler, once {@link addEventHandler} made it. */

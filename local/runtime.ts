@@ -21,7 +21,7 @@ import {
   ResourceNotFoundException,
   type DescribeTableCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
+import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import { closeServer, listen, readBody } from './aws-json.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { startDynamoDb } from './dynamodb.js';
@@ -357,7 +357,9 @@ async function start(options: LocalOptions, cleanup: Array<() => Promise<void> |
     now: () => clock.now(),
     afterAccept: crashes.sesAfterAccept,
     sendEventsFile: file('ses-send-events.txt'),
-    deliverEvent: sesEvents ? (event: SQSEvent) => invoker.invoke(sesEvents.logicalId, event, 'sns') : undefined,
+    deliverEvent: sesEvents ? (event: SQSEvent | SNSEvent) => invoker.invoke(sesEvents.logicalId, event, 'sns') : undefined,
+    // The topic's subscriptions, by their filter policies (lib/mailer.ts): Delivery events to the function, the rest through the queue.
+    routeOf: (eventType) => app.sesEventRoutes.filter((r) => r.takes(eventType)).map((r) => r.via),
   });
   cleanup.push(() => ses.close());
   // Review photos: s3rver, kept in the data directory like the table.

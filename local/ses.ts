@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SNSEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import sesServer from 'aws-ses-v2-local';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { closeServer, readBody, startServer } from './aws-json.js';
@@ -29,8 +29,17 @@ export interface SesFaults {
 
 export interface LocalSesOptions {
   outbox: Outbox;
-  /** Delivers an SES event (an SQS event of one raw message, as the events queue does) to its function; none = no event destination. */
-  deliverEvent?: (event: SQSEvent) => Promise<unknown>;
+  /**
+   * Delivers an SES event to its function; none = no event destination. Through the events
+   * queue, an SQS event of one raw message; from the topic itself, an SNS event of one record.
+   */
+  deliverEvent?: (event: SQSEvent | SNSEvent) => Promise<unknown>;
+  /**
+   * Which of the topic's subscriptions an event type goes to (their filter policies,
+   * local/template.ts): `queue` (the events queue, retried past the settle window), `function`
+   * (straight to the function, Lambda's two asynchronous retries). @default every type to the queue
+   */
+  routeOf?: (eventType: SesEventType) => ReadonlyArray<'queue' | 'function'>;
   configurationSetName?: string;
   faults?: SesFaults;
   /** Divides the retry pauses of failed event deliveries (the events queue's visibility timeout). @default 1 */
@@ -87,8 +96,13 @@ export interface SesStats {
   lostAnswers: Array<{ kind?: string; orderId?: string }>;
   rejected: number;
   events: Record<SesEventType, number>;
+  /** Events that went through the events queue (its receive and delete are billed; the topic's deliveries to a function are not). */
+  queuedEvents: number;
   eventDeliveryFailures: number;
 }
+
+/** Lambda's asynchronous retries of an invocation that failed: two, about a minute and two minutes after. */
+export const ASYNC_RETRY_SECONDS = [60, 120] as const;
 
 /** The events queue's visibility timeout (lib/mailer.ts: six times ses-events' 30 s): the first redelivery of a failed event. */
 export const EVENT_RETRY_SECONDS = 180;
@@ -140,6 +154,7 @@ export class LocalSes {
     lostAnswers: [],
     rejected: 0,
     events: { Send: 0, Delivery: 0, Bounce: 0, Complaint: 0 },
+    queuedEvents: 0,
     eventDeliveryFailures: 0,
   };
   private pendingEvents = 0;
@@ -415,58 +430,110 @@ export class LocalSes {
     if (!deliver || this.closed) return;
     return this.track(async () => {
       await new Promise((r) => realSetTimeout(r, this.options.eventDelayMs ?? 5));
-      const region = this.options.region ?? 'us-east-1';
-      const queueArn = `arn:aws:sqs:${region}:${this.options.accountId ?? '000000000000'}:ses-events-local`;
-      const sentAt = Date.now();
       const message = JSON.stringify({ eventType, mail: this.mail(email), ...detail });
       this.counters.events[eventType]++;
-      // As the events queue (SNS → SQS → ses-events, lib/mailer.ts) redelivers a failed message:
-      // first after its visibility timeout, then longer, until well past the settle window.
-      const settleMs = this.options.settleWindowMs ?? 1_800_000;
-      const firstPause = Math.max(5, EVENT_RETRY_SECONDS * 1000 / (this.options.timeScale ?? 1));
-      const giveUpAt = Date.now() + 2 * settleMs;
-      for (let attempt = 0; ; attempt++) {
-        // One SQS message, raw: its body is the SES event (lib/mailer.ts subscribes the queue so).
-        const messageId = randomUUID();
-        const event: SQSEvent = {
-          Records: [
-            {
-              messageId,
-              receiptHandle: `${messageId}#${attempt}`,
-              body: message,
-              attributes: {
-                ApproximateReceiveCount: String(attempt + 1),
-                SentTimestamp: String(sentAt),
-                SenderId: 'sns.amazonaws.com',
-                ApproximateFirstReceiveTimestamp: String(sentAt),
-              },
-              messageAttributes: {},
-              md5OfBody: '',
-              eventSource: 'aws:sqs',
-              eventSourceARN: queueArn,
-              awsRegion: region,
-            },
-          ],
-        };
-        try {
-          const answer = (await deliver(event)) as Partial<SQSBatchResponse> | null | undefined;
-          // A record the handler reports failed stays in the queue: redelivered like a crash.
-          if (answer?.batchItemFailures?.length) throw new Error(`ses-events reported the ${eventType} event failed`);
-          if (eventType === 'Send' && this.options.sendEventsFile) appendFileSync(this.options.sendEventsFile, email.messageId + '\n');
-          return;
-        } catch (e) {
-          afterFirstAttempt?.();
-          const pause = Math.min(firstPause * 2 ** attempt, Math.max(firstPause, settleMs / 4));
-          if (Date.now() + pause > giveUpAt || this.closed) {
-            this.counters.eventDeliveryFailures++;
-            this.options.log?.(`[ses] ${eventType} event for ${email.messageId} not delivered: ${e instanceof Error ? e.message : String(e)}`);
-            return;
-          }
-          await new Promise((r) => realSetTimeout(r, pause));
-        }
-      }
+      const routes = this.options.routeOf?.(eventType) ?? ['queue'];
+      // An event no subscription takes is published and goes nowhere, as on SNS.
+      if (routes.length === 0) return afterFirstAttempt?.();
+      await Promise.all(routes.map((route) => (route === 'queue' ? this.throughQueue(email, eventType, message, afterFirstAttempt) : this.fromTopic(email, eventType, message, afterFirstAttempt))));
     });
   }
+
+  /** As the events queue (SNS → SQS → ses-events, lib/mailer.ts) delivers and redelivers a message. */
+  private async throughQueue(email: Email, eventType: SesEventType, message: string, afterFirstAttempt?: () => void): Promise<void> {
+    const deliver = this.options.deliverEvent!;
+    const region = this.options.region ?? 'us-east-1';
+    const queueArn = `arn:aws:sqs:${region}:${this.options.accountId ?? '000000000000'}:ses-events-local`;
+    const sentAt = Date.now();
+    this.counters.queuedEvents++;
+    // Redelivered as the queue does a failed message: first after its visibility timeout, then
+    // longer, until well past the settle window.
+    const settleMs = this.options.settleWindowMs ?? 1_800_000;
+    const firstPause = Math.max(5, (EVENT_RETRY_SECONDS * 1000) / (this.options.timeScale ?? 1));
+    const giveUpAt = Date.now() + 2 * settleMs;
+    for (let attempt = 0; ; attempt++) {
+      // One SQS message, raw: its body is the SES event (lib/mailer.ts subscribes the queue so).
+      const messageId = randomUUID();
+      const event: SQSEvent = {
+        Records: [
+          {
+            messageId,
+            receiptHandle: `${messageId}#${attempt}`,
+            body: message,
+            attributes: {
+              ApproximateReceiveCount: String(attempt + 1),
+              SentTimestamp: String(sentAt),
+              SenderId: 'sns.amazonaws.com',
+              ApproximateFirstReceiveTimestamp: String(sentAt),
+            },
+            messageAttributes: {},
+            md5OfBody: '',
+            eventSource: 'aws:sqs',
+            eventSourceARN: queueArn,
+            awsRegion: region,
+          },
+        ],
+      };
+      try {
+        const answer = (await deliver(event)) as Partial<SQSBatchResponse> | null | undefined;
+        // A record the handler reports failed stays in the queue: redelivered like a crash.
+        if (answer?.batchItemFailures?.length) throw new Error(`ses-events reported the ${eventType} event failed`);
+        if (eventType === 'Send' && this.options.sendEventsFile) appendFileSync(this.options.sendEventsFile, email.messageId + '\n');
+        return;
+      } catch (e) {
+        afterFirstAttempt?.();
+        const pause = Math.min(firstPause * 2 ** attempt, Math.max(firstPause, settleMs / 4));
+        if (Date.now() + pause > giveUpAt || this.closed) return this.undelivered(email, eventType, e);
+        await new Promise((r) => realSetTimeout(r, pause));
+      }
+    }
+  }
+
+  /** As SNS invokes a subscribed function (asynchronously): Lambda retries a failed invocation twice, then gives it up (to its dead-letter queue on AWS). */
+  private async fromTopic(email: Email, eventType: SesEventType, message: string, afterFirstAttempt?: () => void): Promise<void> {
+    const deliver = this.options.deliverEvent!;
+    const region = this.options.region ?? 'us-east-1';
+    const topicArn = `arn:aws:sns:${region}:${this.options.accountId ?? '000000000000'}:ses-events-local`;
+    const event: SNSEvent = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          EventVersion: '1.0',
+          EventSubscriptionArn: `${topicArn}:${randomUUID()}`,
+          Sns: {
+            Type: 'Notification',
+            MessageId: randomUUID(),
+            TopicArn: topicArn,
+            Subject: '',
+            Message: message,
+            Timestamp: new Date().toISOString(),
+            SignatureVersion: '1',
+            Signature: '',
+            SigningCertUrl: '',
+            UnsubscribeUrl: '',
+            MessageAttributes: {},
+          },
+        },
+      ],
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await deliver(event);
+        return;
+      } catch (e) {
+        afterFirstAttempt?.();
+        const pauseSeconds = ASYNC_RETRY_SECONDS[attempt];
+        if (pauseSeconds === undefined || this.closed) return this.undelivered(email, eventType, e);
+        await new Promise((r) => realSetTimeout(r, Math.max(5, (pauseSeconds * 1000) / (this.options.timeScale ?? 1))));
+      }
+    }
+  }
+
+  private undelivered(email: Email, eventType: SesEventType, e: unknown): void {
+    this.counters.eventDeliveryFailures++;
+    this.options.log?.(`[ses] ${eventType} event for ${email.messageId} not delivered: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
 
   private forward(req: IncomingMessage, body: Buffer): Promise<Response> {
     const headers = new Headers();

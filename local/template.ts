@@ -532,7 +532,34 @@ export interface LocalApp {
   table?: CreateTableCommandInput;
   /** The function receiving SES event notifications (entry `ses-events`), if any. */
   sesEventsFunction?: LocalFunction;
+  /**
+   * How the SES events topic reaches that function: each subscription (through its events queue,
+   * or to the function itself) with the event types its message-body filter policy lets through.
+   */
+  sesEventRoutes: SesEventRoute[];
   configurationSetName?: string;
+}
+
+export interface SesEventRoute {
+  via: 'queue' | 'function';
+  /** Whether an SES event of this type passes the subscription's filter policy (none: every type). */
+  takes: (eventType: string) => boolean;
+}
+
+/**
+ * A message-body filter policy on `eventType`, as SNS evaluates it: exact strings or one
+ * `anything-but` list. The only shapes this app's subscriptions use; any other is refused, not
+ * guessed at.
+ */
+export function eventTypeFilter(id: string, policy: unknown, scope: unknown): (eventType: string) => boolean {
+  if (policy === undefined) return () => true;
+  const keys = Object.keys(policy as object);
+  const values = (policy as { eventType?: unknown }).eventType;
+  if (scope !== 'MessageBody' || keys.length !== 1 || !Array.isArray(values)) throw new Error(`Subscription ${id}: the local runtime evaluates only a message-body filter policy on eventType, not ${JSON.stringify({ scope, policy })}`);
+  const allow = values.filter((v): v is string => typeof v === 'string');
+  const deny = values.flatMap((v) => (typeof v === 'object' && v && Array.isArray((v as Record<string, unknown>)['anything-but']) ? ((v as Record<string, string[]>)['anything-but'] as string[]) : []));
+  if (allow.length + (deny.length ? 1 : 0) !== values.length) throw new Error(`Subscription ${id}: filter ${JSON.stringify(values)} is not strings or one anything-but list`);
+  return (eventType) => allow.includes(eventType) || (deny.length > 0 && !deny.includes(eventType));
 }
 
 function ofType(template: CfnTemplate, ...types: string[]): Array<[string, CfnResource]> {
@@ -695,6 +722,20 @@ export function describeApp(template: CfnTemplate, ctx: Partial<ResolveContext> 
   const table = tables[0] ? tableInput(resolver, tables[0][0], tables[0][1]) : undefined;
 
   const configurationSets = ofType(template, 'AWS::SES::ConfigurationSet');
+  const sesEventsFunction = Object.values(functions).find((f) => f.entry === 'ses-events');
+  // The queue that ses-events consumes, and the subscriptions that reach it or the function.
+  const sesQueueArns = new Set(
+    ofType(template, 'AWS::Lambda::EventSourceMapping').flatMap(([id, r]) =>
+      functionByName(resolver.resolveString(r.Properties?.FunctionName, `${id}.FunctionName`), `Event source ${id}`).entry === 'ses-events' ? [resolver.resolveString(r.Properties?.EventSourceArn, `${id}.EventSourceArn`)] : [],
+    ),
+  );
+  const sesEventRoutes: SesEventRoute[] = [];
+  for (const [id, r] of ofType(template, 'AWS::SNS::Subscription')) {
+    const props = r.Properties ?? {};
+    const endpoint = resolver.resolveString(props.Endpoint, `${id}.Endpoint`);
+    const via = props.Protocol === 'sqs' && sesQueueArns.has(endpoint) ? 'queue' : props.Protocol === 'lambda' && sesEventsFunction && endpoint === sesEventsFunction.arn ? 'function' : undefined;
+    if (via) sesEventRoutes.push({ via, takes: eventTypeFilter(id, resolver.resolve(props.FilterPolicy), props.FilterPolicyScope) });
+  }
   return {
     template,
     resolver,
@@ -706,7 +747,8 @@ export function describeApp(template: CfnTemplate, ctx: Partial<ResolveContext> 
     eventSources,
     schedules,
     table,
-    sesEventsFunction: Object.values(functions).find((f) => f.entry === 'ses-events'),
+    sesEventsFunction,
+    sesEventRoutes,
     configurationSetName: configurationSets[0] ? resolver.physicalName(configurationSets[0][0]) : undefined,
   };
 }

@@ -122,8 +122,9 @@ export function costPer1000(usage: Usage, orders: number, prices: Prices): { lin
   // happen inside Lambda's poller: one ReceiveMessage and one DeleteMessageBatch per batch, for
   // the event queue (the router's batches) and for the SES events queue, which SNS fills (its
   // deliveries to SQS are not billed as publishes) and which the local SES stand-in hands to
-  // ses-events one event a batch: an upper bound, AWS batches up to 10 under load.
-  const sqsRequests = Object.values(usage.sqs.requests).reduce((a, b) => a + b, 0) + 2 * usage.sqs.esmBatches + 2 * usage.sesEvents;
+  // ses-events one event a batch: an upper bound, AWS batches up to 10 under load. Delivery
+  // events skip the queue: SNS invokes ses-events with them itself (not billed either).
+  const sqsRequests = Object.values(usage.sqs.requests).reduce((a, b) => a + b, 0) + 2 * usage.sqs.esmBatches + 2 * (usage.sesQueuedEvents ?? usage.sesEvents);
   // Traces if every request were sampled: one per webhook or page request, per router batch,
   // per execution and per SES event notification.
   const traces = usage.httpRequests + usage.sqs.esmBatches + (old ? usage.executions : usage.expressRequests) + usage.sesEvents;

@@ -31,6 +31,8 @@ export interface Usage {
   sqs: SqsUsage & { esmBatches: number; messagesDelivered: number };
   emails: number;
   sesEvents: number;
+  /** Of those, the ones that went through the SES events queue (the topic delivers Delivery events to the function itself). Absent in older recordings: all of them. */
+  sesQueuedEvents?: number;
   httpRequests: number;
   logBytes: number;
 }
@@ -119,6 +121,7 @@ export async function startBenchStack(options: {
         sqs: { ...(sqs?.usage() ?? { requests: {} }), esmBatches: s.sqs.batchesDelivered, messagesDelivered: s.sqs.messagesDelivered },
         emails: s.ses.accepted,
         sesEvents: events,
+        sesQueuedEvents: s.ses.queuedEvents,
         httpRequests: s.http.requests,
         logBytes,
       };
@@ -173,6 +176,7 @@ export function usageBetween(before: Usage, after: Usage): Usage {
     },
     emails: after.emails - before.emails,
     sesEvents: after.sesEvents - before.sesEvents,
+    sesQueuedEvents: (after.sesQueuedEvents ?? after.sesEvents) - (before.sesQueuedEvents ?? before.sesEvents),
     httpRequests: after.httpRequests - before.httpRequests,
     logBytes: after.logBytes - before.logBytes,
   };

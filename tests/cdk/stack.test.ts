@@ -201,12 +201,14 @@ describe('least privilege', () => {
     for (const entry of ENTRY_NAMES) expect(grantsOf(statementsOf(s.json, entry), 'states:SendTaskSuccess'), entry).toEqual([]);
   });
 
-  it('lets only ingest, the outbox sweeper and the console (replaying dead letters) send to the queue; only router receives from it, the console from the dead-letter queue, ses-events from the SES events queue', () => {
+  it('lets only ingest, the outbox sweeper and the console (replaying dead letters) send to the queue, ses-events to its dead-letter queue (a Delivery event failed past its retries); only router receives from it, the console from the dead-letter queue, ses-events from the SES events queue', () => {
     const [dlqId] = resourcesOfType(s.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith('EventsDeadLetter'))!;
     const [sesQueueId] = resourcesOfType(s.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith('MailerEventsQueue'))!;
+    const [sesDlqId] = resourcesOfType(s.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith('MailerEventsDeadLetter'))!;
+    expect(grantsOf(statementsOf(s.json, 'ses-events'), 'sqs:SendMessage').flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [sesDlqId, 'Arn'] }]);
     for (const entry of ENTRY_NAMES) {
       const actions = statementsOf(s.json, entry).flatMap(actionsOf);
-      expect(actions.includes('sqs:SendMessage'), entry).toBe(entry === 'ingest' || entry === 'outbox' || entry === 'console');
+      expect(actions.includes('sqs:SendMessage'), entry).toBe(entry === 'ingest' || entry === 'outbox' || entry === 'console' || entry === 'ses-events');
       expect(actions.includes('sqs:ReceiveMessage'), entry).toBe(entry === 'router' || entry === 'console' || entry === 'ses-events');
     }
     const receive = grantsOf(statementsOf(s.json, 'console'), 'sqs:ReceiveMessage').flatMap(resourcesOf);
@@ -372,14 +374,20 @@ describe('mail', () => {
     // up on sooner leaves an accepted email's claim to be taken over and sent again.
     const queueOf = (arn: unknown) => resourcesOfType(s.json, 'AWS::SQS::Queue').find(([id]) => JSON.stringify(arn).includes(`"${id}"`));
     const [subscription] = resourcesOfType(s.json, 'AWS::SNS::Subscription').filter(([, r]) => r.Properties!.Protocol === 'sqs');
-    expect(subscription?.[1].Properties).toMatchObject({ RawMessageDelivery: true });
+    // Every event but Delivery (a delivery note needs no such retry span).
+    expect(subscription?.[1].Properties).toMatchObject({ RawMessageDelivery: true, FilterPolicyScope: 'MessageBody', FilterPolicy: { eventType: [{ 'anything-but': ['Delivery'] }] } });
     const queue = queueOf(subscription![1].Properties!.Endpoint)!;
     const [mapping] = resourcesOfType(s.json, 'AWS::Lambda::EventSourceMapping').filter(([, r]) => JSON.stringify(r.Properties!.FunctionName).includes(functionFor(s.json, 'ses-events')[0]));
     expect(JSON.stringify(mapping?.[1].Properties!.EventSourceArn)).toContain(`"${queue[0]}"`);
     expect(mapping![1].Properties!.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     const { VisibilityTimeout, RedrivePolicy } = queue[1].Properties as { VisibilityTimeout: number; RedrivePolicy: { maxReceiveCount: number } };
     expect((RedrivePolicy.maxReceiveCount - 1) * VisibilityTimeout).toBeGreaterThanOrEqual(2 * DEFAULT_CLAIM_SETTLE_SECONDS);
-    expect(resourcesOfType(s.json, 'AWS::SNS::Subscription').filter(([, r]) => r.Properties!.Protocol === 'lambda')).toEqual([]);
+    // Delivery events straight to ses-events: Lambda's two asynchronous retries, then the same dead-letter queue.
+    const direct = resourcesOfType(s.json, 'AWS::SNS::Subscription').filter(([, r]) => r.Properties!.Protocol === 'lambda');
+    expect(direct).toHaveLength(1);
+    const dlq = resourcesOfType(s.json, 'AWS::SQS::Queue').find(([id]) => id.startsWith('MailerEventsDeadLetter'))!;
+    expect(direct[0]![1].Properties).toMatchObject({ FilterPolicyScope: 'MessageBody', FilterPolicy: { eventType: ['Delivery'] }, Endpoint: { 'Fn::GetAtt': [functionFor(s.json, 'ses-events')[0], 'Arn'] }, RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq[0], 'Arn'] } } });
+    s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: functionFor(s.json, 'ses-events')[0] }, MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq[0], 'Arn'] } } } });
     for (const [, topic] of resourcesOfType(s.json, 'AWS::SNS::Topic')) expect(topic.Properties!.KmsMasterKeyId).toBeDefined();
     // SES may publish to it only on behalf of this account, and may use its key.
     s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {

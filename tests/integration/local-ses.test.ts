@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateEmailTemplateCommand, GetEmailTemplateCommand, SendEmailCommand, SESv2Client, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
-import type { SQSEvent } from 'aws-lambda';
+import type { SNSEvent, SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../local/outbox.js';
-import { LocalSes, type SesFaults } from '../../local/ses.js';
+import { LocalSes, type LocalSesOptions, type SesFaults } from '../../local/ses.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -18,8 +18,10 @@ interface SesEvent {
   bounce?: { bounceType: string };
 }
 
-async function harness(faults: SesFaults = {}, outboxFile?: string, sendEvent?: 'before-answer' | 'after-answer', eventDelayMs?: number) {
+async function harness(faults: SesFaults = {}, outboxFile?: string, sendEvent?: 'before-answer' | 'after-answer', eventDelayMs?: number, routeOf?: LocalSesOptions['routeOf']) {
   const events: SesEvent[] = [];
+  /** How each event arrived: through the queue (an SQS record) or from the topic (an SNS record). */
+  const via: string[] = [];
   const outbox = new Outbox(outboxFile);
   const ses = await LocalSes.start({
     outbox,
@@ -27,8 +29,13 @@ async function harness(faults: SesFaults = {}, outboxFile?: string, sendEvent?: 
     faults,
     sendEvent,
     eventDelayMs,
-    deliverEvent: async (event: SQSEvent) => {
-      events.push(JSON.parse(event.Records[0]!.body) as SesEvent);
+    ...(routeOf ? { routeOf } : {}),
+    deliverEvent: async (event: SQSEvent | SNSEvent) => {
+      const record = event.Records[0]!;
+      const fromTopic = 'Sns' in record;
+      const body = JSON.parse(fromTopic ? record.Sns.Message : record.body) as SesEvent;
+      via.push(`${body.eventType}:${fromTopic ? 'topic' : 'queue'}`);
+      events.push(body);
     },
   });
   // No SDK retries: each test sees exactly what one request got.
@@ -37,7 +44,7 @@ async function harness(faults: SesFaults = {}, outboxFile?: string, sendEvent?: 
     client.destroy();
     await ses.close();
   });
-  return { ses, client, events, outbox };
+  return { ses, client, events, outbox, via };
 }
 
 const email = (to = 'shopper@example.com', tags: Record<string, string> = {}): SendEmailCommandInput => ({
@@ -90,6 +97,20 @@ describe('local SES proxy', () => {
       destination: ['shopper@example.com'],
       tags: { claim: ['abc-123'], kind: ['receipt'], 'ses:configuration-set': ['Mail'] },
     });
+  });
+
+  it("routes each event by the topic's subscriptions: Delivery from the topic itself, the rest through the queue, which alone it counts as queued", async () => {
+    const h = await harness({}, undefined, undefined, undefined, (type) => (type === 'Delivery' ? ['function'] : ['queue']));
+    await h.client.send(new SendEmailCommand(email()));
+    await h.ses.whenIdle();
+    expect(h.via).toEqual(['Send:queue', 'Delivery:topic']);
+    expect(h.ses.stats()).toMatchObject({ events: { Send: 1, Delivery: 1 }, queuedEvents: 1 });
+    // No subscription takes it: published, delivered nowhere.
+    const none = await harness({}, undefined, undefined, undefined, () => []);
+    await none.client.send(new SendEmailCommand(email()));
+    await none.ses.whenIdle();
+    expect(none.via).toEqual([]);
+    expect(none.ses.stats()).toMatchObject({ events: { Send: 1, Delivery: 1 }, queuedEvents: 0 });
   });
 
   it('delivers the Send event before SendEmail answers by default, after it when told to (as SES on AWS)', async () => {
