@@ -1,6 +1,6 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeApp, loadTemplate, TemplateResolver, type CfnTemplate } from '../../local/template.js';
+import { describeApp, eventTypeFilter, loadTemplate, TemplateResolver, type CfnTemplate } from '../../local/template.js';
 import { synthFixtureTemplate } from '../../local/testing/fixture-stack.js';
 
 describe('template resolver', () => {
@@ -79,6 +79,20 @@ describe('template resolver', () => {
   });
 });
 
+describe("a subscription's filter policy, as SNS evaluates it on the SES event's body", () => {
+  it('takes the listed types, or every type but an anything-but list, or every type without a policy', () => {
+    expect(['Send', 'Delivery'].filter(eventTypeFilter('S', { eventType: ['Delivery'] }, 'MessageBody'))).toEqual(['Delivery']);
+    expect(['Send', 'Delivery', 'Bounce'].filter(eventTypeFilter('S', { eventType: [{ 'anything-but': ['Delivery'] }] }, 'MessageBody'))).toEqual(['Send', 'Bounce']);
+    expect(['Send', 'Delivery'].filter(eventTypeFilter('S', undefined, undefined))).toEqual(['Send', 'Delivery']);
+  });
+
+  it('refuses a policy it cannot evaluate rather than guess (attributes scope, other keys, other operators)', () => {
+    expect(() => eventTypeFilter('S', { eventType: ['Delivery'] }, 'MessageAttributes')).toThrow(/message-body filter policy on eventType/);
+    expect(() => eventTypeFilter('S', { eventType: ['Delivery'], mail: ['x'] }, 'MessageBody')).toThrow(/Subscription S/);
+    expect(() => eventTypeFilter('S', { eventType: [{ prefix: 'Deliv' }] }, 'MessageBody')).toThrow(/not strings or one anything-but list/);
+  });
+});
+
 describe('template resolver on the product stack', () => {
   it('resolves the app lib/ synthesizes: every task and route has a handler entry', async () => {
     const app = describeApp(await loadTemplate());
@@ -90,5 +104,9 @@ describe('template resolver on the product stack', () => {
     expect(app.routes.find((r) => r.routeKey === 'POST /webhooks/shopify')?.entry).toBe('ingest');
     expect(app.eventSources.map((e) => e.entry)).toEqual(['router']);
     expect(app.sesEventsFunction?.entry).toBe('ses-events');
+    // The SES events topic's subscriptions: Delivery to the function itself, every other event through the queue.
+    const routes = (type: string) => app.sesEventRoutes.filter((r) => r.takes(type)).map((r) => r.via);
+    expect(routes('Delivery')).toEqual(['function']);
+    for (const type of ['Send', 'Bounce', 'Complaint', 'Reject', 'DeliveryDelay']) expect(routes(type), type).toEqual(['queue']);
   }, 120_000);
 });
