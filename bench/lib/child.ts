@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export function runInChild<T>(moduleUrl: string, args: string[] = [], options: { timeoutMs?: number; quiet?: boolean } = {}): Promise<T> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(moduleUrl), args, {
-      execArgv: ['--import', 'tsx', '--no-warnings'],
+      execArgv: ['--import', 'tsx', '--no-warnings', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
       // Handler logs (Powertools JSON lines) would drown the report: kept out unless asked for.
       stdio: options.quiet === false ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, BENCH_CHILD: '1' },

@@ -8,7 +8,7 @@
 
 /** The step boundaries of the email path, named `function.step`; see README "The exactly-once guarantee". */
 export const STEP_BOUNDARIES = [
-  /** ingest: the new events are found not stored; nothing is queued or stored yet. */
+  /** ingest: the webhook is authenticated and parsed; nothing is queued or stored yet. */
   'ingest.beforeEnqueue',
   /** ingest: SQS accepted the new events; they are not yet stored (the router stores what it finds missing). */
   'ingest.afterEnqueue',

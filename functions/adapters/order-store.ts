@@ -27,26 +27,8 @@ export interface DueTimer {
 
 export class OrderStore extends OrderLedger {
   /**
-   * Whether an event is stored, by an eventually consistent GetItem (half a read unit). Ingest
-   * asks before it queues anything: a stored event was always queued before it was stored (by
-   * ingest, or found missing and stored by the router), so SQS owns it and a duplicate queues
-   * nothing. A stale "not stored" only queues it once more, which routing absorbs. An item of an
-   * earlier version still in the outbox index (`outboxPk`) is a stored event like any other.
-   */
-  async hasEvent(event: DomainEvent, orderId: string): Promise<boolean> {
-    const got = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: eventKey(event, orderId),
-        ProjectionExpression: 'pk',
-      }),
-    );
-    return got.Item !== undefined;
-  }
-
-  /**
    * Stores an event once, after SQS accepted it: a conditional put on its key. 'duplicate' (the
-   * condition failed) is a concurrent delivery, or the router storing it first (it stores an
+   * condition failed) is a redelivery or a concurrent delivery, or the router storing it first (it stores an
    * event it finds missing, functions/services/route-event.ts): either way stored. Writes
    * nothing to the outbox index.
    */

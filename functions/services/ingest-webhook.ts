@@ -1,22 +1,22 @@
 /**
  * The webhook endpoint's core: authenticate and validate (parseWebhook), then enqueue first and
- * store after.
+ * store after, with no look-up before: the ack path is one SQS send and one conditional put.
  *
- * 1. Each event is looked up (an eventually consistent GetItem): a stored event was always
- *    queued before it was stored, so SQS owns its delivery (retries, then the dead-letter
- *    queue), and a duplicate queues nothing. A dead-lettered event is replayed from the
- *    dead-letter queue, not by a redelivered webhook.
- * 2. The new events are sent to SQS, each message the whole event. A refused send stores
- *    nothing and answers 503 (`queue_unavailable`, with Retry-After): the platform retries.
- * 3. Then each is stored, conditional on its key. A failed condition means it is stored already
- *    (a concurrent delivery, or the router was first). Any other failure still answers 2xx: the
- *    message is queued, and the router stores an event it finds missing (route-event.ts).
+ * 1. The events are sent to SQS, each message the whole event. A refused send stores nothing and
+ *    answers 503 (`queue_unavailable`, with Retry-After): the platform retries.
+ * 2. Then each is stored, conditional on its key. A failed condition means it is stored already:
+ *    a duplicate (the platform delivered it again, a concurrent delivery), or the router was
+ *    first. A delivery whose every event was stored already answers 200 `duplicate`; its message
+ *    is routed like any other and absorbed (a walk to where the order rests, route-event.ts).
+ *    Any other put failure still answers 2xx: the message is queued, and the router stores an
+ *    event it finds missing.
  *
  * So 2xx means queued, and stored or to be stored by the router; an invocation that dies between
  * the send and the put gives no 2xx, and the router still stores and routes the event, whether
- * or not the platform retries.
+ * or not the platform retries. A redelivered webhook queues its events again, so a platform's
+ * retry also re-drives an event that was dead-lettered.
  */
-import { orderIdOf, type DomainEvent } from '../domain/events.js';
+import { orderIdOf } from '../domain/events.js';
 import { parseWebhook } from '../domain/webhooks/parse-webhook.js';
 import type { WebhookDeps } from '../domain/webhooks/parse-webhook.js';
 import type { OrderStore } from '../adapters/order-store.js';
@@ -55,28 +55,25 @@ export async function ingestWebhook(
   if (!parsed.ok) return { statusCode: parsed.status, body: { error: parsed.error } };
   if (parsed.events.length === 0) return { statusCode: 200, body: { status: 'ignored', reason: parsed.ignored ?? 'nothing to do' } };
 
-  const stored = await Promise.all(parsed.events.map((event) => deps.orders.hasEvent(event, orderIdOf(event))));
-  const fresh: DomainEvent[] = parsed.events.filter((_, i) => !stored[i]);
   const receipt = (status: 'accepted' | 'duplicate') => ({ status, events: parsed.events.map((e) => e.eventId) });
-  if (fresh.length === 0) return { statusCode: 200, body: receipt('duplicate') };
-
-  const first = fresh[0]!;
+  const first = parsed.events[0]!;
   const where = { store: first.store, orderId: orderIdOf(first), eventType: first.type };
   await checkpoint('ingest.beforeEnqueue', where);
   try {
-    await deps.enqueue(fresh);
+    await deps.enqueue(parsed.events);
   } catch {
-    // Nothing is stored: the platform's retry finds the events new and sends them again. Any of
-    // them SQS did take (an earlier batch of ten) is routed, and stored, by the router.
+    // Nothing is stored: the platform's retry sends the events again. Any of them SQS did take
+    // (an earlier batch of ten) is routed, and stored, by the router.
     return {
       statusCode: 503,
       headers: { 'retry-after': String(QUEUE_RETRY_AFTER_SECONDS) },
       body: { error: { code: 'queue_unavailable', message: 'the event queue refused the events; nothing was stored: retry the delivery' } },
-      notQueued: fresh.length,
+      notQueued: parsed.events.length,
     };
   }
   await checkpoint('ingest.afterEnqueue', where);
-  const puts = await Promise.allSettled(fresh.map((event) => deps.orders.putEvent(event, orderIdOf(event))));
+  const puts = await Promise.allSettled(parsed.events.map((event) => deps.orders.putEvent(event, orderIdOf(event))));
   const notStored = puts.filter((p) => p.status === 'rejected').length;
+  if (puts.every((p) => p.status === 'fulfilled' && p.value === 'duplicate')) return { statusCode: 200, body: receipt('duplicate') };
   return { statusCode: 202, body: receipt('accepted'), ...(notStored > 0 ? { notStored } : {}) };
 }

@@ -1,7 +1,7 @@
 /**
- * Ingest's order of work with a fake order store and queue that record every call: look the
- * event up, queue it, then store it. A stored event was always queued first, so a duplicate of
- * one queues nothing; a refused send stores nothing.
+ * Ingest's order of work with a fake order store and queue that record every call: queue the
+ * event, then store it, with no look-up before. A duplicate is queued again (routing absorbs
+ * it) and answered 200 duplicate by the put's failed condition; a refused send stores nothing.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -29,7 +29,6 @@ function recording({ refuse = false, putFails = false }: { refuse?: boolean; put
   const stored = new Map<string, DomainEvent>();
   const queued: DomainEvent[] = [];
   const orders = {
-    hasEvent: async (event: DomainEvent) => (calls.push(`has ${event.eventId}`), stored.has(event.eventId)),
     putEvent: async (event: DomainEvent) => {
       calls.push(`put ${event.eventId}`);
       if (putFails) throw new Error('throttled');
@@ -55,24 +54,26 @@ function recording({ refuse = false, putFails = false }: { refuse?: boolean; put
 const ID = 'order-NH-100234-placed';
 
 describe('ingest: enqueue first, then store', () => {
-  it('looks the event up, sends it, and only then stores it; nothing is taken out of an outbox', async () => {
+  it('sends the event, and only then stores it: no look-up first, nothing taken out of an outbox', async () => {
     const r = recording();
     const answer = await ingestWebhook(request(placed), r.deps);
 
     expect(answer.statusCode).toBe(202);
-    expect(r.calls).toEqual([`has ${ID}`, `send ${ID}`, `put ${ID}`]);
+    expect(r.calls).toEqual([`send ${ID}`, `put ${ID}`]);
     expect(r.queued.map((e) => e.eventId)).toEqual([ID]);
   });
 
-  it('queues nothing and stores nothing for a duplicate of a stored event: 200 duplicate', async () => {
+  it('answers a duplicate of a stored event 200 duplicate from the put, having queued it again (routing absorbs it), and stores nothing new', async () => {
     const r = recording();
     await ingestWebhook(request(placed), r.deps);
+    const item = r.stored.get(ID);
     r.calls.length = 0;
     const again = await ingestWebhook(request(placed), r.deps);
 
     expect(again).toMatchObject({ statusCode: 200, body: { status: 'duplicate', events: [ID] } });
-    expect(r.calls).toEqual([`has ${ID}`]);
-    expect(r.queued).toHaveLength(1);
+    expect(r.calls).toEqual([`send ${ID}`, `put ${ID}`]);
+    expect(r.queued).toHaveLength(2);
+    expect(r.stored.get(ID)).toBe(item);
   });
 
   it('answers 503 queue_unavailable and stores nothing when the send fails', async () => {
@@ -80,7 +81,7 @@ describe('ingest: enqueue first, then store', () => {
     const answer = await ingestWebhook(request(placed), r.deps);
 
     expect(answer).toMatchObject({ statusCode: 503, body: { error: { code: 'queue_unavailable' } }, headers: { 'retry-after': expect.any(String) }, notQueued: 1 });
-    expect(r.calls).toEqual([`has ${ID}`, `send ${ID}`]);
+    expect(r.calls).toEqual([`send ${ID}`]);
     expect(r.stored.size).toBe(0);
   });
 

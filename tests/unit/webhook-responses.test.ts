@@ -16,7 +16,6 @@ const placed = readFileSync(new URL('../fixtures/generic/order-placed.json', imp
 function deps(overrides: Partial<IngestDeps> = {}): IngestDeps {
   const stored = new Set<string>();
   const orders = {
-    hasEvent: async (event: DomainEvent) => stored.has(event.eventId),
     putEvent: async (event: DomainEvent) => {
       if (stored.has(event.eventId)) return 'duplicate' as const;
       stored.add(event.eventId);
