@@ -38,7 +38,7 @@ async function advanceToHour(hour: number) {
 }
 
 describe('updates after the execution ended', () => {
-  it('a refund after the feedback reminder sends one refund email through a late walk that ends at once; redelivered, nothing more', async () => {
+  it('a refund after the feedback reminder sends one refund email through a late walk that ends at once; redelivered, a walk that sends nothing more', async () => {
     await advanceToHour(10);
     const id = 'LATE-1';
     await h.post('order.placed', { order: h.order(id) });
@@ -81,10 +81,12 @@ describe('updates after the execution ended', () => {
       'AwaitFeedback→END',
     ]);
 
-    // The platform delivers the same refund again: stored once, nothing routed or sent.
+    // The platform delivers the same refund again: stored once (200 duplicate); queued again, its
+    // wake walks once from the end and sends nothing.
     expect((await h.post('order.refunded', refund, delivery)).status).toBe(200);
     await h.idle();
-    expect(executionsOf(id)).toHaveLength(before);
+    expect(executionsOf(id)).toHaveLength(before + 1);
+    expect((await h.position(id))!.state).toBe('END');
     expect(await kinds(id)).toEqual(['receipt', 'shipping_confirmation', 'delivered', 'feedback_request', 'feedback_reminder', 'refund']);
   });
 
