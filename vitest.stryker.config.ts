@@ -36,6 +36,8 @@ export const MUTATION_TESTS = [
   // Issue 15's walk (step.ts, walk.ts, wake.ts): the machine's moves, and one step per wake against dynalite.
   'tests/unit/walk.test.ts',
   'tests/integration/order-step.test.ts',
+  // The router (route-event.ts): the placed check, the missing event stored before the wake, the lookups.
+  'tests/unit/route-event.test.ts',
   // The seeded timeline property suite (150 generated timelines, about 2 s): the only tests that
   // walk the machine's update, delay and reminder states end to end, so without it most of the
   // state table in walk.ts survived (71 % on 2 December); it costs a mutant two seconds more.

@@ -9,6 +9,7 @@ import { routeEvent } from '../../functions/services/route-event.js';
 import { STORE, aStoreConfig, events } from '../support/builders.js';
 import { eventItem } from '../support/sdk.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
+import { installCheckpointHook } from '../../functions/adapters/host-hooks.js';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sfn = mockClient(SFNClient);
@@ -114,6 +115,57 @@ describe('router: every event wakes its order', () => {
     });
     expect(await routeEvent(events.refunded('2026-11-23T09:55:00Z', false), deps())).toEqual({ wake: 'started' });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(1);
+  });
+});
+
+describe('router: what it writes for the event it routes', () => {
+  beforeEach(() => {
+    ddb.reset();
+    sfn.reset();
+    ddb.on(PutCommand).resolves({});
+    ddb.on(BatchGetCommand).resolves({ Responses: { Orders: [] } });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:1', startDate: now });
+  });
+  const lookups = () => ddb.commandCalls(PutCommand).map((c) => String(c.args[0].input.Item?.sk)).filter((sk) => sk.startsWith('META'));
+
+  it.each([
+    ['order.placed', () => events.placed()],
+    ['order.updated', () => ({ ...events.placed(), eventId: 'upd-1', type: 'order.updated' as const })],
+  ] as const)('puts the order lookups (by order name, by email) for %s', async (_name, event) => {
+    const routed = event() as DomainEvent;
+    storedEvents(events.placed(), routed);
+    await routeEvent(routed, deps());
+    expect(lookups().sort()).toEqual(['META', 'META#EMAIL']);
+  });
+
+  it('puts no lookup for any other event', async () => {
+    const shipped = events.shipped('2026-11-23T09:30:00Z');
+    storedEvents(events.placed(), shipped);
+    await routeEvent(shipped, deps());
+    expect(lookups()).toEqual([]);
+  });
+
+  // An event's key is its occurrence and its id: one that shares only one of them is another event.
+  it.each([
+    ['the same id at another time', (e: DomainEvent) => ({ ...e, occurredAt: '2026-11-23T09:31:00Z' })],
+    ['another id at the same time', (e: DomainEvent) => ({ ...e, eventId: 'another' })],
+  ] as const)('stores an event it finds only %s of', async (_name, other) => {
+    const shipped = events.shipped('2026-11-23T09:30:00Z');
+    storedEvents(events.placed(), other(shipped));
+    expect(await routeEvent(shipped, deps())).toMatchObject({ stored: true });
+  });
+
+  it("names the event's type at the wake's boundary (a fault plan picks an order's event there)", async () => {
+    const seen: Array<{ step: string; eventType?: string }> = [];
+    installCheckpointHook((step, detail) => void seen.push({ step, eventType: detail.eventType }));
+    try {
+      const shipped = events.shipped('2026-11-23T09:30:00Z');
+      storedEvents(events.placed(), shipped);
+      await routeEvent(shipped, deps());
+    } finally {
+      installCheckpointHook(undefined);
+    }
+    expect(seen).toEqual([{ step: 'wake.beforeStart', eventType: 'shipment.created' }]);
   });
 });
 
