@@ -140,7 +140,7 @@ describe('an order walked one step per wake', () => {
   it('leases an order whose step failed past its retries: the poller wakes it once the lease is over, and once only', async () => {
     const w = await world();
     // The first walk of a placed order failed: the Lease state gives it its position, leased.
-    expect(await step({ order: { store: STORE, orderId: w.orderId }, cause: 'placed', lease: true }, w.deps)).toMatchObject({ at: 'leased', sent: 0 });
+    expect(await step({ order: { store: STORE, orderId: w.orderId }, cause: 'placed', lease: true }, w.deps)).toEqual({ order: { store: STORE, orderId: w.orderId }, more: false, at: 'leased', sent: 0, delivered: false });
     const shard = Number(timerShard(STORE, w.orderId).slice(2));
     const mine = async () => (await w.orders.dueTimers(shard, w.deps.clock.now(), 1000)).filter((t) => t.orderId === w.orderId);
     expect(await mine()).toEqual([]);
@@ -160,8 +160,14 @@ describe('an order walked one step per wake', () => {
 
   it('leases nothing for an order not placed', async () => {
     const w = await world(() => [events.shipped('2026-11-23T09:30:00Z')]);
-    expect(await step({ order: { store: STORE, orderId: w.orderId }, lease: true }, w.deps)).toMatchObject({ at: 'unplaced' });
+    expect(await step({ order: { store: STORE, orderId: w.orderId }, lease: true }, w.deps)).toEqual({ order: { store: STORE, orderId: w.orderId }, more: false, at: 'unplaced', sent: 0, delivered: false });
     expect(await w.position()).toBeUndefined();
+  });
+
+  it('leases a placed order whose first walk failed whatever else it has stored (its shipment too)', async () => {
+    const w = await world((id) => [events.placed(anOrder({ orderId: id, orderName: `#${id}` })), events.shipped('2026-11-23T09:30:00Z')]);
+    expect(await step({ order: { store: STORE, orderId: w.orderId }, lease: true }, w.deps)).toMatchObject({ at: 'leased' });
+    expect((await w.position())!.timerSk).toBe(`2026-11-23T09:05:05.000Z#${STORE}#${w.orderId}`);
   });
 
   it("leases a due timer without moving it: a walk of it that dies is woken again once the lease is over, and the walk's record ends the lease", async () => {
