@@ -8,8 +8,10 @@
  * Lambda call); the timer then stands at the lease, so a crash between two steps is woken.
  *
  * Safe to run twice or at once: the position is written only if nobody wrote it since it was
- * read (a wake bumps it too), and a walk that loses walks again from what won. A send that
- * went out before a lost write is in the ledger, which the walk again plans around.
+ * read (the poller's lease and a failed step's lease bump it too; the first, only if there is
+ * none), and a walk that loses walks again from what won. A send that went out before a lost
+ * write is in the ledger, which the walk again plans around. The same write counts the order's
+ * milestones for the console, once each.
  *
  * An unsettled claim (an earlier attempt's outcome unknown, notify.ts) rests the walk AT its send
  * state until the claim's settle window ends; the timer brings it back, as often as needed, and
