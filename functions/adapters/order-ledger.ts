@@ -15,6 +15,7 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  type UpdateCommandInput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { domainEventSchema, type DomainEvent } from '../domain/events.js';
@@ -309,45 +310,34 @@ export class OrderLedger {
   /**
    * A failed step's lease (functions/services/step.ts): makes the order due within `leaseMs` (the
    * timers poller wakes it then, if no walk records its next due time first) and bumps the
-   * position's version, so a walk that loaded before it fails its write and walks again.
-   * `create`: a placed order whose first walk failed gets its position at the start. Returns the
-   * position's new version, or undefined when there is no position and not `create`.
+   * position's version, so a walk that loaded before it fails its write and walks again. A placed
+   * order whose first walk failed gets its position at the start (the caller checks it is placed).
+   * Returns the position's new version.
    */
-  async lease(store: string, orderId: string, leaseMs: number, options: { create?: boolean } = {}): Promise<number | undefined> {
+  async lease(store: string, orderId: string, leaseMs: number): Promise<number> {
     const now = this.options.clock.now();
     const due = new Date(now.getTime() + leaseMs).toISOString();
-    const condition = options.create ? undefined : 'attribute_exists(pk)';
-    try {
-      const res = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: keys.order(store, orderId), sk: keys.position },
-          ReturnValues: 'UPDATED_NEW',
-          UpdateExpression:
-            'SET version = if_not_exists(version, :zero) + :one, timerPk = :shard, timerSk = :due, updatedAt = :now, #state = if_not_exists(#state, :start), steps = if_not_exists(steps, :steps), history = if_not_exists(history, :empty), itemType = :type, #store = :store, orderId = :orderId, expiresAt = :exp REMOVE leaseUntil',
-          ...(condition ? { ConditionExpression: condition } : {}),
-          ExpressionAttributeNames: { '#state': 'state', '#store': 'store' },
-          ExpressionAttributeValues: {
-            ':zero': 0,
-            ':one': 1,
-            ':shard': timerShard(store, orderId),
-            ':due': timerSk(due, store, orderId),
-            ':now': now.toISOString(),
-            ':start': START.state,
-            ':steps': START.steps,
-            ':empty': [],
-            ':type': 'position',
-            ':store': store,
-            ':orderId': orderId,
-            ':exp': this.expiresAt(),
-          },
-        }),
-      );
-      return Number(res.Attributes?.version);
-    } catch (e) {
-      if (isConditionFailure(e)) return undefined;
-      throw e;
-    }
+    const version = await this.bumpPosition(store, orderId, {
+      UpdateExpression:
+        'SET version = if_not_exists(version, :zero) + :one, timerPk = :shard, timerSk = :due, updatedAt = :now, #state = if_not_exists(#state, :start), steps = if_not_exists(steps, :steps), history = if_not_exists(history, :empty), itemType = :type, #store = :store, orderId = :orderId, expiresAt = :exp REMOVE leaseUntil',
+      ExpressionAttributeNames: { '#state': 'state', '#store': 'store' },
+      ExpressionAttributeValues: {
+        ':zero': 0,
+        ':one': 1,
+        ':shard': timerShard(store, orderId),
+        ':due': timerSk(due, store, orderId),
+        ':now': now.toISOString(),
+        ':start': START.state,
+        ':steps': START.steps,
+        ':empty': [],
+        ':type': 'position',
+        ':store': store,
+        ':orderId': orderId,
+        ':exp': this.expiresAt(),
+      },
+    });
+    // Unconditional: it has no condition to fail.
+    return version!;
   }
 
   /**
@@ -361,17 +351,17 @@ export class OrderLedger {
    */
   async leaseTimer(store: string, orderId: string, leaseMs: number, timer: string): Promise<number | undefined> {
     const now = this.options.clock.now();
+    return this.bumpPosition(store, orderId, {
+      UpdateExpression: 'SET version = version + :one, leaseUntil = :until, updatedAt = :now',
+      ConditionExpression: 'timerSk = :timer AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
+      ExpressionAttributeValues: { ':one': 1, ':until': new Date(now.getTime() + leaseMs).toISOString(), ':now': now.toISOString(), ':timer': timer },
+    });
+  }
+
+  /** An update of the order's POSITION that bumps its version: the new version, or undefined when its condition failed. */
+  private async bumpPosition(store: string, orderId: string, update: Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>): Promise<number | undefined> {
     try {
-      const res = await this.doc.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: keys.order(store, orderId), sk: keys.position },
-          ReturnValues: 'UPDATED_NEW',
-          UpdateExpression: 'SET version = version + :one, leaseUntil = :until, updatedAt = :now',
-          ConditionExpression: 'timerSk = :timer AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
-          ExpressionAttributeValues: { ':one': 1, ':until': new Date(now.getTime() + leaseMs).toISOString(), ':now': now.toISOString(), ':timer': timer },
-        }),
-      );
+      const res = await this.doc.send(new UpdateCommand({ TableName: this.tableName, Key: { pk: keys.order(store, orderId), sk: keys.position }, ReturnValues: 'UPDATED_NEW', ...update }));
       return Number(res.Attributes?.version);
     } catch (e) {
       if (isConditionFailure(e)) return undefined;

@@ -151,6 +151,11 @@ export const domainEventSchema = z.discriminatedUnion('type', [
 ]);
 export type DomainEvent = z.infer<typeof domainEventSchema>;
 
+/** Whether the order's placed event is among its events (an event may come before its order). */
+export function hasPlacedEvent(events: readonly DomainEvent[]): boolean {
+  return events.some((e) => e.type === 'order.placed');
+}
+
 /** The order id an event belongs to, whatever its type. */
 export function orderIdOf(event: DomainEvent): string {
   return 'orderId' in event.data ? event.data.orderId : event.data.order.orderId;

@@ -18,7 +18,7 @@
  * puts. The console's milestone counters are the walk's (functions/services/step.ts). The message is acknowledged only once the execution started:
  * a start that fails (throttled) is retried by SQS.
  */
-import { orderIdOf, type DomainEvent } from '../domain/events.js';
+import { hasPlacedEvent, orderIdOf, type DomainEvent } from '../domain/events.js';
 import { wake, type WakeOutcome } from './wake.js';
 import type { SignalDeps } from './signal.js';
 
@@ -40,7 +40,6 @@ export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{
     const order = event.data.order;
     await deps.orders.putLookup(event.store, orderId, order.orderName, order.customer.email, order.placedAt);
   }
-  const placed = loaded.events.some((e) => e.type === 'order.placed');
-  const woken: RouteOutcome = placed ? await wake(deps, event.store, orderId, event.eventId, { eventType: event.type }) : 'not-placed';
+  const woken: RouteOutcome = hasPlacedEvent(loaded.events) ? await wake(deps, event.store, orderId, event.eventId, { eventType: event.type }) : 'not-placed';
   return { wake: woken, ...(stored ? { stored: true as const } : {}) };
 }

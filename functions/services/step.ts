@@ -24,6 +24,7 @@ import * as z from 'zod';
 import { afterSend, walkStep, withTransition, type Position, type Transition } from '../domain/walk.js';
 import { anythingDue, type DecisionContext, type LedgerEntry } from '../domain/lifecycle.js';
 import { START } from '../domain/walk.js';
+import { hasPlacedEvent } from '../domain/events.js';
 import type { LoadedOrder } from '../adapters/order-ledger.js';
 import { checkpoint as hostCheckpoint } from '../adapters/host-hooks.js';
 import { ClaimPending, sendDue, type NotifyDeps, type NotifyOptions } from './notify.js';
@@ -90,7 +91,7 @@ export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyO
     const loaded = await deps.orders.load(store, orderId);
     // No position yet: the first walk of a placed order writes it (version 0: only if none was
     // written meanwhile); not placed yet (an event that came before its order), nothing to walk.
-    if (!loaded.position && !loaded.events.some((e) => e.type === 'order.placed')) return { order: input.order, more: false, at: 'unplaced', sent: 0, delivered: false };
+    if (!loaded.position && !hasPlacedEvent(loaded.events)) return { order: input.order, more: false, at: 'unplaced', sent: 0, delivered: false };
     const stored = loaded.position ?? { ...START, version: 0, history: [] };
     const ledger: LedgerEntry[] = [...loaded.ledger];
     const ctx = (): DecisionContext => ({ ...loaded, ledger, config, now: deps.clock.now() });
@@ -185,12 +186,9 @@ export async function step(rawInput: StepInput, deps: StepDeps, options: NotifyO
  */
 async function leaseAfterFailure(input: z.output<typeof stepInputSchema>, deps: StepDeps): Promise<StepResult> {
   const { store, orderId } = input.order;
-  const leased = (await deps.orders.lease(store, orderId, LEASE_MS)) !== undefined;
-  if (!leased) {
-    // No position yet: only a placed order gets one.
-    const loaded = await deps.orders.load(store, orderId);
-    if (!loaded.events.some((e) => e.type === 'order.placed')) return { order: input.order, more: false, at: 'unplaced', sent: 0, delivered: false };
-    await deps.orders.lease(store, orderId, LEASE_MS, { create: true });
-  }
+  // No position yet: only a placed order gets one (the rare path: one read is nothing here).
+  const loaded = await deps.orders.load(store, orderId, { suppression: false });
+  if (!loaded.position && !hasPlacedEvent(loaded.events)) return { order: input.order, more: false, at: 'unplaced', sent: 0, delivered: false };
+  await deps.orders.lease(store, orderId, LEASE_MS);
   return { order: input.order, more: false, at: 'leased', sent: 0, delivered: false };
 }

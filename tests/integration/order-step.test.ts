@@ -75,6 +75,23 @@ async function world(first: (orderId: string) => DomainEvent[] = (id) => [events
   return { orderId, orders, ses, started, deps, store, run, position, at: (iso: string) => (now = new Date(iso)), wakeDeps: { orders, workflow, checkpoint: async () => {} } };
 }
 
+/**
+ * Runs a walk; the first time it is about to record its position (it loaded the order before),
+ * a shipment is stored and `meanwhile` runs.
+ */
+async function runRacing(w: Awaited<ReturnType<typeof world>>, meanwhile: () => Promise<unknown>) {
+  let raced = false;
+  const results = await w.run({
+    checkpoint: async (boundary) => {
+      if (boundary !== 'step.beforePosition' || raced) return;
+      raced = true;
+      await w.store(events.shipped('2026-11-23T09:30:00Z'));
+      await meanwhile();
+    },
+  });
+  return { raced, results };
+}
+
 describe('an order walked one step per wake', () => {
   it('sends the receipt, then rests in the shipment wait with its deadline in the timers index', async () => {
     const w = await world();
@@ -223,15 +240,7 @@ describe('an order walked one step per wake', () => {
     await wake(w.wakeDeps, STORE, w.orderId, 'placed');
     await w.run();
     // While a step walks (it read the order before the shipment was stored), the shipment comes and is woken.
-    let raced = false;
-    const racing = await w.run({
-      checkpoint: async (boundary) => {
-        if (boundary !== 'step.beforePosition' || raced) return;
-        raced = true;
-        await w.store(events.shipped('2026-11-23T09:30:00Z'));
-        await wake(w.wakeDeps, STORE, w.orderId, 'shipped');
-      },
-    });
+    const { raced, results: racing } = await runRacing(w, () => wake(w.wakeDeps, STORE, w.orderId, 'shipped'));
     expect(raced).toBe(true);
     expect(racing.at(-1)!.at).toBe('AwaitShipment');
     // The shipment's own step, which its wake started, loads after it was stored.
@@ -245,15 +254,7 @@ describe('an order walked one step per wake', () => {
     const w = await world();
     await w.run();
     // While a step walks, the shipment comes and its own walk runs to its end first.
-    let raced = false;
-    const results = await w.run({
-      checkpoint: async (boundary) => {
-        if (boundary !== 'step.beforePosition' || raced) return;
-        raced = true;
-        await w.store(events.shipped('2026-11-23T09:30:00Z'));
-        await w.run();
-      },
-    });
+    const { raced, results } = await runRacing(w, () => w.run());
     expect(raced).toBe(true);
     expect(w.ses.kinds()).toEqual(['receipt', 'shipping_confirmation']);
     expect(results.at(-1)!.at).toBe('AwaitDelivery');

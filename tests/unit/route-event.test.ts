@@ -31,15 +31,17 @@ const queries = () => ddb.commandCalls(QueryCommand).length;
 
 const leases = () => ddb.commandCalls(UpdateCommand).filter((c) => c.args[0].input.Key?.sk === 'POSITION');
 
+// Every test: the SDK answers anew; the order holds its placed event unless a test stores others.
+beforeEach(() => {
+  ddb.reset();
+  sfn.reset();
+  ddb.on(PutCommand).resolves({});
+  ddb.on(BatchGetCommand).resolves({ Responses: { Orders: [] } });
+  ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed())] });
+  sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:1', startDate: now });
+});
+
 describe('router: every event wakes its order', () => {
-  beforeEach(() => {
-    ddb.reset();
-    sfn.reset();
-    ddb.on(PutCommand).resolves({});
-    ddb.on(BatchGetCommand).resolves({ Responses: { Orders: [] } });
-    ddb.on(QueryCommand).resolves({ Items: [eventItem(events.placed())] });
-    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:1', startDate: now });
-  });
 
   it('wakes a placed order without a lease: no position write, a step named from the order, with the event as its cause', async () => {
     expect((await routeEvent(events.placed(), deps())).wake).toBe('started');
@@ -119,13 +121,6 @@ describe('router: every event wakes its order', () => {
 });
 
 describe('router: what it writes for the event it routes', () => {
-  beforeEach(() => {
-    ddb.reset();
-    sfn.reset();
-    ddb.on(PutCommand).resolves({});
-    ddb.on(BatchGetCommand).resolves({ Responses: { Orders: [] } });
-    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:1', startDate: now });
-  });
   const lookups = () => ddb.commandCalls(PutCommand).map((c) => String(c.args[0].input.Item?.sk)).filter((sk) => sk.startsWith('META'));
 
   it.each([
