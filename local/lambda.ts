@@ -79,6 +79,11 @@ export interface LambdaInvokerOptions {
    * settle window must not hold back the rest of the queue for as long). @default 1000
    */
   backgroundSlotMs?: number;
+  /**
+   * Real ms a background invocation waits for the HTTP API at most: a burst that goes on and on
+   * delays the work behind it by this much, and starves none of it. @default 2000
+   */
+  backgroundMaxWaitMs?: number;
 }
 
 export interface DurationStats {
@@ -235,9 +240,10 @@ export class LambdaInvoker {
    * wait for the emails of earlier orders. So while the HTTP API has invocations in progress, work
    * the platform does not wait for (queue batches, state machine tasks, schedules) runs at most
    * `backgroundWhileBusy` invocations at a time; the others start as those finish (or have run
-   * `backgroundSlotMs`, so that one waiting out a settle window holds back nothing) or the HTTP
-   * API falls quiet, as if they ran on other machines and started that much later. What they do,
-   * and in which order, is unchanged. Resolves with what gives the slot back.
+   * `backgroundSlotMs`, so that one waiting out a settle window holds back nothing), or the HTTP
+   * API falls quiet, or they have waited `backgroundMaxWaitMs` (then they hold a slot like the
+   * rest), as if they ran on other machines and started that much later. What they do, and in
+   * which order, is unchanged. Resolves with what gives the slot back.
    */
   private async yieldToFrontDoor(): Promise<() => void> {
     const slots = this.options.backgroundWhileBusy ?? Infinity;
@@ -245,8 +251,22 @@ export class LambdaInvoker {
     if (this.httpRunning > 0 && this.backgroundHolding >= slots) {
       const t0 = performance.now();
       this.deferred++;
-      // admitBackground counts the slot for us before it lets us go.
-      await new Promise<void>((resolve) => this.behindFrontDoor.push(resolve));
+      // admitBackground counts the slot for us before it lets us go; so does the wait's bound.
+      await new Promise<void>((resolve) => {
+        let bound: ReturnType<typeof setTimeout> | undefined;
+        const go = () => {
+          realClearTimeout(bound);
+          resolve();
+        };
+        this.behindFrontDoor.push(go);
+        bound = realSetTimeout(() => {
+          const i = this.behindFrontDoor.indexOf(go);
+          if (i < 0) return;
+          this.behindFrontDoor.splice(i, 1);
+          this.backgroundHolding++;
+          resolve();
+        }, this.options.backgroundMaxWaitMs ?? 2000);
+      });
       this.deferredMs += performance.now() - t0;
     } else {
       this.backgroundHolding++;

@@ -66,10 +66,14 @@ export const LOCAL_SETTLE_FLOOR_SECONDS = 6;
 /**
  * Background invocations (queue batches, state machine tasks, schedules; not SES events) that run
  * at once while the HTTP API is answering, in real-time runs (local/lambda.ts yieldToFrontDoor).
+ * None: on one event loop every batch the router runs mid-burst is CPU the acknowledgements wait
+ * for (at 1, the burst's p99 was 4.2–5.2× the parse-and-verify baseline; at 0, 2.7–3.8×, 3 December
+ * 2026, docs/BENCHMARKS.md 3b). The invoker's wait bound (backgroundMaxWaitMs, 2 s) keeps a burst
+ * that never ends from starving the work behind it.
  * Time-scaled and manual-clock runs (the tests) keep every invocation running at once: there a
  * real millisecond of waiting is virtual seconds, and latency is not what they measure.
  */
-export const BACKGROUND_WHILE_ANSWERING = 1;
+export const BACKGROUND_WHILE_ANSWERING = 0;
 
 export interface LocalFaults {
   /** Probability that SES answers SendEmail with 429 before accepting it. */

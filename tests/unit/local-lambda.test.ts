@@ -33,7 +33,7 @@ const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 };
 
-function invokerWith(backgroundWhileBusy: number | undefined, log: string[], backgroundSlotMs = 60_000) {
+function invokerWith(backgroundWhileBusy: number | undefined, log: string[], backgroundSlotMs = 60_000, backgroundMaxWaitMs = 60_000) {
   const ingest = gatedModule(log);
   const router = gatedModule(log);
   const invoker = new LambdaInvoker({
@@ -41,6 +41,7 @@ function invokerWith(backgroundWhileBusy: number | undefined, log: string[], bac
     modules: { ingest: ingest.module, router: router.module },
     backgroundWhileBusy,
     backgroundSlotMs,
+    backgroundMaxWaitMs,
   });
   return { invoker, ingest, router };
 }
@@ -118,5 +119,73 @@ describe('the local Lambda invoker while the HTTP API answers', () => {
     await Promise.all([ingest.release('w'), router.release('b1'), router.release('b2')]);
     await Promise.all([webhook, first, second]);
     expect(invoker.stats().frontDoor.deferred).toBe(1);
+  });
+
+  it('with no slot (the real-time default) holds all background work until the webhook is answered', async () => {
+    const log: string[] = [];
+    const { invoker, ingest, router } = invokerWith(0, log);
+
+    const webhook = invoker.invoke('Ingest', { id: 'w' }, 'http');
+    await settle();
+    const batches = ['b1', 'b2'].map((id) => invoker.invoke('Router', { id }, 'states'));
+    await settle();
+    expect(log).toEqual(['start w']);
+    expect(invoker.active).toBe(3);
+
+    await ingest.release('w');
+    await settle();
+    expect(log).toEqual(['start w', 'end w', 'start b1', 'start b2']);
+
+    await router.release('b1');
+    await router.release('b2');
+    expect(await Promise.all([webhook, ...batches])).toEqual([{ id: 'w' }, { id: 'b1' }, { id: 'b2' }]);
+    expect(invoker.stats().frontDoor.deferred).toBe(2);
+  });
+
+  it('lets background work wait at most backgroundMaxWaitMs, however long the webhooks go on, and runs each of it once', async () => {
+    const log: string[] = [];
+    const { invoker, ingest, router } = invokerWith(0, log, 60_000, 100);
+
+    const webhook = invoker.invoke('Ingest', { id: 'w' }, 'http');
+    await settle();
+    const batch = invoker.invoke('Router', { id: 'b1' }, 'sqs');
+    await settle();
+    expect(log).toEqual(['start w']);
+    // The webhook is still being answered when the bound lets the batch go.
+    for (let i = 0; i < 2000 && !log.includes('start b1'); i++) await new Promise((r) => setTimeout(r, 1));
+    expect(log).toEqual(['start w', 'start b1']);
+
+    // The webhook's end admits what still waits: the batch let go by its bound is not started again.
+    await ingest.release('w');
+    await settle();
+    await router.release('b1');
+    expect(await Promise.all([webhook, batch])).toEqual([{ id: 'w' }, { id: 'b1' }]);
+    expect(log).toEqual(['start w', 'start b1', 'end w', 'end b1']);
+    expect(invoker.active).toBe(0);
+  });
+
+  it('counts a batch let go by its bound as holding a slot: the next one still waits for it', async () => {
+    const log: string[] = [];
+    const { invoker, ingest, router } = invokerWith(1, log, 60_000, 100);
+
+    const webhook = invoker.invoke('Ingest', { id: 'w' }, 'http');
+    await settle();
+    const first = invoker.invoke('Router', { id: 'b1' }, 'sqs');
+    const second = invoker.invoke('Router', { id: 'b2' }, 'sqs');
+    for (let i = 0; i < 2000 && !log.includes('start b2'); i++) await new Promise((r) => setTimeout(r, 1));
+    // b1 took the one slot; b2 was let go by its bound, past the slot.
+    expect(log).toEqual(['start w', 'start b1', 'start b2']);
+    await router.release('b1');
+    const third = invoker.invoke('Router', { id: 'b3' }, 'sqs');
+    await settle();
+    // b1's end gave its slot back, but b2 holds one too, so b3 waits rather than starting at once.
+    expect(log).toEqual(['start w', 'start b1', 'start b2', 'end b1']);
+
+    await router.release('b2');
+    await settle();
+    expect(log).toEqual(['start w', 'start b1', 'start b2', 'end b1', 'end b2', 'start b3']);
+    await Promise.all([ingest.release('w'), router.release('b3')]);
+    expect(await Promise.all([webhook, first, second, third])).toEqual([{ id: 'w' }, { id: 'b1' }, { id: 'b2' }, { id: 'b3' }]);
+    expect(invoker.stats().frontDoor.deferred).toBe(2);
   });
 });
