@@ -24,7 +24,7 @@ async function routeRecord(record: SQSRecord): Promise<void> {
   const event = domainEventSchema.parse(JSON.parse(record.body));
   const where = { store: event.store, orderId: orderIdOf(event), eventType: event.type };
   await checkpoint('router.beforeRoute', where);
-  const result = await routeEvent(event, deps);
+  const result = await routeEvent(event, deps, { messageId: record.messageId });
   await checkpoint('router.afterRoute', where);
   logger.info('routed', { store: event.store, eventId: event.eventId, type: event.type, ...result });
 }

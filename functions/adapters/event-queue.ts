@@ -7,10 +7,12 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DomainEvent } from '../domain/events.js';
 
-export type Enqueue = (events: readonly DomainEvent[]) => Promise<void>;
+/** Resolves with each event's SQS message id, in the events' order. */
+export type Enqueue = (events: readonly DomainEvent[]) => Promise<string[]>;
 
 export function sqsEnqueue(sqs: SQSClient, queueUrl: string): Enqueue {
   return async (events) => {
+    const ids: string[] = [];
     for (let i = 0; i < events.length; i += 10) {
       const batch = events.slice(i, i + 10);
       const res = await sqs.send(
@@ -20,6 +22,13 @@ export function sqsEnqueue(sqs: SQSClient, queueUrl: string): Enqueue {
         }),
       );
       if (res.Failed?.length) throw new Error(`${res.Failed.length} events not queued`);
+      const byId = new Map((res.Successful ?? []).map((r) => [r.Id, r.MessageId]));
+      batch.forEach((_, j) => {
+        const id = byId.get(String(j));
+        if (!id) throw new Error(`event ${i + j} queued without a message id`);
+        ids.push(id);
+      });
     }
+    return ids;
   };
 }

@@ -30,9 +30,10 @@ export class OrderStore extends OrderLedger {
    * Stores an event once, after SQS accepted it: a conditional put on its key. 'duplicate' (the
    * condition failed) is a redelivery or a concurrent delivery, or the router storing it first (it stores an
    * event it finds missing, functions/services/route-event.ts): either way stored. Writes
-   * nothing to the outbox index.
+   * nothing to the outbox index. `queuedAs`: the SQS message the router stores it from, so that
+   * ingest can tell its own delivery's event from one seen before (queuedAs below).
    */
-  async putEvent(event: DomainEvent, orderId: string): Promise<'new' | 'duplicate'> {
+  async putEvent(event: DomainEvent, orderId: string, options: { queuedAs?: string } = {}): Promise<'new' | 'duplicate'> {
     try {
       await this.doc.send(
         new PutCommand({
@@ -43,6 +44,7 @@ export class OrderStore extends OrderLedger {
             event,
             receivedAt: this.options.clock.now().toISOString(),
             expiresAt: this.expiresAt(),
+            ...(options.queuedAs ? { queuedAs: options.queuedAs } : {}),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -52,6 +54,19 @@ export class OrderStore extends OrderLedger {
       if (!isConditionFailure(e)) throw e;
       return 'duplicate';
     }
+  }
+
+  /**
+   * The SQS message id a stored event was stored from by the router (putEvent's `queuedAs`);
+   * undefined when ingest stored it, or nothing is stored. Strongly consistent: ingest asks right
+   * after its own put failed its condition.
+   */
+  async queuedAs(event: DomainEvent, orderId: string): Promise<string | undefined> {
+    const res = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: eventKey(event, orderId), ConsistentRead: true, ProjectionExpression: 'queuedAs' }),
+    );
+    const id: unknown = res.Item?.queuedAs;
+    return typeof id === 'string' ? id : undefined;
   }
 
   /**

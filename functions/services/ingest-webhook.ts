@@ -6,8 +6,10 @@
  *    answers 503 (`queue_unavailable`, with Retry-After): the platform retries.
  * 2. Then each is stored, conditional on its key. A failed condition means it is stored already:
  *    a duplicate (the platform delivered it again, a concurrent delivery), or the router was
- *    first. A delivery whose every event was stored already answers 200 `duplicate`; its message
- *    is routed like any other and absorbed (a walk to where the order rests, route-event.ts).
+ *    first: it stores an event it finds missing, with the message's id, which ingest compares
+ *    with its own (one consistent read, on this path only). A delivery whose every event was
+ *    stored already, none of them from its own message, answers 200 `duplicate`; its message is
+ *    routed like any other and absorbed (a walk to where the order rests, route-event.ts).
  *    Any other put failure still answers 2xx: the message is queued, and the router stores an
  *    event it finds missing.
  *
@@ -16,7 +18,7 @@
  * or not the platform retries. A redelivered webhook queues its events again, so a platform's
  * retry also re-drives an event that was dead-lettered.
  */
-import { orderIdOf } from '../domain/events.js';
+import { orderIdOf, type DomainEvent } from '../domain/events.js';
 import { parseWebhook } from '../domain/webhooks/parse-webhook.js';
 import type { WebhookDeps } from '../domain/webhooks/parse-webhook.js';
 import type { OrderStore } from '../adapters/order-store.js';
@@ -59,8 +61,9 @@ export async function ingestWebhook(
   const first = parsed.events[0]!;
   const where = { store: first.store, orderId: orderIdOf(first), eventType: first.type };
   await checkpoint('ingest.beforeEnqueue', where);
+  let messageIds: readonly string[];
   try {
-    await deps.enqueue(parsed.events);
+    messageIds = await deps.enqueue(parsed.events);
   } catch {
     // Nothing is stored: the platform's retry sends the events again. Any of them SQS did take
     // (an earlier batch of ten) is routed, and stored, by the router.
@@ -74,6 +77,25 @@ export async function ingestWebhook(
   await checkpoint('ingest.afterEnqueue', where);
   const puts = await Promise.allSettled(parsed.events.map((event) => deps.orders.putEvent(event, orderIdOf(event))));
   const notStored = puts.filter((p) => p.status === 'rejected').length;
-  if (puts.every((p) => p.status === 'fulfilled' && p.value === 'duplicate')) return { statusCode: 200, body: receipt('duplicate') };
+  if (puts.every((p) => p.status === 'fulfilled' && p.value === 'duplicate') && !(await storedFromOwnMessage(parsed.events, messageIds, deps.orders))) {
+    return { statusCode: 200, body: receipt('duplicate') };
+  }
   return { statusCode: 202, body: receipt('accepted'), ...(notStored > 0 ? { notStored } : {}) };
+}
+
+/**
+ * Whether the router stored one of these events from this very delivery's message before
+ * ingest's put (it stores events it finds missing): a first delivery, answered 202, not a
+ * duplicate. Read only when every put failed its condition; a read that fails answers as before.
+ */
+async function storedFromOwnMessage(events: readonly DomainEvent[], messageIds: readonly string[], orders: Pick<OrderStore, 'queuedAs'>): Promise<boolean> {
+  const own = await Promise.all(
+    events.map((event, i) =>
+      orders.queuedAs(event, orderIdOf(event)).then(
+        (id) => id !== undefined && id === messageIds[i],
+        () => false,
+      ),
+    ),
+  );
+  return own.some(Boolean);
 }

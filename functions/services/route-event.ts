@@ -27,14 +27,15 @@ export type RouteDeps = SignalDeps;
 /** `not-placed`: the order's placed event is not stored yet (its own wake walks with this one). */
 export type RouteOutcome = WakeOutcome | 'not-placed';
 
-export async function routeEvent(event: DomainEvent, deps: RouteDeps): Promise<{ wake: RouteOutcome; /** The router stored the event (it was missing). */ stored?: true }> {
+export async function routeEvent(event: DomainEvent, deps: RouteDeps, message: { messageId?: string } = {}): Promise<{ wake: RouteOutcome; /** The router stored the event (it was missing). */ stored?: true }> {
   const orderId = orderIdOf(event);
   // The router sends nothing: no suppression look-up.
   const load = () => deps.orders.load(event.store, orderId, { suppression: false });
   let loaded = await load();
   const missing = !loaded.events.some((e) => e.eventId === event.eventId && e.occurredAt === event.occurredAt);
   // 'new': the router stored it (ingest's put failed, or ingest died before it, or is still under way).
-  const stored: boolean = missing && (await deps.orders.putEvent(event, orderId)) === 'new';
+  // Stored with the message's id: ingest, whose put then fails its condition, tells by it that the event is its own delivery's.
+  const stored: boolean = missing && (await deps.orders.putEvent(event, orderId, { queuedAs: message.messageId })) === 'new';
   if (missing) loaded = await load();
   if (event.type === 'order.placed' || event.type === 'order.updated') {
     const order = event.data.order;

@@ -15,12 +15,12 @@
  * so the function's error alarm shows a queue that refuses messages.
  */
 import type { DomainEvent } from '../domain/events.js';
-import type { Enqueue } from '../adapters/event-queue.js';
 import type { OrderStore } from '../adapters/order-store.js';
 
 export interface SweepDeps {
   orders: Pick<OrderStore, 'outboxEvents' | 'markQueued'>;
-  enqueue: Enqueue;
+  /** The queue's send (adapters/event-queue.ts); the sweeper needs no message ids. */
+  enqueue: (events: readonly DomainEvent[]) => Promise<unknown>;
   /**
    * How long after it was stored an event still in the outbox counts as stranded, in real
    * seconds: it must outlast an invocation of ingest, and function timeouts are real time even

@@ -539,4 +539,21 @@ describe('event store: enqueue first, then store; the router stores what it find
     const loaded = await orders.load(placed.store, '1001');
     expect(loaded.events.map((e) => e.eventId).sort()).toEqual(both);
   });
+
+  it('keeps the id of the message the router stored an event from, which ingest reads strongly consistently; none for an event ingest stored', async () => {
+    const fromRouter = placedEvent();
+    const fromIngest = placedEvent();
+    const deps = { orders, clock: { now: () => NOW }, configFor: () => aStoreConfig(), workflow: { startStep: async () => undefined } as unknown as WorkflowClient };
+
+    expect(await routeEvent(fromRouter.event, deps, { messageId: 'msg-from-the-queue' })).toMatchObject({ stored: true });
+    expect(await orders.putEvent(fromIngest.event, fromIngest.orderId)).toBe('new');
+    // Ingest's put, after the router's: a failed condition, and the stored item unchanged.
+    expect(await orders.putEvent(fromRouter.event, fromRouter.orderId)).toBe('duplicate');
+    expect(await storedItem(fromRouter.event, fromRouter.orderId)).toMatchObject({ event: fromRouter.event, queuedAs: 'msg-from-the-queue' });
+
+    expect(await orders.queuedAs(fromRouter.event, fromRouter.orderId)).toBe('msg-from-the-queue');
+    expect(await storeBehindLaggingReplica().queuedAs(fromRouter.event, fromRouter.orderId)).toBe('msg-from-the-queue');
+    expect(await orders.queuedAs(fromIngest.event, fromIngest.orderId)).toBeUndefined();
+    expect(await orders.queuedAs(placedEvent().event, anOrderId())).toBeUndefined();
+  });
 });

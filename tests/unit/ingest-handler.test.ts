@@ -121,8 +121,10 @@ describe('ingest webhook', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
-  it('answers 200 duplicate when the put fails its condition after the send (a redelivery, a concurrent delivery, or the router first), having queued it (routing absorbs a second message); reads nothing first', async () => {
+  it('answers 200 duplicate when the put fails its condition after the send (a redelivery, a concurrent delivery), having queued it (routing absorbs a second message); reads nothing first, and one item after', async () => {
     ddb.on(PutCommand).rejects(conditionalFailure());
+    // Stored by ingest (no message id), or by the router from another delivery's message.
+    ddb.on(GetCommand).resolves({ Item: { queuedAs: 'q-0' } });
     const res = await handler(signedRequest(body), context);
 
     expect(res.statusCode).toBe(200);
@@ -130,7 +132,17 @@ describe('ingest webhook', () => {
     expect(sqs.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
-    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    const reads = ddb.commandCalls(GetCommand).map((c) => c.args[0].input);
+    expect(reads).toEqual([{ TableName: expect.any(String), Key: { pk: expect.stringContaining('ORDER#'), sk: expect.stringContaining('EVENT#') }, ConsistentRead: true, ProjectionExpression: 'queuedAs' }]);
+  });
+
+  it('answers 202 when the router stored the event from this delivery\'s own message (q-1) before the put', async () => {
+    ddb.on(PutCommand).rejects(conditionalFailure());
+    ddb.on(GetCommand).resolves({ Item: { queuedAs: 'q-1' } });
+    const res = await handler(signedRequest(body), context);
+
+    expect(res.statusCode).toBe(202);
+    expect(JSON.parse(res.body!).status).toBe('accepted');
   });
 
   it('queues the event, then stores it with a conditional put that writes nothing to the outbox index', async () => {

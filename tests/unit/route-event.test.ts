@@ -100,11 +100,11 @@ describe('router: every event wakes its order', () => {
     sfn.on(StartExecutionCommand).callsFake(() => (calls.push('start'), { executionArn: 'arn:1', startDate: now }));
     const refund = events.refunded('2026-11-23T09:55:00Z', false);
 
-    expect(await routeEvent(refund, deps())).toEqual({ wake: 'started', stored: true });
+    expect(await routeEvent(refund, deps(), { messageId: 'm-7' })).toEqual({ wake: 'started', stored: true });
     const [put] = eventItemWrites();
     expect(put).toContain('PutCommand');
     const input = ddb.commandCalls(PutCommand).find((c) => String(c.args[0].input.Item?.sk).startsWith('EVENT#'))!.args[0].input;
-    expect(input).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { sk: `EVENT#${refund.occurredAt}#${refund.eventId}`, itemType: 'event', event: refund } });
+    expect(input).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)', Item: { sk: `EVENT#${refund.occurredAt}#${refund.eventId}`, itemType: 'event', event: refund, queuedAs: 'm-7' } });
     expect(input.Item).not.toHaveProperty('outboxPk');
     expect(calls.slice(0, 3)).toEqual(['query', 'put event', 'query']);
     expect(calls.indexOf('start')).toBeGreaterThan(2);

@@ -21,8 +21,10 @@ function deps(overrides: Partial<IngestDeps> = {}): IngestDeps {
       stored.add(event.eventId);
       return 'new' as const;
     },
+    // Ingest stored every event here: none was stored from a message by the router.
+    queuedAs: async () => undefined,
   } as unknown as OrderStore;
-  return { orders, enqueue: async () => {}, secretsFor: async (s) => (s === 'nordic-home' ? [SECRET] : undefined), now: () => NOW, ...overrides };
+  return { orders, enqueue: async (events) => events.map((_, i) => `m${i}`), secretsFor: async (s) => (s === 'nordic-home' ? [SECRET] : undefined), now: () => NOW, ...overrides };
 }
 
 function request(body: string, headers: Record<string, string | undefined> = {}) {
