@@ -39,6 +39,8 @@ export default {
     'functions/domain/walk.ts',
     'functions/services/wake.ts',
     'functions/domain/webhooks/signatures.ts',
+    // Ingest: enqueue first, then store, and the answer (202, 200 duplicate, 503) the platform retries by.
+    'functions/services/ingest-webhook.ts',
     // The ledger: claim, getLedger, takeOver, release, markSent, markSkipped.
     range(LEDGER, 'async claim(', "// --- The walk's position"),
     // Authentication only: Shopify's HMAC check, then Standard Webhooks' headers, replay window

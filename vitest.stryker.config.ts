@@ -27,6 +27,8 @@ export const MUTATION_TESTS = [
   'tests/unit/webhook-auth.test.ts',
   'tests/unit/generic-webhook.test.ts',
   'tests/unit/ingest-handler.test.ts',
+  // Ingest's order of work and its answers (ingest-webhook.ts): send, put, and whose event a failed condition found.
+  'tests/unit/ingest-webhook.test.ts',
   'tests/unit/webhook-responses.test.ts',
   'tests/integration/order-store.test.ts',
   // notify's claim-settle path against dynalite and the SES stand-in (concurrent attempts, take-over).

@@ -5,10 +5,11 @@
  * this delivery's own message; a refused send stores nothing.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderStore } from '../../functions/adapters/order-store.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
-import { signStandardWebhook } from '../../functions/domain/webhooks/parse-webhook.js';
+import { signShopify, signStandardWebhook } from '../../functions/domain/webhooks/parse-webhook.js';
+import { installCheckpointHook, type CheckpointDetail } from '../../functions/adapters/host-hooks.js';
 import { ingestWebhook, type IngestDeps } from '../../functions/services/ingest-webhook.js';
 
 const SECRET = `whsec_${Buffer.from('generic secret for nordic-home!!').toString('base64')}`;
@@ -29,7 +30,10 @@ function request(body: string) {
  * `m1`, `m2`, …; `routerFirst`: the router takes each message and stores its event (with the
  * message's id, as route-event.ts does) before ingest's put comes.
  */
-function recording({ refuse = false, putFails = false, routerFirst = false, readFails = false }: { refuse?: boolean; putFails?: boolean; routerFirst?: boolean; readFails?: boolean } = {}) {
+type Which = boolean | ((event: DomainEvent) => boolean);
+const applies = (which: Which, event: DomainEvent) => (typeof which === 'boolean' ? which : which(event));
+
+function recording({ refuse = false, putFails = false, routerFirst = false, readFails = false }: { refuse?: boolean; putFails?: Which; routerFirst?: Which; readFails?: boolean } = {}) {
   const calls: string[] = [];
   const stored = new Map<string, DomainEvent>();
   const storedFrom = new Map<string, string>();
@@ -37,7 +41,7 @@ function recording({ refuse = false, putFails = false, routerFirst = false, read
   const orders = {
     putEvent: async (event: DomainEvent) => {
       calls.push(`put ${event.eventId}`);
-      if (putFails) throw new Error('throttled');
+      if (applies(putFails, event)) throw new Error('throttled');
       if (stored.has(event.eventId)) return 'duplicate' as const;
       stored.set(event.eventId, event);
       return 'new' as const;
@@ -58,14 +62,14 @@ function recording({ refuse = false, putFails = false, routerFirst = false, read
       const ids = events.map((_, i) => `m${queued.length - events.length + i + 1}`);
       if (routerFirst) {
         events.forEach((e, i) => {
-          if (stored.has(e.eventId)) return;
+          if (stored.has(e.eventId) || !applies(routerFirst, e)) return;
           stored.set(e.eventId, e);
           storedFrom.set(e.eventId, ids[i]!);
         });
       }
       return ids;
     },
-    secretsFor: async (s) => (s === 'nordic-home' ? [SECRET] : undefined),
+    secretsFor: async (s) => (s === 'nordic-home' ? [SECRET] : s === SHOP ? [SHOPIFY_SECRET] : undefined),
     now: () => NOW,
   };
   return { deps, calls, stored, queued };
@@ -73,12 +77,31 @@ function recording({ refuse = false, putFails = false, routerFirst = false, read
 
 const ID = 'order-NH-100234-placed';
 
+// A Shopify orders/updated for a cancelled order: two events in one delivery (order.updated, order.cancelled).
+const SHOP = 'acme.myshopify.com';
+const SHOPIFY_SECRET = 'shpss_0123456789abcdef0123456789abcdef';
+const cancelledUpdate = readFileSync(new URL('../fixtures/shopify/orders-updated-cancelled.json', import.meta.url), 'utf8');
+function shopifyRequest(body: string) {
+  return {
+    source: 'shopify' as const,
+    rawBody: body,
+    headers: {
+      'content-type': 'application/json',
+      'x-shopify-hmac-sha256': signShopify(SHOPIFY_SECRET, body),
+      'x-shopify-shop-domain': SHOP,
+      'x-shopify-topic': 'orders/updated',
+      'x-shopify-webhook-id': 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043',
+    },
+  };
+}
+
 describe('ingest: enqueue first, then store', () => {
   it('sends the event, and only then stores it: no look-up first, nothing taken out of an outbox', async () => {
     const r = recording();
     const answer = await ingestWebhook(request(placed), r.deps);
 
     expect(answer.statusCode).toBe(202);
+    expect(answer).not.toHaveProperty('notStored');
     expect(r.calls).toEqual([`send ${ID}`, `put ${ID}`]);
     expect(r.queued.map((e) => e.eventId)).toEqual([ID]);
   });
@@ -132,7 +155,7 @@ describe('ingest: enqueue first, then store', () => {
     const r = recording({ refuse: true });
     const answer = await ingestWebhook(request(placed), r.deps);
 
-    expect(answer).toMatchObject({ statusCode: 503, body: { error: { code: 'queue_unavailable' } }, headers: { 'retry-after': expect.any(String) }, notQueued: 1 });
+    expect(answer).toMatchObject({ statusCode: 503, body: { error: { code: 'queue_unavailable', message: expect.stringMatching(/nothing was stored.*retry/) } }, headers: { 'retry-after': expect.any(String) }, notQueued: 1 });
     expect(r.calls).toEqual([`send ${ID}`]);
     expect(r.stored.size).toBe(0);
   });
@@ -145,3 +168,57 @@ describe('ingest: enqueue first, then store', () => {
     expect(r.queued).toHaveLength(1);
   });
 });
+
+describe('ingest: a delivery of several events', () => {
+  const types = (r: ReturnType<typeof recording>) => [...r.stored.values()].map((e) => e.type).sort();
+  afterEach(() => installCheckpointHook(undefined));
+
+  it('answers 202 when one of its events is new, though the other was stored already, and reads nothing', async () => {
+    const r = recording();
+    const first = await ingestWebhook(shopifyRequest(cancelledUpdate), r.deps);
+    expect(first.statusCode).toBe(202);
+    expect(types(r)).toEqual(['order.cancelled', 'order.updated']);
+    // The cancellation alone was seen before: the update is new.
+    r.stored.delete([...r.stored.values()].find((e) => e.type === 'order.updated')!.eventId);
+    r.calls.length = 0;
+
+    expect(await ingestWebhook(shopifyRequest(cancelledUpdate), r.deps)).toMatchObject({ statusCode: 202, body: { status: 'accepted' } });
+    expect(r.calls.filter((c) => c.startsWith('read'))).toEqual([]);
+  });
+
+  it('answers 202 when the router stored one of them from this delivery\'s message and the other was seen before', async () => {
+    const r = recording({ routerFirst: (e) => e.type === 'order.updated' });
+    // The cancellation came earlier, on its own topic: stored by that delivery's ingest.
+    const cancelled = (await parseCancelled()).events[0]!;
+    r.stored.set(cancelled.eventId, cancelled);
+
+    expect(await ingestWebhook(shopifyRequest(cancelledUpdate), r.deps)).toMatchObject({ statusCode: 202, body: { status: 'accepted' } });
+    expect(r.calls.filter((c) => c.startsWith('read'))).toHaveLength(2);
+  });
+
+  it('counts in notStored only the puts that failed', async () => {
+    const r = recording({ putFails: (e) => e.type === 'order.cancelled' });
+    expect(await ingestWebhook(shopifyRequest(cancelledUpdate), r.deps)).toMatchObject({ statusCode: 202, notStored: 1 });
+  });
+
+  it('passes its checkpoints before and after the send, naming the store, the order and the first event\'s type', async () => {
+    const seen: Array<[string, CheckpointDetail]> = [];
+    installCheckpointHook((step, detail) => void seen.push([step, detail]));
+    const r = recording();
+    await ingestWebhook(shopifyRequest(cancelledUpdate), r.deps);
+
+    const where = { store: SHOP, orderId: expect.any(String), eventType: 'order.updated' };
+    expect(seen).toEqual([['ingest.beforeEnqueue', where], ['ingest.afterEnqueue', where]]);
+    expect(seen[0]![1].orderId).toBe(String(JSON.parse(cancelledUpdate).id));
+  });
+});
+
+/** The same order's cancellation as Shopify's orders/cancelled topic delivers it (the same event id as in the update). */
+async function parseCancelled() {
+  const { parseWebhook } = await import('../../functions/domain/webhooks/parse-webhook.js');
+  const body = readFileSync(new URL('../fixtures/shopify/orders-cancelled.json', import.meta.url), 'utf8');
+  const req = shopifyRequest(body);
+  const result = await parseWebhook({ ...req, headers: { ...req.headers, 'x-shopify-topic': 'orders/cancelled' } }, { secretsFor: async () => [SHOPIFY_SECRET], now: () => NOW });
+  if (!result.ok || result.events.length !== 1) throw new Error('orders/cancelled should map to one event');
+  return result;
+}
