@@ -156,12 +156,14 @@ function printResilience(r: ResilienceResult): void {
   );
   for (const d of r.tally.details) print(`  ${d}`);
   for (const e of r.stuck) print(`  still running at the deadline: ${e.name}: … ${e.last.join(' → ')}`);
+  for (const e of r.failed) print(`  failed: ${e.name}: … ${e.last.join(' → ')}`);
   print(
     `faults that happened: SES throttled ${r.stats.sesThrottled}, SES answers lost ${r.stats.sesLostResponses}, function crashes ${r.stats.injectedCrashes}; ` +
       `state machine retries ${r.stats.retries}, SQS redeliveries ${r.stats.sqsFailedDeliveries}, dead-lettered ${r.stats.deadLettered}; ` +
       `webhook deliveries ${r.webhookDeliveries}; executions ${JSON.stringify(r.executions)}`,
   );
   print(`crashes inside sends: ${r.sendCrashes.fired} of ${r.sendCrashes.planned} planned fired, by step ${JSON.stringify(r.sendCrashes.byStep)}`);
+  print(`every event answered 202 by one of its 3 concurrent copies, 200 duplicate by the others: ${pass(r.neverAccepted.length === 0)}${r.neverAccepted.map((e) => `\n  never accepted: ${e}`).join('')}`);
 }
 
 function printKills(r: KillsResult): void {

@@ -11,6 +11,8 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     run(): Promise<{ address: string; port: number }>;
     close(): Promise<void>;
+    /** Creates the HTTP server and listens; with a callback as the last argument, returns the server at once. */
+    listen(...args: unknown[]): import('node:http').Server | Promise<import('node:http').Server>;
   }
 }
 declare module 's3rver/lib/models/account.js' {

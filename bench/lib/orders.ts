@@ -152,12 +152,6 @@ export async function deliver(shop: Shop, event: WebhookEvent, options: { copies
   return { statuses, retries };
 }
 
-/** Delivers several events at once, in the given order of starting (all concurrently). */
-export async function deliverAll(shop: Shop, events: WebhookEvent[], options: { copies?: number } = {}): Promise<DeliveryOutcome> {
-  const outcomes = await Promise.all(events.map((e) => deliver(shop, e, options)));
-  return { statuses: outcomes.flatMap((o) => o.statuses), retries: outcomes.reduce((n, o) => n + o.retries, 0) };
-}
-
 /** A Fisher–Yates shuffle with the given randomness. */
 export function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const a = [...items];
