@@ -189,8 +189,9 @@ export async function runResilience(options: ResilienceOptions): Promise<Resilie
     // An execution still open after the deadline is reported (with where it waits), not thrown:
     // its order's emails then show up as missing.
     await waitFor('every order execution to finish', () => running().length === 0 || undefined, timeoutMs, 50).catch(() => undefined);
-    const lastOf = (name: string) => (rt.execution(name)?.history ?? []).slice(-6).map((h) => `${h.type}${h.state ? ` ${h.state}` : ''}${h.error ? ` (${h.error})` : ''}`);
+    const lastOf = (name: string) => (rt.execution(name)?.history ?? []).slice(-6).map((h) => `${h.type}${h.state ? ` ${h.state}` : ''}${h.error ? ` (${h.error}${h.cause ? `: ${h.cause}` : ''})` : ''}`);
     const stuck = running().map((e) => ({ name: e.name, last: lastOf(e.name) }));
+    // A failed execution keeps its history (the last 100 of them, local/step-functions.ts): the error that failed the step is there.
     const failed = rt.executions().filter((e) => ours(e.name) && e.status === 'FAILED').map((e) => ({ name: e.name, last: lastOf(e.name) }));
     if (stuck.length === 0) await rt.whenIdle({ timeoutMs: 60_000 });
 

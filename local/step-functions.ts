@@ -71,6 +71,8 @@ export interface HistoryEvent {
   type: string;
   state?: string;
   error?: string;
+  /** The error's cause, as the failing task gave it (its first 300 characters). */
+  cause?: string;
 }
 
 export interface LocalStepFunctionsOptions {
@@ -151,6 +153,7 @@ interface Run {
 }
 
 const HISTORY_CAP = 300;
+const FAILED_HISTORY_CAP = 100;
 const SETTLED_TOKEN_CAP = 50_000;
 const NAME_FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
@@ -282,6 +285,8 @@ export class LocalStepFunctions {
   private readonly minCallbackDeadlineMs: number;
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly runs = new Map<string, Run>();
+  /** The history of the last failed executions (a finished run's is dropped otherwise): what failed, for ops and the bench. */
+  private readonly failedHistories = new Map<string, HistoryEvent[]>();
   private readonly tokens = new Map<string, TokenEntry>();
   private readonly settledTokens = new Set<string>();
   private readonly tokenPrefix = randomBytes(6).toString('hex');
@@ -435,7 +440,7 @@ export class LocalStepFunctions {
 
   execution(name: string): (ExecutionRecord & { history: HistoryEvent[] }) | undefined {
     const r = this.records.get(name);
-    return r ? { ...r, history: [...(this.runs.get(name)?.history ?? [])] } : undefined;
+    return r ? { ...r, history: [...(this.runs.get(name)?.history ?? this.failedHistories.get(name) ?? [])] } : undefined;
   }
 
   /** Resolves with the record once the execution is no longer running. */
@@ -555,11 +560,12 @@ export class LocalStepFunctions {
     }
     const events = (async () => {
       for await (const e of execution.eventLogs) {
-        const ev = e as { type: string; timestamp: number; state?: { name: string }; Error?: string };
+        const ev = e as { type: string; timestamp: number; state?: { name: string }; Error?: string; Cause?: unknown };
         if (ev.type === 'StateEntered') record.stateTransitions++;
         if (ev.type === 'StateRetried') record.retries++;
         if (ev.type !== 'StateExited') {
-          run.history.push({ at: ev.timestamp, type: ev.type, state: ev.state?.name, error: ev.Error });
+          const cause = ev.Cause === undefined ? undefined : (typeof ev.Cause === 'string' ? ev.Cause : JSON.stringify(ev.Cause)).slice(0, 300);
+          run.history.push({ at: ev.timestamp, type: ev.type, state: ev.state?.name, error: ev.Error, ...(cause ? { cause } : {}) });
           if (run.history.length > HISTORY_CAP) run.history.shift();
         }
       }
@@ -576,6 +582,8 @@ export class LocalStepFunctions {
         } else {
           const cause = e instanceof ExecutionError && e.cause instanceof Error ? e.cause : e instanceof Error ? e : new Error(String(e));
           this.finish(record, 'FAILED', { error: cause.name, cause: cause.message });
+          this.failedHistories.set(record.name, run.history);
+          if (this.failedHistories.size > FAILED_HISTORY_CAP) this.failedHistories.delete(this.failedHistories.keys().next().value!);
           this.options.log?.(`[states] ${record.name} failed: ${cause.name}: ${cause.message}`);
         }
       } finally {

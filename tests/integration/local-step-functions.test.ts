@@ -210,6 +210,20 @@ describe('local Step Functions endpoint', () => {
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(15);
   });
 
+  it('keeps the history of a failed execution once it has ended, with the error and its cause', async () => {
+    const h = await harness({
+      notify: () => {
+        throw Object.assign(new Error('the table said no'), { name: 'ValidationException' });
+      },
+    });
+    await h.start('order-f');
+    const done = await h.sf.whenDone('order-f');
+
+    expect(done.status).toBe('FAILED');
+    const failedTask = h.sf.execution('order-f')!.history.find((e) => e.error === 'ValidationException');
+    expect(failedTask).toMatchObject({ error: 'ValidationException', cause: expect.stringContaining('the table said no') });
+  });
+
   it('lists executions with their status', async () => {
     const h = await harness();
     await h.start('order-9');
