@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderStore } from '../../functions/adapters/order-store.js';
 import type { DomainEvent } from '../../functions/domain/events.js';
-import { signShopify, signStandardWebhook } from '../../functions/domain/webhooks/parse-webhook.js';
+import { signStandardWebhook } from '../../functions/domain/webhooks/parse-webhook.js';
+import { shopifyDelivery } from '../support/shopify-request.js';
 import { installCheckpointHook, type CheckpointDetail } from '../../functions/adapters/host-hooks.js';
 import { ingestWebhook, type IngestDeps } from '../../functions/services/ingest-webhook.js';
 
@@ -81,19 +82,7 @@ const ID = 'order-NH-100234-placed';
 const SHOP = 'acme.myshopify.com';
 const SHOPIFY_SECRET = 'shpss_0123456789abcdef0123456789abcdef';
 const cancelledUpdate = readFileSync(new URL('../fixtures/shopify/orders-updated-cancelled.json', import.meta.url), 'utf8');
-function shopifyRequest(body: string) {
-  return {
-    source: 'shopify' as const,
-    rawBody: body,
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-hmac-sha256': signShopify(SHOPIFY_SECRET, body),
-      'x-shopify-shop-domain': SHOP,
-      'x-shopify-topic': 'orders/updated',
-      'x-shopify-webhook-id': 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043',
-    },
-  };
-}
+const shopifyRequest = (body: string, topic = 'orders/updated') => shopifyDelivery(body, { secret: SHOPIFY_SECRET, shop: SHOP, topic });
 
 describe('ingest: enqueue first, then store', () => {
   it('sends the event, and only then stores it: no look-up first, nothing taken out of an outbox', async () => {
@@ -217,8 +206,7 @@ describe('ingest: a delivery of several events', () => {
 async function parseCancelled() {
   const { parseWebhook } = await import('../../functions/domain/webhooks/parse-webhook.js');
   const body = readFileSync(new URL('../fixtures/shopify/orders-cancelled.json', import.meta.url), 'utf8');
-  const req = shopifyRequest(body);
-  const result = await parseWebhook({ ...req, headers: { ...req.headers, 'x-shopify-topic': 'orders/cancelled' } }, { secretsFor: async () => [SHOPIFY_SECRET], now: () => NOW });
+  const result = await parseWebhook(shopifyRequest(body, 'orders/cancelled'), { secretsFor: async () => [SHOPIFY_SECRET], now: () => NOW });
   if (!result.ok || result.events.length !== 1) throw new Error('orders/cancelled should map to one event');
   return result;
 }

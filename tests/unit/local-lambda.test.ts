@@ -33,6 +33,11 @@ const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 };
 
+/** Lets real timers run (the invoker's slot and wait bounds) until `entry` is logged, for 2 s at most. */
+const untilLogged = async (log: string[], entry: string) => {
+  for (let i = 0; i < 2000 && !log.includes(entry); i++) await new Promise((r) => setTimeout(r, 1));
+};
+
 function invokerWith(backgroundWhileBusy: number | undefined, log: string[], backgroundSlotMs = 60_000, backgroundMaxWaitMs = 60_000) {
   const ingest = gatedModule(log);
   const router = gatedModule(log);
@@ -152,7 +157,7 @@ describe('the local Lambda invoker while the HTTP API answers', () => {
     await settle();
     expect(log).toEqual(['start w']);
     // The webhook is still being answered when the bound lets the batch go.
-    for (let i = 0; i < 2000 && !log.includes('start b1'); i++) await new Promise((r) => setTimeout(r, 1));
+    await untilLogged(log, 'start b1');
     expect(log).toEqual(['start w', 'start b1']);
 
     // The webhook's end admits what still waits: the batch let go by its bound is not started again.
@@ -172,7 +177,7 @@ describe('the local Lambda invoker while the HTTP API answers', () => {
     await settle();
     const first = invoker.invoke('Router', { id: 'b1' }, 'sqs');
     const second = invoker.invoke('Router', { id: 'b2' }, 'sqs');
-    for (let i = 0; i < 2000 && !log.includes('start b2'); i++) await new Promise((r) => setTimeout(r, 1));
+    await untilLogged(log, 'start b2');
     // b1 took the one slot; b2 was let go by its bound, past the slot.
     expect(log).toEqual(['start w', 'start b1', 'start b2']);
     await router.release('b1');

@@ -7,6 +7,7 @@ import {
   type WebhookDeps,
   type WebhookResult,
 } from '../../functions/domain/webhooks/parse-webhook.js';
+import { shopifyDelivery } from '../support/shopify-request.js';
 
 const fixture = (path: string) => readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8');
 
@@ -35,21 +36,7 @@ function generic(body: string, headers: Record<string, string | undefined> = {},
 }
 
 function shopify(body: string, topic: string, headers: Record<string, string | undefined> = {}) {
-  return {
-    source: 'shopify' as const,
-    rawBody: body,
-    headers: {
-      'content-type': 'application/json',
-      'x-shopify-hmac-sha256': signShopify(SHOPIFY_SECRET, body),
-      'x-shopify-shop-domain': SHOP,
-      'x-shopify-topic': topic,
-      'x-shopify-event-id': '4f0c0f3e-5b1a-4f5e-9f0a-1c2d3e4f5a6b',
-      'x-shopify-webhook-id': 'b54557e4-bdd9-4b37-8a5f-bf7d70bcd043',
-      'x-shopify-triggered-at': '2026-06-15T07:21:48.123456789Z',
-      'x-shopify-api-version': '2026-04',
-      ...headers,
-    },
-  };
+  return shopifyDelivery(body, { secret: SHOPIFY_SECRET, shop: SHOP, topic, headers });
 }
 
 function failure(result: WebhookResult) {
